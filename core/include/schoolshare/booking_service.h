@@ -1,0 +1,105 @@
+// Booking operations: gather what the rules need from the store, judge with rules.h, write the result
+// with its audit and change-log entries in one transaction. Refusals carry alternatives.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "schoolshare/clock.h"
+#include "schoolshare/model.h"
+#include "schoolshare/rules.h"
+#include "schoolshare/store.h"
+
+namespace schoolshare {
+
+struct BookingRequest {
+  std::string id;  // client-chosen UUID; empty: one is made. Re-sending the same id is idempotent.
+  std::string resource_id;
+  std::string school_id;  // requesting school
+  std::string organizer;
+  std::string title;
+  std::string activity_type = "other";
+  int attendees = 0;
+  int quantity = 0;
+  Instant start = 0;
+  Instant end = 0;
+};
+
+// A free option offered with a refusal.
+struct Alternative {
+  enum class Kind { kSameResourceOtherTime, kOtherResourceSameTime };
+  Kind kind = Kind::kSameResourceOtherTime;
+  std::string resource_id;
+  Instant start = 0;
+  Instant end = 0;
+  double distance_km = 0;  // from the requesting school's campus to the resource's school
+};
+
+struct BookingOutcome {
+  bool accepted = false;
+  bool duplicate = false;  // the id was already stored: `booking` is the stored one, nothing written
+  Booking booking;         // accepted: as stored; refused: the candidate
+  std::vector<Violation> violations;
+  std::vector<Alternative> alternatives;
+};
+
+struct CreateOptions {
+  bool allow_backfill = false;   // honoured for district admins only
+  bool with_alternatives = true;
+  bool dry_run = false;          // judge only, write nothing (the "while typing" check)
+};
+
+struct SeriesRequest {
+  BookingSeries series;  // id may be empty
+  enum class Mode { kAllOrNothing, kSkipConflicts };
+  Mode mode = Mode::kAllOrNothing;
+};
+
+struct SeriesOccurrence {
+  CivilDate date;
+  BookingOutcome outcome;
+};
+
+struct SeriesOutcome {
+  bool accepted = false;  // all-or-nothing: every occurrence passed; skip: the series was written
+  BookingSeries series;
+  std::vector<SeriesOccurrence> occurrences;  // every date of the series, accepted or refused
+  int created = 0;
+  int refused = 0;
+};
+
+class BookingService {
+ public:
+  BookingService(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+
+  // Refusals are not errors: the outcome says accepted=false with violations and alternatives.
+  // Errors (kNotFound, kPermissionDenied, kIoError, ...) are for what cannot be judged at all.
+  Result<BookingOutcome> Create(const BookingRequest& request, const Actor& actor, const CreateOptions& options = {});
+  Result<SeriesOutcome> CreateSeries(const SeriesRequest& request, const Actor& actor,
+                                     const CreateOptions& options = {});
+
+  // State changes. A refusal (locked period, past booking, wrong stage, not allowed) is a non-ok
+  // Status whose message names the rule; cancelling a cancelled booking is a no-op success.
+  Result<Booking> Cancel(const std::string& booking_id, const Actor& actor, const std::string& reason = "");
+  Result<Booking> Approve(const std::string& booking_id, const Actor& actor);
+  Result<Booking> Reject(const std::string& booking_id, const Actor& actor, const std::string& reason);
+
+  // Alternatives for a refused candidate: the same resource at the nearest free times (up to
+  // `per_kind`), and similar resources (same type, enough capacity or stock, the features) at the
+  // requested time, nearest campus first.
+  Result<std::vector<Alternative>> FindAlternatives(const BookingRequest& request, const Actor& actor, int per_kind = 3);
+
+ private:
+  Result<Verdict> Judge(const Booking& candidate, const Actor& actor, const CreateOptions& options,
+                        const Resource& resource);
+
+  Store& store_;
+  const Clock& clock_;
+};
+
+// The occurrence dates of a series (weekdays in range, calendar holidays and exceptions left out;
+// a makeup workday counts as the weekday it runs).
+std::vector<CivilDate> SeriesDates(const BookingSeries& series, const DistrictCalendar& calendar,
+                                   const std::string& school_id);
+
+}  // namespace schoolshare

@@ -1,0 +1,141 @@
+// The store: every entity of the domain, persisted. The sync service and the clients depend only on
+// this interface (SQLite today, PostgreSQL later); it speaks in domain operations, never in SQL.
+//
+// Contract:
+//  - Every Put/Insert/Update runs inside a transaction and, in that same transaction, appends one
+//    entry to the change log (strictly increasing version) and one entry to the audit log (actor).
+//  - Transaction(fn) runs fn in one write transaction (BEGIN IMMEDIATE on SQLite) and commits when fn
+//    returns ok, rolls back otherwise; calls nest (an inner call joins the outer transaction).
+//    A write called outside Transaction() gets a transaction of its own.
+//  - Reads outside a transaction see the latest committed state.
+//  - A Store is used by one thread at a time; open one per thread.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "schoolshare/model.h"
+#include "schoolshare/status.h"
+
+namespace schoolshare {
+
+struct StoreOptions {
+  bool create_if_missing = true;
+  bool synchronous_full = true;  // an acknowledged write survives a power cut (WAL + synchronous=FULL)
+};
+
+struct ResourceFilter {
+  std::string school_id;
+  std::string district_id;
+  std::optional<ResourceType> type;
+  int min_capacity = 0;  // capacity for venues, quantity for equipment
+  std::vector<std::string> features;  // all required
+  bool include_inactive = false;
+};
+
+struct BookingFilter {
+  std::string resource_id;
+  std::string school_id;        // requesting school
+  std::string owner_school_id;  // school owning the resource
+  std::string series_id;
+  std::optional<Instant> from;  // bookings that end after from
+  std::optional<Instant> to;    // and start before to
+  std::vector<BookingStatus> statuses;  // empty: all
+  std::optional<ApprovalStage> stage;
+  int limit = 0;  // 0: no limit
+};
+
+struct FactFilter {
+  std::string booking_id;
+  std::string resource_id;
+  std::optional<Instant> from;
+  std::optional<Instant> to;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Opens (and creates, and migrates to the current schema) a SQLite database file. A database made
+  // by a newer schoolshare, or one that fails its integrity check, is refused with kCorruption.
+  static Result<std::unique_ptr<Store>> OpenSqlite(const std::string& path, const StoreOptions& options = {});
+
+  virtual Status Transaction(const std::function<Status()>& fn) = 0;
+  virtual int SchemaVersion() = 0;
+  // Copies the whole database to `dest_path` while it stays in use (SQLite online backup).
+  virtual Status Backup(const std::string& dest_path) = 0;
+
+  // --- catalogue ---
+  virtual Status PutDistrict(const District& d, const Actor& by) = 0;
+  virtual Result<District> GetDistrict(const std::string& id) = 0;
+  virtual Result<std::vector<District>> ListDistricts() = 0;
+  // The district a school belongs to (shortcut used on every booking).
+  virtual Result<District> DistrictOfSchool(const std::string& school_id) = 0;
+
+  virtual Status PutSchool(const School& s, const Actor& by) = 0;
+  virtual Result<School> GetSchool(const std::string& id) = 0;
+  virtual Result<std::vector<School>> ListSchools(const std::string& district_id = "") = 0;
+
+  virtual Status PutResource(const Resource& r, const Actor& by) = 0;
+  virtual Result<Resource> GetResource(const std::string& id) = 0;
+  virtual Result<std::vector<Resource>> ListResources(const ResourceFilter& filter = {}) = 0;
+  // The resource's whole (parent) and parts (children), transitively, without the resource itself.
+  virtual Result<std::vector<Resource>> RelatedResources(const std::string& resource_id) = 0;
+
+  virtual Status PutBlackout(const Blackout& b, const Actor& by) = 0;
+  virtual Status DeleteBlackout(const std::string& id, const Actor& by) = 0;
+  // Blackouts of the resource, or school-wide ones of its school, touching [from, to).
+  virtual Result<std::vector<Blackout>> ListBlackouts(const std::string& resource_id, Instant from, Instant to) = 0;
+
+  virtual Status PutCalendarDay(const CalendarDay& d, const std::string& district_id, const Actor& by) = 0;
+  virtual Result<std::vector<CalendarDay>> ListCalendarDays(const std::string& district_id, const CivilDate& from,
+                                                            const CivilDate& to) = 0;
+
+  virtual Status PutAgreement(const SharingAgreement& a, const Actor& by) = 0;
+  virtual Result<std::vector<SharingAgreement>> ListAgreements(const std::string& owner_school_id = "",
+                                                               const std::string& borrower_school_id = "") = 0;
+
+  // --- bookings ---
+  // Insert refuses an existing id with kAlreadyExists; Update requires it and bumps version.
+  virtual Status InsertBooking(const Booking& b, const Actor& by, const std::string& action = "booking.create") = 0;
+  virtual Status UpdateBooking(const Booking& b, const Actor& by, const std::string& action) = 0;
+  virtual Result<Booking> GetBooking(const std::string& id) = 0;
+  virtual Result<Booking> FindBookingByCode(const std::string& code) = 0;
+  virtual Result<std::vector<Booking>> ListBookings(const BookingFilter& filter) = 0;
+  // Held (pending or confirmed) bookings on any of `resource_ids` that end after `from` and start
+  // before `to`. Bounded by the longest booking so it never scans a resource's whole history.
+  virtual Result<std::vector<Booking>> ListHeldBookings(const std::vector<std::string>& resource_ids, Instant from,
+                                                        Instant to) = 0;
+  // Held minutes the requesting school has on `resource_ids` in [from, to) (bookings starting there).
+  virtual Result<int> HeldMinutes(const std::string& requesting_school_id, const std::vector<std::string>& resource_ids,
+                                  Instant from, Instant to) = 0;
+  virtual bool BookingCodeExists(const std::string& code) = 0;
+
+  virtual Status PutSeries(const BookingSeries& s, const Actor& by) = 0;
+  virtual Result<BookingSeries> GetSeries(const std::string& id) = 0;
+
+  // --- usage facts ---
+  // A fact whose id is already stored is kAlreadyExists and changes nothing.
+  virtual Status InsertFact(const UsageFact& f, const Actor& by) = 0;
+  virtual Result<std::vector<UsageFact>> ListFacts(const FactFilter& filter) = 0;
+
+  // --- report periods ---
+  virtual Result<ReportPeriod> GetReportPeriod(const std::string& school_id, const std::string& month) = 0;
+  virtual Status PutReportPeriod(const ReportPeriod& p, const Actor& by) = 0;
+
+  // --- actors ---
+  virtual Status InsertToken(const TokenRecord& t, const Actor& by) = 0;
+  virtual Result<TokenRecord> FindTokenByHash(const std::string& hash) = 0;
+  virtual Result<std::vector<TokenRecord>> ListTokens() = 0;
+  virtual Status RevokeToken(const std::string& id, const Actor& by) = 0;
+
+  // --- logs ---
+  virtual Result<std::vector<AuditEntry>> ListAudit(const std::string& entity, const std::string& entity_id) = 0;
+  virtual Result<std::vector<Change>> ListChanges(std::int64_t after_version, int limit) = 0;
+  virtual Result<std::int64_t> LatestVersion() = 0;
+};
+
+}  // namespace schoolshare

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian packages schoolshare needs, only those missing; safe to run again.
+# Non-interactive; needs root (or sudo) only when something is missing.
+set -euo pipefail
+
+packages=(
+  # build
+  cmake ninja-build g++ pkg-config
+  # core and CLI
+  libsqlite3-dev sqlite3 libhowardhinnant-date-dev tzdata nlohmann-json3-dev libcli11-dev
+  uuid-dev libsodium-dev libspdlog-dev
+  # sync service (issue 3) and QR codes (issue 5) are listed here already: they are small
+  libcpp-httplib-dev libssl-dev libqrencode-dev libstb-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}"
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
