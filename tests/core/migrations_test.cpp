@@ -1,1 +1,72 @@
-// placeholder: to be written
+// A database made by an older schoolshare opens and upgrades; one made by a newer one is refused.
+#include <gtest/gtest.h>
+
+#include "schoolshare/store.h"
+#include "store/migrations.h"
+#include "store/sqlite.h"
+#include "testutil.h"
+
+namespace schoolshare {
+namespace {
+
+TEST(MigrationsTest, VersionOneDatabaseUpgradesAndKeepsItsData) {
+  testing::TempDir dir;
+  std::string path = dir.File("old.db");
+  {
+    auto db = sqlite::Database::Open(path, true);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(store::Migrate(**db, 1).ok());
+    EXPECT_EQ(*store::ReadSchemaVersion(**db), 1);
+    ASSERT_TRUE((*db)->Exec("INSERT INTO districts VALUES ('d1', '旧学区', 'Asia/Shanghai', 'zh-CN');"
+                            "INSERT INTO schools(id, district_id, name, kind) VALUES ('s1', 'd1', '旧学校', 'core');")
+                    .ok());
+    // Version 1 has no agreements table yet.
+    EXPECT_FALSE((*db)->Exec("SELECT * FROM sharing_agreements").ok());
+  }
+  auto store = Store::OpenSqlite(path);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_EQ((*store)->SchemaVersion(), store::LatestSchemaVersion());
+  EXPECT_EQ((*store)->GetSchool("s1")->name, "旧学校");
+  SharingAgreement a;
+  a.id = "ag";
+  a.owner_school_id = "s1";
+  a.borrower_school_id = "s1";
+  EXPECT_EQ((*store)->PutAgreement(a, Actor::System()).code(), StatusCode::kInvalidArgument);  // same school
+  School other{"s2", "d1", "新学校", "", SchoolKind::kMember, false, 0, {}, {}};
+  ASSERT_TRUE((*store)->PutSchool(other, Actor::System()).ok());
+  a.borrower_school_id = "s2";
+  a.valid_from = *CivilDate::Parse("2026-09-01");
+  a.valid_to = *CivilDate::Parse("2027-01-31");
+  EXPECT_TRUE((*store)->PutAgreement(a, Actor::System()).ok());
+}
+
+TEST(MigrationsTest, NewerDatabaseIsRefusedWithAClearMessage) {
+  testing::TempDir dir;
+  std::string path = dir.File("new.db");
+  {
+    auto store = Store::OpenSqlite(path);
+    ASSERT_TRUE(store.ok());
+  }
+  {
+    auto db = sqlite::Database::Open(path, false);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->Exec("PRAGMA user_version = 99").ok());
+  }
+  auto store = Store::OpenSqlite(path);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(store.status().message().find("newer"), std::string::npos) << store.status().message();
+  EXPECT_NE(store.status().message().find("99"), std::string::npos);
+}
+
+TEST(MigrationsTest, OpeningTwiceIsIdempotent) {
+  testing::TempDir dir;
+  std::string path = dir.File("twice.db");
+  ASSERT_TRUE(Store::OpenSqlite(path).ok());
+  auto again = Store::OpenSqlite(path);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ((*again)->SchemaVersion(), store::LatestSchemaVersion());
+}
+
+}  // namespace
+}  // namespace schoolshare

@@ -1,1 +1,318 @@
-// placeholder: to be written
+// Store round trips on a real SQLite file: every entity, the change and audit logs, transactions.
+#include "schoolshare/store.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "schoolshare/ids.h"
+#include "testutil.h"
+
+namespace schoolshare {
+namespace {
+
+using testing::At;
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = testing::OpenStore(dir_.File("s.db"), &clock_);
+    ASSERT_NE(store_, nullptr);
+    testing::SeedSmallDistrict(*store_);
+  }
+
+  Booking MakeBooking(const std::string& resource, Instant start, Instant end) {
+    Booking b;
+    b.id = NewUuid();
+    b.resource_id = resource;
+    b.school_id = "b";
+    b.organizer = "李娜";
+    b.title = "联合教研";
+    b.start = start;
+    b.end = end;
+    b.status = BookingStatus::kConfirmed;
+    b.code = NewBookingCode();
+    b.created_by = "test";
+    return b;
+  }
+
+  testing::TempDir dir_;
+  ManualClock clock_{At("2026-11-23 08:00")};
+  std::unique_ptr<Store> store_;
+  Actor admin_ = Actor::System();
+};
+
+TEST_F(StoreTest, SchoolRoundTripKeepsChineseAndTimetable) {
+  School s{"x", "d1", "谢家湾（金茂）小学", "Xiejiawan (Jinmao) Primary", SchoolKind::kMember, true, 860, {29.51, 106.52},
+           {{1, 480, 520}, {2, 530, 570}}};
+  ASSERT_TRUE(store_->PutSchool(s, admin_).ok());
+  auto got = store_->GetSchool("x");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->name, "谢家湾（金茂）小学");
+  EXPECT_EQ(got->kind, SchoolKind::kMember);
+  EXPECT_TRUE(got->weak);
+  EXPECT_EQ(got->students, 860);
+  EXPECT_DOUBLE_EQ(got->location.lat, 29.51);
+  EXPECT_EQ(got->periods, s.periods);
+}
+
+TEST_F(StoreTest, SchoolNeedsExistingDistrict) {
+  School s{"y", "nowhere", "无区学校", "", SchoolKind::kMember, false, 10, {}, {}};
+  Status st = store_->PutSchool(s, admin_);
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument) << st.ToString();
+  EXPECT_NE(st.message().find("district"), std::string::npos);
+  EXPECT_EQ(store_->GetSchool("y").status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(StoreTest, ResourceRoundTripKeepsPolicyHoursAndParts) {
+  auto hall = store_->GetResource("a-hall");
+  ASSERT_TRUE(hall.ok());
+  EXPECT_EQ(hall->type, ResourceType::kHall);
+  EXPECT_EQ(hall->capacity, 300);
+  EXPECT_EQ(hall->buffer_minutes, 15);
+  EXPECT_EQ(hall->features, (std::vector<std::string>{"stage", "projector"}));
+  ASSERT_EQ(hall->opening_hours.size(), 5u);
+  EXPECT_EQ(hall->opening_hours[0], (WeeklyWindow{1, 480, 1080}));
+  EXPECT_EQ(hall->policy.approval, ApprovalMode::kOwner);
+  EXPECT_EQ(hall->policy.min_notice_minutes, 1440);
+  EXPECT_EQ(hall->policy.weekly_cap_minutes, 240);
+
+  auto related = store_->RelatedResources("a-field");
+  ASSERT_TRUE(related.ok());
+  EXPECT_EQ(related->size(), 2u);
+  auto of_half = store_->RelatedResources("a-field-n");
+  ASSERT_TRUE(of_half.ok());
+  ASSERT_EQ(of_half->size(), 1u);  // the whole, not the sibling half
+  EXPECT_EQ((*of_half)[0].id, "a-field");
+}
+
+TEST_F(StoreTest, ResourceFilterByTypeCapacityFeatures) {
+  ResourceFilter f;
+  f.type = ResourceType::kHall;
+  f.min_capacity = 250;
+  auto halls = store_->ListResources(f);
+  ASSERT_TRUE(halls.ok());
+  ASSERT_EQ(halls->size(), 2u);  // a-hall (300) and c-hall (500)
+  f.features = {"stage"};
+  f.school_id = "c";
+  halls = store_->ListResources(f);
+  ASSERT_TRUE(halls.ok());
+  ASSERT_EQ(halls->size(), 1u);
+  EXPECT_EQ((*halls)[0].id, "c-hall");
+}
+
+TEST_F(StoreTest, BookingRoundTripAndHeldQueryIsBounded) {
+  Booking b = MakeBooking("a-field", At("2026-11-24 16:00"), At("2026-11-24 17:30"));
+  ASSERT_TRUE(store_->InsertBooking(b, admin_).ok());
+  auto got = store_->GetBooking(b.id);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->organizer, "李娜");
+  EXPECT_EQ(got->start, b.start);
+  EXPECT_EQ(got->version, 1);
+  auto by_code = store_->FindBookingByCode(b.code);
+  ASSERT_TRUE(by_code.ok());
+  EXPECT_EQ(by_code->id, b.id);
+
+  // Overlapping windows find it, touching windows do not.
+  auto held = store_->ListHeldBookings({"a-field"}, At("2026-11-24 17:00"), At("2026-11-24 18:00"));
+  ASSERT_TRUE(held.ok());
+  EXPECT_EQ(held->size(), 1u);
+  held = store_->ListHeldBookings({"a-field"}, At("2026-11-24 17:30"), At("2026-11-24 18:00"));
+  ASSERT_TRUE(held.ok());
+  EXPECT_TRUE(held->empty());
+  held = store_->ListHeldBookings({"a-field"}, At("2026-11-24 15:00"), At("2026-11-24 16:00"));
+  ASSERT_TRUE(held.ok());
+  EXPECT_TRUE(held->empty());
+
+  // A cancelled booking is not held.
+  b.status = BookingStatus::kCancelled;
+  ASSERT_TRUE(store_->UpdateBooking(b, admin_, "booking.cancel").ok());
+  held = store_->ListHeldBookings({"a-field"}, At("2026-11-24 17:00"), At("2026-11-24 18:00"));
+  ASSERT_TRUE(held.ok());
+  EXPECT_TRUE(held->empty());
+  EXPECT_EQ(store_->GetBooking(b.id)->version, 2);
+}
+
+TEST_F(StoreTest, LongBookingIsFoundByBoundedQuery) {
+  // A booking much longer than the others must still be found when the window starts late in it.
+  Booking longer = MakeBooking("a-field", At("2026-11-24 07:00"), At("2026-11-24 20:00"));
+  ASSERT_TRUE(store_->InsertBooking(longer, admin_).ok());
+  ASSERT_TRUE(store_->InsertBooking(MakeBooking("a-field", At("2026-11-25 08:00"), At("2026-11-25 09:00")), admin_).ok());
+  auto held = store_->ListHeldBookings({"a-field"}, At("2026-11-24 19:00"), At("2026-11-24 19:30"));
+  ASSERT_TRUE(held.ok());
+  ASSERT_EQ(held->size(), 1u);
+  EXPECT_EQ((*held)[0].id, longer.id);
+}
+
+TEST_F(StoreTest, DuplicateBookingIdIsRefusedAndChangesNothing) {
+  Booking b = MakeBooking("a-field", At("2026-11-24 16:00"), At("2026-11-24 17:00"));
+  ASSERT_TRUE(store_->InsertBooking(b, admin_).ok());
+  auto before = store_->LatestVersion();
+  Booking again = b;
+  again.code = NewBookingCode();
+  EXPECT_EQ(store_->InsertBooking(again, admin_).code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(*store_->LatestVersion(), *before);
+}
+
+TEST_F(StoreTest, EveryWriteAppendsChangeAndAuditWithIncreasingVersion) {
+  auto v0 = store_->LatestVersion();
+  ASSERT_TRUE(v0.ok());
+  EXPECT_GT(*v0, 0);  // the seed itself was logged
+  Booking b = MakeBooking("a-field", At("2026-11-24 16:00"), At("2026-11-24 17:00"));
+  ASSERT_TRUE(store_->InsertBooking(b, admin_).ok());
+  b.status = BookingStatus::kCancelled;
+  ASSERT_TRUE(store_->UpdateBooking(b, Actor{"tok-1", Role::kSchoolManager, "b"}, "booking.cancel").ok());
+  auto changes = store_->ListChanges(*v0, 100);
+  ASSERT_TRUE(changes.ok());
+  ASSERT_EQ(changes->size(), 2u);
+  EXPECT_EQ((*changes)[0].version, *v0 + 1);
+  EXPECT_EQ((*changes)[1].version, *v0 + 2);
+  EXPECT_EQ((*changes)[1].entity, "booking");
+  EXPECT_NE((*changes)[1].data.find("\"cancelled\""), std::string::npos);
+
+  auto history = store_->ListAudit("booking", b.id);
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ((*history)[0].action, "booking.create");
+  EXPECT_EQ((*history)[1].action, "booking.cancel");
+  EXPECT_EQ((*history)[1].actor_id, "tok-1");
+  EXPECT_EQ((*history)[1].at, clock_.Now());
+}
+
+TEST_F(StoreTest, FailedTransactionWritesNothing) {
+  auto v0 = *store_->LatestVersion();
+  Booking ok1 = MakeBooking("a-field", At("2026-11-24 16:00"), At("2026-11-24 17:00"));
+  Booking bad = MakeBooking("no-such-resource", At("2026-11-24 16:00"), At("2026-11-24 17:00"));
+  Status s = store_->Transaction([&]() -> Status {
+    SS_RETURN_IF_ERROR(store_->InsertBooking(ok1, admin_));
+    return store_->InsertBooking(bad, admin_);
+  });
+  EXPECT_FALSE(s.ok());
+  EXPECT_EQ(store_->GetBooking(ok1.id).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(*store_->LatestVersion(), v0);
+}
+
+TEST_F(StoreTest, FailedNestedCallRollsBackOnlyItself) {
+  Booking first = MakeBooking("a-field", At("2026-11-24 16:00"), At("2026-11-24 17:00"));
+  Booking second = MakeBooking("a-field", At("2026-11-25 16:00"), At("2026-11-25 17:00"));
+  Status s = store_->Transaction([&]() -> Status {
+    SS_RETURN_IF_ERROR(store_->InsertBooking(first, admin_));
+    Status inner = store_->Transaction([&]() -> Status {
+      SS_RETURN_IF_ERROR(store_->InsertBooking(second, admin_));
+      return Status::Conflict("changed my mind");
+    });
+    EXPECT_EQ(inner.code(), StatusCode::kConflict);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(s.ok());
+  EXPECT_TRUE(store_->GetBooking(first.id).ok());
+  EXPECT_EQ(store_->GetBooking(second.id).status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(StoreTest, FactsAreDeduplicatedById) {
+  UsageFact f;
+  f.id = NewUuid();
+  f.kind = FactKind::kCheckIn;
+  f.resource_id = "a-field";
+  f.school_id = "b";
+  f.at = At("2026-11-23 16:05");
+  ASSERT_TRUE(store_->InsertFact(f, Actor{"kiosk-1", Role::kKiosk, "a"}).ok());
+  EXPECT_EQ(store_->InsertFact(f, Actor{"kiosk-1", Role::kKiosk, "a"}).code(), StatusCode::kAlreadyExists);
+  auto facts = store_->ListFacts({});
+  ASSERT_TRUE(facts.ok());
+  ASSERT_EQ(facts->size(), 1u);
+  EXPECT_EQ((*facts)[0].recorded_by, "kiosk-1");
+  EXPECT_EQ((*facts)[0].received_at, clock_.Now());
+}
+
+TEST_F(StoreTest, CalendarAgreementsBlackoutsPeriodsTokensRoundTrip) {
+  CalendarDay swap{*CivilDate::Parse("2026-09-27"), CalendarDayKind::kMakeupWorkday, "", 3, "国庆调休"};
+  ASSERT_TRUE(store_->PutCalendarDay(swap, "d1", admin_).ok());
+  auto days = store_->ListCalendarDays("d1", *CivilDate::Parse("2026-09-01"), *CivilDate::Parse("2026-09-30"));
+  ASSERT_TRUE(days.ok());
+  ASSERT_EQ(days->size(), 1u);
+  EXPECT_EQ((*days)[0].runs_weekday, 3);
+  EXPECT_EQ((*days)[0].name, "国庆调休");
+  CalendarDay bad{*CivilDate::Parse("2026-09-28"), CalendarDayKind::kMakeupWorkday, "", 0, "?"};
+  EXPECT_EQ(store_->PutCalendarDay(bad, "d1", admin_).code(), StatusCode::kInvalidArgument);
+
+  SharingAgreement a;
+  a.id = "ag1";
+  a.owner_school_id = "a";
+  a.borrower_school_id = "b";
+  a.resource_ids = {"a-field"};
+  a.windows = {{2, 960, 1080}, {4, 960, 1080}};
+  a.weekly_cap_minutes = 360;
+  a.valid_from = *CivilDate::Parse("2026-09-01");
+  a.valid_to = *CivilDate::Parse("2027-01-31");
+  ASSERT_TRUE(store_->PutAgreement(a, admin_).ok());
+  auto ags = store_->ListAgreements("a", "b");
+  ASSERT_TRUE(ags.ok());
+  ASSERT_EQ(ags->size(), 1u);
+  EXPECT_EQ((*ags)[0].windows, a.windows);
+  EXPECT_EQ((*ags)[0].valid_to, a.valid_to);
+  EXPECT_TRUE(store_->ListAgreements("b", "a")->empty());
+
+  Blackout school_wide{"bo1", "", "a", At("2026-12-01 00:00"), At("2026-12-02 00:00"), BlackoutKind::kExam, "期末考试"};
+  ASSERT_TRUE(store_->PutBlackout(school_wide, admin_).ok());
+  auto bos = store_->ListBlackouts("a-hall", At("2026-12-01 10:00"), At("2026-12-01 11:00"));
+  ASSERT_TRUE(bos.ok());
+  ASSERT_EQ(bos->size(), 1u);  // a school-wide blackout covers every resource of the school
+  EXPECT_TRUE(store_->ListBlackouts("b-hall", At("2026-12-01 10:00"), At("2026-12-01 11:00"))->empty());
+  ASSERT_TRUE(store_->DeleteBlackout("bo1", admin_).ok());
+  EXPECT_EQ(store_->DeleteBlackout("bo1", admin_).code(), StatusCode::kNotFound);
+
+  EXPECT_EQ(store_->GetReportPeriod("a", "2026-10")->status, PeriodStatus::kOpen);
+  ASSERT_TRUE(store_->PutReportPeriod({"a", "2026-10", PeriodStatus::kSignedOff, "tok-m", clock_.Now()}, admin_).ok());
+  EXPECT_EQ(store_->GetReportPeriod("a", "2026-10")->status, PeriodStatus::kSignedOff);
+
+  TokenRecord t{"tok-x", Role::kKiosk, "a", "gate kiosk", "abc123", 0, false};
+  ASSERT_TRUE(store_->InsertToken(t, admin_).ok());
+  EXPECT_EQ(store_->FindTokenByHash("abc123")->role, Role::kKiosk);
+  ASSERT_TRUE(store_->RevokeToken("tok-x", admin_).ok());
+  EXPECT_TRUE(store_->FindTokenByHash("abc123")->revoked);
+  // Tokens never reach the change log.
+  auto changes = store_->ListChanges(0, 100000);
+  for (const auto& c : *changes) EXPECT_NE(c.entity, "token");
+}
+
+TEST_F(StoreTest, SecondConnectionSeesCatalogueChangesThroughCache) {
+  auto other = testing::OpenStore(dir_.File("s.db"), &clock_);
+  ASSERT_NE(other, nullptr);
+  ASSERT_EQ(other->GetResource("a-hall")->capacity, 300);  // now cached in `other`
+  Resource hall = *store_->GetResource("a-hall");
+  hall.capacity = 350;
+  ASSERT_TRUE(store_->PutResource(hall, admin_).ok());
+  EXPECT_EQ(other->GetResource("a-hall")->capacity, 350);
+}
+
+TEST_F(StoreTest, BackupCopiesEverything) {
+  ASSERT_TRUE(store_->InsertBooking(MakeBooking("a-field", At("2026-11-24 16:00"), At("2026-11-24 17:00")), admin_).ok());
+  std::string dest = dir_.File("copy.db");
+  ASSERT_TRUE(store_->Backup(dest).ok());
+  auto copy = testing::OpenStore(dest, &clock_);
+  ASSERT_NE(copy, nullptr);
+  EXPECT_EQ(copy->ListSchools()->size(), 3u);
+  EXPECT_EQ(copy->ListBookings({})->size(), 1u);
+  EXPECT_EQ(*copy->LatestVersion(), *store_->LatestVersion());
+}
+
+TEST(StoreOpenTest, RefusesAFileThatIsNotADatabase) {
+  testing::TempDir dir;
+  std::string path = dir.File("notes.db");
+  std::ofstream(path) << "this is not a database, it is a shopping list: 粉笔, 篮球\n";
+  auto store = Store::OpenSqlite(path);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), StatusCode::kCorruption) << store.status().ToString();
+}
+
+TEST(StoreOpenTest, MissingFileWithoutCreateIsAnError) {
+  testing::TempDir dir;
+  StoreOptions o;
+  o.create_if_missing = false;
+  auto store = Store::OpenSqlite(dir.File("absent.db"), o);
+  EXPECT_FALSE(store.ok());
+}
+
+}  // namespace
+}  // namespace schoolshare

@@ -23,6 +23,8 @@ struct BookingRequest {
   int quantity = 0;
   Instant start = 0;
   Instant end = 0;
+  std::vector<std::string> required_features;  // only for alternatives: what a similar venue must have
+  std::string series_id;                       // set by CreateSeries
 };
 
 // A free option offered with a refusal.
@@ -61,7 +63,10 @@ struct SeriesOccurrence {
 };
 
 struct SeriesOutcome {
-  bool accepted = false;  // all-or-nothing: every occurrence passed; skip: the series was written
+  // All-or-nothing: true when every occurrence passed and all were written; false writes nothing (each
+  // occurrence's outcome still says whether its date passed, and why not). Skip-conflicts: true, with
+  // the refused dates listed.
+  bool accepted = false;
   BookingSeries series;
   std::vector<SeriesOccurrence> occurrences;  // every date of the series, accepted or refused
   int created = 0;
@@ -78,11 +83,12 @@ class BookingService {
   Result<SeriesOutcome> CreateSeries(const SeriesRequest& request, const Actor& actor,
                                      const CreateOptions& options = {});
 
-  // State changes. A refusal (locked period, past booking, wrong stage, not allowed) is a non-ok
-  // Status whose message names the rule; cancelling a cancelled booking is a no-op success.
-  Result<Booking> Cancel(const std::string& booking_id, const Actor& actor, const std::string& reason = "");
-  Result<Booking> Approve(const std::string& booking_id, const Actor& actor);
-  Result<Booking> Reject(const std::string& booking_id, const Actor& actor, const std::string& reason);
+  // State changes. A rule refusal (locked period, already started, not pending) is an outcome with
+  // accepted=false and its violations; an actor out of scope is kPermissionDenied; an unknown id is
+  // kNotFound. Cancelling a cancelled or rejected booking is an accepted no-op.
+  Result<BookingOutcome> Cancel(const std::string& booking_id, const Actor& actor, const std::string& reason = "");
+  Result<BookingOutcome> Approve(const std::string& booking_id, const Actor& actor);
+  Result<BookingOutcome> Reject(const std::string& booking_id, const Actor& actor, const std::string& reason);
 
   // Alternatives for a refused candidate: the same resource at the nearest free times (up to
   // `per_kind`), and similar resources (same type, enough capacity or stock, the features) at the
@@ -90,9 +96,6 @@ class BookingService {
   Result<std::vector<Alternative>> FindAlternatives(const BookingRequest& request, const Actor& actor, int per_kind = 3);
 
  private:
-  Result<Verdict> Judge(const Booking& candidate, const Actor& actor, const CreateOptions& options,
-                        const Resource& resource);
-
   Store& store_;
   const Clock& clock_;
 };

@@ -31,6 +31,8 @@ enum class Rule {
   kAgreementCap,     // the weekly hours of a sharing agreement
   kPeriodLocked,     // the month is signed off
   kPermission,       // the actor may not do this
+  kNotPending,       // approve or reject of a booking that is no longer waiting for that decision
+  kAlreadyStarted,   // cancel of a booking that has started (only a district admin may)
 };
 const char* RuleName(Rule r);  // "overlap", "equipment_stock", ...
 
@@ -93,7 +95,8 @@ struct ApprovalDecision {
   ApprovalStage stage = ApprovalStage::kNone;
 };
 ApprovalDecision DecideApproval(const Resource& resource, bool cross_school, const SharingAgreement* agreement);
-// The stage after `stage` is approved by someone with `role`: kNone means the booking is now confirmed.
+// The stage that follows once `stage` is approved: kDistrict after kOwner when the resource's policy is
+// owner_then_district, else kNone, which means the booking is now confirmed.
 ApprovalStage NextStage(const Resource& resource, ApprovalStage stage);
 
 // Who may do what (scope of tokens). Pure; the sync service and the CLI both call it.

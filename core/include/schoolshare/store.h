@@ -6,7 +6,9 @@
 //    entry to the change log (strictly increasing version) and one entry to the audit log (actor).
 //  - Transaction(fn) runs fn in one write transaction (BEGIN IMMEDIATE on SQLite) and commits when fn
 //    returns ok, rolls back otherwise; calls nest (an inner call joins the outer transaction).
-//    A write called outside Transaction() gets a transaction of its own.
+//    A write called outside Transaction() gets a transaction of its own. A nested call that fails
+//    rolls back only its own part (a savepoint), so a caller may carry on (skip-conflicts series).
+//  - Tokens are audited but never enter the change log (nothing secret is replicated).
 //  - Reads outside a transaction see the latest committed state.
 //  - A Store is used by one thread at a time; open one per thread.
 #pragma once
@@ -17,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "schoolshare/clock.h"
 #include "schoolshare/model.h"
 #include "schoolshare/status.h"
 
@@ -25,6 +28,7 @@ namespace schoolshare {
 struct StoreOptions {
   bool create_if_missing = true;
   bool synchronous_full = true;  // an acknowledged write survives a power cut (WAL + synchronous=FULL)
+  const Clock* clock = nullptr;  // times of audit and change-log entries; null: the system clock
 };
 
 struct ResourceFilter {

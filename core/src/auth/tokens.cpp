@@ -1,1 +1,57 @@
-// placeholder: to be written
+#include "schoolshare/tokens.h"
+
+#include <sodium.h>
+
+#include "schoolshare/ids.h"
+
+namespace schoolshare {
+
+std::string HashToken(const std::string& token) {
+  unsigned char hash[crypto_generichash_BYTES];
+  crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(token.data()), token.size(), nullptr, 0);
+  char hex[crypto_generichash_BYTES * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
+  return hex;
+}
+
+Result<IssuedToken> IssueToken(Store& store, Role role, const std::string& school_id, const std::string& label,
+                               const Actor& by, Instant now) {
+  if (sodium_init() < 0) return Status::Internal("libsodium failed to initialise");
+  bool scoped = role == Role::kSchoolManager || role == Role::kKiosk;
+  if (scoped && school_id.empty()) {
+    return Status::InvalidArgument(std::string("a ") + ToString(role) + " token needs --school");
+  }
+  if (!scoped && !school_id.empty()) {
+    return Status::InvalidArgument(std::string("a ") + ToString(role) + " token is not tied to a school");
+  }
+  if (scoped) SS_RETURN_IF_ERROR(store.GetSchool(school_id).status());
+
+  unsigned char raw[32];
+  randombytes_buf(raw, sizeof raw);
+  char b64[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+  sodium_bin2base64(b64, sizeof b64, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  sodium_memzero(raw, sizeof raw);
+
+  IssuedToken out;
+  out.token = std::string("ss_") + b64;
+  out.record.id = "tok-" + NewUuid().substr(0, 8);
+  out.record.role = role;
+  out.record.school_id = school_id;
+  out.record.label = label;
+  out.record.hash = HashToken(out.token);
+  out.record.created_at = now;
+  SS_RETURN_IF_ERROR(store.InsertToken(out.record, by));
+  return out;
+}
+
+Result<Actor> Authenticate(Store& store, const std::string& token) {
+  auto record = store.FindTokenByHash(HashToken(token));
+  if (!record.ok()) {
+    if (record.status().code() == StatusCode::kNotFound) return Status::PermissionDenied("unknown token");
+    return record.status();
+  }
+  if (record->revoked) return Status::PermissionDenied("token " + record->id + " has been revoked");
+  return Actor{record->id, record->role, record->school_id};
+}
+
+}  // namespace schoolshare

@@ -1,1 +1,195 @@
-// placeholder: to be written
+#include "schoolshare/booking_service.h"
+
+#include "booking/judge.h"
+#include "schoolshare/ids.h"
+
+namespace schoolshare {
+namespace {
+
+constexpr int kCodeAttempts = 20;
+
+bool IsAdmin(const Actor& actor) { return actor.role == Role::kDistrictAdmin; }
+
+Booking CandidateFrom(const BookingRequest& r, const std::string& id) {
+  Booking b;
+  b.id = id;
+  b.resource_id = r.resource_id;
+  b.school_id = r.school_id;
+  b.organizer = r.organizer;
+  b.title = r.title;
+  b.activity_type = r.activity_type.empty() ? "other" : r.activity_type;
+  b.attendees = r.attendees;
+  b.quantity = r.quantity;
+  b.start = r.start;
+  b.end = r.end;
+  b.series_id = r.series_id;
+  return b;
+}
+
+BookingOutcome Refused(const Booking& b, Rule rule, std::map<std::string, std::string> params = {}) {
+  BookingOutcome out;
+  out.booking = b;
+  out.violations.push_back({rule, {}, std::move(params)});
+  return out;
+}
+
+}  // namespace
+
+Result<BookingOutcome> BookingService::Create(const BookingRequest& request, const Actor& actor,
+                                              const CreateOptions& options) {
+  SS_ASSIGN_OR_RETURN(Resource resource, store_.GetResource(request.resource_id));
+  SS_RETURN_IF_ERROR(store_.GetSchool(request.school_id).status());
+  if (!MayAct(actor, Action::kCreateBooking, request.school_id, resource.school_id)) {
+    return Status::PermissionDenied("a " + std::string(ToString(actor.role)) + " token for school \"" +
+                                    actor.school_id + "\" may not book for school \"" + request.school_id + "\"");
+  }
+  std::string id = request.id.empty() ? NewUuid() : request.id;
+  if (!request.id.empty()) {
+    auto stored = store_.GetBooking(id);
+    if (stored.ok()) {  // the same request again: idempotent
+      BookingOutcome out;
+      out.accepted = true;
+      out.duplicate = true;
+      out.booking = *stored;
+      return out;
+    }
+    if (stored.status().code() != StatusCode::kNotFound) return stored.status();
+  }
+
+  Booking candidate = CandidateFrom(request, id);
+  bool backfill = options.allow_backfill && IsAdmin(actor);
+  Instant now = clock_.Now();
+  BookingOutcome out;
+  out.booking = candidate;
+  Status written = store_.Transaction([&]() -> Status {
+    SS_ASSIGN_OR_RETURN(booking::JudgeContext ctx, booking::JudgeContext::Load(store_, resource, request.school_id,
+                                                                               candidate.start, candidate.end, now,
+                                                                               backfill));
+    SS_ASSIGN_OR_RETURN(Verdict verdict, ctx.Evaluate(candidate));
+    if (!verdict.ok()) {
+      out.violations = std::move(verdict.violations);
+      return Status::Ok();
+    }
+    out.accepted = true;
+    out.booking.status = verdict.status;
+    out.booking.stage = verdict.stage;
+    out.booking.created_by = actor.id;
+    out.booking.created_at = now;
+    out.booking.updated_at = now;
+    out.booking.version = 1;
+    if (options.dry_run) return Status::Ok();
+    for (int i = 0; i < kCodeAttempts && out.booking.code.empty(); ++i) {
+      std::string code = NewBookingCode();
+      if (!store_.BookingCodeExists(code)) out.booking.code = code;
+    }
+    if (out.booking.code.empty()) return Status::Internal("could not find a free booking code");
+    return store_.InsertBooking(out.booking, actor, "booking.create");
+  });
+  if (!written.ok()) return written;
+  if (!out.accepted && options.with_alternatives) {
+    BookingRequest with_id = request;
+    with_id.id = id;
+    SS_ASSIGN_OR_RETURN(out.alternatives, FindAlternatives(with_id, actor));
+  }
+  return out;
+}
+
+Result<BookingOutcome> BookingService::Cancel(const std::string& booking_id, const Actor& actor,
+                                              const std::string& reason) {
+  SS_ASSIGN_OR_RETURN(Booking b, store_.GetBooking(booking_id));
+  SS_ASSIGN_OR_RETURN(Resource resource, store_.GetResource(b.resource_id));
+  if (!MayAct(actor, Action::kCancelBooking, b.school_id, resource.school_id)) {
+    return Status::PermissionDenied("a " + std::string(ToString(actor.role)) + " token for school \"" +
+                                    actor.school_id + "\" may not cancel booking " + b.code);
+  }
+  BookingOutcome out;
+  out.booking = b;
+  if (!b.held()) {  // already cancelled or rejected: nothing to do
+    out.accepted = true;
+    return out;
+  }
+  Instant now = clock_.Now();
+  Status s = store_.Transaction([&]() -> Status {
+    SS_ASSIGN_OR_RETURN(booking::JudgeContext ctx,
+                        booking::JudgeContext::Load(store_, resource, b.school_id, b.start, b.end, now, false));
+    if (b.start <= now && !IsAdmin(actor)) {
+      out = Refused(b, Rule::kAlreadyStarted, {{"start", ctx.tz().FormatLocal(b.start)}, {"code", b.code}});
+      return Status::Ok();
+    }
+    SS_ASSIGN_OR_RETURN(Verdict v, ctx.Evaluate(b));
+    if (v.Breaks(Rule::kPeriodLocked)) {
+      out = Refused(b, Rule::kPeriodLocked, {{"month", ctx.tz().LocalDate(b.start).ToString().substr(0, 7)}});
+      return Status::Ok();
+    }
+    b.status = BookingStatus::kCancelled;
+    b.stage = ApprovalStage::kNone;
+    b.note = reason;
+    b.updated_at = now;
+    SS_RETURN_IF_ERROR(store_.UpdateBooking(b, actor, "booking.cancel"));
+    SS_ASSIGN_OR_RETURN(out.booking, store_.GetBooking(b.id));
+    out.accepted = true;
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+namespace {
+
+// Approve and reject share everything but the new state.
+Result<BookingOutcome> Decide(Store& store, const Clock& clock, const std::string& booking_id, const Actor& actor,
+                              bool approve, const std::string& reason) {
+  SS_ASSIGN_OR_RETURN(Booking b, store.GetBooking(booking_id));
+  SS_ASSIGN_OR_RETURN(Resource resource, store.GetResource(b.resource_id));
+  if (b.status == BookingStatus::kPending &&
+      !MayAct(actor, Action::kApproveBooking, b.school_id, resource.school_id, b.stage)) {
+    return Status::PermissionDenied("a " + std::string(ToString(actor.role)) + " token for school \"" +
+                                    actor.school_id + "\" may not decide booking " + b.code + " at its " +
+                                    ToString(b.stage) + " stage");
+  }
+  if (!approve && reason.empty()) return Status::InvalidArgument("a rejection needs a reason for the requester");
+  Instant now = clock.Now();
+  BookingOutcome out;
+  out.booking = b;
+  Status s = store.Transaction([&]() -> Status {
+    if (b.status != BookingStatus::kPending) {
+      out = Refused(b, Rule::kNotPending, {{"status", ToString(b.status)}, {"code", b.code}});
+      return Status::Ok();
+    }
+    SS_ASSIGN_OR_RETURN(booking::JudgeContext ctx,
+                        booking::JudgeContext::Load(store, resource, b.school_id, b.start, b.end, now, true));
+    SS_ASSIGN_OR_RETURN(Verdict v, ctx.Evaluate(b));
+    if (v.Breaks(Rule::kPeriodLocked)) {
+      out = Refused(b, Rule::kPeriodLocked, {{"month", ctx.tz().LocalDate(b.start).ToString().substr(0, 7)}});
+      return Status::Ok();
+    }
+    if (approve) {
+      b.stage = NextStage(resource, b.stage);
+      if (b.stage == ApprovalStage::kNone) b.status = BookingStatus::kConfirmed;
+    } else {
+      b.status = BookingStatus::kRejected;
+      b.stage = ApprovalStage::kNone;
+      b.note = reason;
+    }
+    b.updated_at = now;
+    SS_RETURN_IF_ERROR(store.UpdateBooking(b, actor, approve ? "booking.approve" : "booking.reject"));
+    SS_ASSIGN_OR_RETURN(out.booking, store.GetBooking(b.id));
+    out.accepted = true;
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+}  // namespace
+
+Result<BookingOutcome> BookingService::Approve(const std::string& booking_id, const Actor& actor) {
+  return Decide(store_, clock_, booking_id, actor, true, "");
+}
+
+Result<BookingOutcome> BookingService::Reject(const std::string& booking_id, const Actor& actor,
+                                              const std::string& reason) {
+  return Decide(store_, clock_, booking_id, actor, false, reason);
+}
+
+}  // namespace schoolshare

@@ -1,1 +1,223 @@
-// placeholder: to be written
+#include "store/migrations.h"
+
+#include <string>
+
+namespace schoolshare::store {
+namespace {
+
+// Version 1: districts, schools, resources, blackouts, bookings and series, usage facts, report
+// periods, tokens, audit log and change log.
+constexpr const char kSchemaV1[] = R"sql(
+CREATE TABLE districts (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  time_zone TEXT NOT NULL,
+  locale TEXT NOT NULL
+);
+CREATE TABLE schools (
+  id TEXT PRIMARY KEY,
+  district_id TEXT NOT NULL REFERENCES districts(id),
+  name TEXT NOT NULL,
+  name_en TEXT NOT NULL DEFAULT '',
+  kind TEXT NOT NULL CHECK (kind IN ('core', 'member', 'partner')),
+  weak INTEGER NOT NULL DEFAULT 0,
+  students INTEGER NOT NULL DEFAULT 0 CHECK (students >= 0),
+  lat REAL NOT NULL DEFAULT 0,
+  lon REAL NOT NULL DEFAULT 0,
+  periods TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX schools_district ON schools(district_id);
+CREATE TABLE resources (
+  id TEXT PRIMARY KEY,
+  school_id TEXT NOT NULL REFERENCES schools(id),
+  name TEXT NOT NULL,
+  name_en TEXT NOT NULL DEFAULT '',
+  type TEXT NOT NULL CHECK (type IN ('field', 'hall', 'lab', 'room', 'equipment')),
+  capacity INTEGER NOT NULL DEFAULT 0 CHECK (capacity >= 0),
+  quantity INTEGER NOT NULL DEFAULT 0 CHECK (quantity >= 0),
+  features TEXT NOT NULL DEFAULT '[]',
+  opening_hours TEXT NOT NULL DEFAULT '[]',
+  buffer_minutes INTEGER NOT NULL DEFAULT 0 CHECK (buffer_minutes >= 0),
+  parent_id TEXT REFERENCES resources(id),
+  shared INTEGER NOT NULL DEFAULT 1,
+  approval TEXT NOT NULL DEFAULT 'owner' CHECK (approval IN ('none', 'owner', 'owner_then_district')),
+  min_notice_minutes INTEGER NOT NULL DEFAULT 0,
+  max_advance_days INTEGER NOT NULL DEFAULT 0,
+  max_duration_minutes INTEGER NOT NULL DEFAULT 0,
+  weekly_cap_minutes INTEGER NOT NULL DEFAULT 0,
+  hourly_fee_cents INTEGER NOT NULL DEFAULT 0,
+  active INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX resources_school ON resources(school_id);
+CREATE INDEX resources_parent ON resources(parent_id) WHERE parent_id IS NOT NULL;
+CREATE TABLE blackouts (
+  id TEXT PRIMARY KEY,
+  resource_id TEXT REFERENCES resources(id),
+  school_id TEXT NOT NULL REFERENCES schools(id),
+  start_at INTEGER NOT NULL,
+  end_at INTEGER NOT NULL CHECK (end_at > start_at),
+  kind TEXT NOT NULL,
+  reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX blackouts_school ON blackouts(school_id, start_at);
+CREATE TABLE booking_series (
+  id TEXT PRIMARY KEY,
+  resource_id TEXT NOT NULL REFERENCES resources(id),
+  school_id TEXT NOT NULL REFERENCES schools(id),
+  data TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE bookings (
+  id TEXT PRIMARY KEY,
+  resource_id TEXT NOT NULL REFERENCES resources(id),
+  school_id TEXT NOT NULL REFERENCES schools(id),
+  organizer TEXT NOT NULL DEFAULT '',
+  title TEXT NOT NULL DEFAULT '',
+  activity_type TEXT NOT NULL DEFAULT 'other',
+  attendees INTEGER NOT NULL DEFAULT 0,
+  quantity INTEGER NOT NULL DEFAULT 0,
+  start_at INTEGER NOT NULL,
+  end_at INTEGER NOT NULL CHECK (end_at > start_at),
+  status TEXT NOT NULL CHECK (status IN ('pending', 'confirmed', 'rejected', 'cancelled')),
+  stage TEXT NOT NULL DEFAULT 'none',
+  series_id TEXT REFERENCES booking_series(id),
+  code TEXT NOT NULL UNIQUE,
+  note TEXT NOT NULL DEFAULT '',
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  version INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX bookings_resource_start ON bookings(resource_id, start_at);
+CREATE INDEX bookings_school_start ON bookings(school_id, start_at);
+CREATE INDEX bookings_series ON bookings(series_id) WHERE series_id IS NOT NULL;
+CREATE INDEX bookings_pending ON bookings(stage) WHERE status = 'pending';
+-- The longest booking ever stored per resource: bounds the overlap query (start_at > from - longest).
+CREATE TABLE booking_bounds (
+  resource_id TEXT PRIMARY KEY REFERENCES resources(id),
+  longest_seconds INTEGER NOT NULL
+);
+CREATE TABLE usage_facts (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('check_in', 'check_out', 'walk_in', 'hand_out', 'return')),
+  booking_id TEXT,
+  resource_id TEXT NOT NULL,
+  school_id TEXT NOT NULL DEFAULT '',
+  at INTEGER NOT NULL,
+  quantity INTEGER NOT NULL DEFAULT 0,
+  condition TEXT NOT NULL DEFAULT '',
+  note TEXT NOT NULL DEFAULT '',
+  recorded_by TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  flag TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX facts_booking ON usage_facts(booking_id) WHERE booking_id IS NOT NULL;
+CREATE INDEX facts_resource_at ON usage_facts(resource_id, at);
+CREATE TABLE report_periods (
+  school_id TEXT NOT NULL REFERENCES schools(id),
+  month TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('open', 'signed_off')),
+  signed_off_by TEXT NOT NULL DEFAULT '',
+  signed_off_at INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (school_id, month)
+);
+CREATE TABLE tokens (
+  id TEXT PRIMARY KEY,
+  role TEXT NOT NULL CHECK (role IN ('district_admin', 'school_manager', 'kiosk', 'auditor')),
+  school_id TEXT NOT NULL DEFAULT '',
+  label TEXT NOT NULL DEFAULT '',
+  hash TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE audit_log (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,
+  actor_id TEXT NOT NULL,
+  action TEXT NOT NULL,
+  entity TEXT NOT NULL,
+  entity_id TEXT NOT NULL,
+  detail TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX audit_entity ON audit_log(entity, entity_id, seq);
+CREATE TABLE change_log (
+  version INTEGER PRIMARY KEY AUTOINCREMENT,
+  entity TEXT NOT NULL,
+  entity_id TEXT NOT NULL,
+  op TEXT NOT NULL CHECK (op IN ('put', 'del')),
+  data TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+)sql";
+
+// Version 2: sharing agreements between schools, and the district calendar.
+constexpr const char kSchemaV2[] = R"sql(
+CREATE TABLE sharing_agreements (
+  id TEXT PRIMARY KEY,
+  owner_school_id TEXT NOT NULL REFERENCES schools(id),
+  borrower_school_id TEXT NOT NULL REFERENCES schools(id),
+  resource_ids TEXT NOT NULL DEFAULT '[]',
+  windows TEXT NOT NULL DEFAULT '[]',
+  weekly_cap_minutes INTEGER NOT NULL DEFAULT 0,
+  auto_approve INTEGER NOT NULL DEFAULT 1,
+  valid_from TEXT NOT NULL,
+  valid_to TEXT NOT NULL,
+  CHECK (owner_school_id <> borrower_school_id)
+);
+CREATE INDEX agreements_pair ON sharing_agreements(owner_school_id, borrower_school_id);
+CREATE TABLE calendar_days (
+  district_id TEXT NOT NULL REFERENCES districts(id),
+  date TEXT NOT NULL,
+  school_id TEXT NOT NULL DEFAULT '',
+  kind TEXT NOT NULL CHECK (kind IN ('public_holiday', 'school_holiday', 'exam', 'makeup_workday')),
+  runs_weekday INTEGER NOT NULL DEFAULT 0 CHECK (runs_weekday BETWEEN 0 AND 7),
+  name TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (district_id, date, school_id)
+);
+)sql";
+
+}  // namespace
+
+const std::vector<Migration>& Migrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1, "catalogue, bookings, facts, periods, tokens, audit and change logs", kSchemaV1},
+      {2, "sharing agreements and district calendar", kSchemaV2},
+  };
+  return kMigrations;
+}
+
+int LatestSchemaVersion() { return Migrations().back().version; }
+
+Result<int> ReadSchemaVersion(sqlite::Database& db) {
+  SS_ASSIGN_OR_RETURN(sqlite::Statement * stmt, db.Prepare("PRAGMA user_version"));
+  sqlite::ScopedReset reset(*stmt);
+  SS_ASSIGN_OR_RETURN(bool row, stmt->Step());
+  if (!row) return Status::Corruption("cannot read the schema version");
+  return static_cast<int>(stmt->Int(0));
+}
+
+Status Migrate(sqlite::Database& db, int target) {
+  if (target < 0) target = LatestSchemaVersion();
+  SS_ASSIGN_OR_RETURN(int current, ReadSchemaVersion(db));
+  if (current > LatestSchemaVersion()) {
+    return Status::Corruption("the database has schema version " + std::to_string(current) +
+                              ", newer than this schoolshare supports (" + std::to_string(LatestSchemaVersion()) +
+                              "); upgrade schoolshare to open it");
+  }
+  for (const Migration& m : Migrations()) {
+    if (m.version <= current || m.version > target) continue;
+    SS_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+    Status s = db.Exec(m.sql);
+    if (s.ok()) s = db.Exec("PRAGMA user_version = " + std::to_string(m.version));
+    if (!s.ok()) {
+      db.Exec("ROLLBACK");
+      return Status(s.code(), "migration " + std::to_string(m.version) + " (" + m.description + ") failed: " +
+                                  s.message());
+    }
+    SS_RETURN_IF_ERROR(db.Exec("COMMIT"));
+  }
+  return Status::Ok();
+}
+
+}  // namespace schoolshare::store

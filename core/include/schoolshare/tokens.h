@@ -1,0 +1,25 @@
+// Bearer tokens: made from 32 random bytes, shown once, stored only as a BLAKE2b hash (libsodium).
+// A token is long and random, so a fast keyed-free hash is enough (as for API keys); no salt needed.
+#pragma once
+
+#include <string>
+
+#include "schoolshare/model.h"
+#include "schoolshare/store.h"
+
+namespace schoolshare {
+
+struct IssuedToken {
+  std::string token;  // "ss_" + 43 URL-safe characters; show it once, never store it
+  TokenRecord record;
+};
+
+// school_manager and kiosk tokens need an existing school; district_admin and auditor tokens must not
+// name one.
+Result<IssuedToken> IssueToken(Store& store, Role role, const std::string& school_id, const std::string& label,
+                               const Actor& by, Instant now);
+std::string HashToken(const std::string& token);  // lower-case hex
+// The actor a token stands for; kPermissionDenied for an unknown or revoked token.
+Result<Actor> Authenticate(Store& store, const std::string& token);
+
+}  // namespace schoolshare

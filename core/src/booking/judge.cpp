@@ -1,0 +1,104 @@
+#include "booking/judge.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace schoolshare::booking {
+
+Result<JudgeContext> JudgeContext::Load(Store& store, const Resource& resource, const std::string& requester_school_id,
+                                        Instant from, Instant to, Instant now, bool allow_backfill) {
+  SS_ASSIGN_OR_RETURN(School owner, store.GetSchool(resource.school_id));
+  SS_ASSIGN_OR_RETURN(District district, store.GetDistrict(owner.district_id));
+  SS_ASSIGN_OR_RETURN(TimeZone tz, TimeZone::Find(district.time_zone));
+  JudgeContext c(store, tz);
+  c.resource_ = resource;
+  c.owner_ = owner;
+  c.requester_ = requester_school_id;
+  c.now_ = now;
+  c.allow_backfill_ = allow_backfill;
+
+  SS_ASSIGN_OR_RETURN(std::vector<Resource> related, store.RelatedResources(resource.id));
+  int max_buffer = resource.buffer_minutes;
+  std::vector<std::string> ids = {resource.id};
+  for (auto& r : related) {
+    max_buffer = std::max(max_buffer, r.buffer_minutes);
+    ids.push_back(r.id);
+    c.related_.emplace(r.id, std::move(r));
+  }
+  Instant pad = static_cast<Instant>(max_buffer) * kMinute;
+  SS_ASSIGN_OR_RETURN(c.nearby_, store.ListHeldBookings(ids, from - pad, to + pad));
+  SS_ASSIGN_OR_RETURN(c.blackouts_, store.ListBlackouts(resource.id, from, to));
+  SS_ASSIGN_OR_RETURN(std::vector<CalendarDay> days,
+                      store.ListCalendarDays(district.id, tz.LocalDate(from).AddDays(-2), tz.LocalDate(to).AddDays(2)));
+  c.calendar_ = DistrictCalendar(std::move(days));
+  if (requester_school_id != resource.school_id) {
+    SS_ASSIGN_OR_RETURN(c.agreements_, store.ListAgreements(resource.school_id, requester_school_id));
+  }
+  return c;
+}
+
+Result<int> JudgeContext::WeekMinutes(Instant week_start, Instant week_end, const std::vector<std::string>& resource_ids,
+                                      const std::string& key) {
+  std::string k = std::to_string(week_start) + "/" + key;
+  if (auto it = week_minutes_.find(k); it != week_minutes_.end()) return it->second;
+  SS_ASSIGN_OR_RETURN(int minutes, store_->HeldMinutes(requester_, resource_ids, week_start, week_end));
+  week_minutes_[k] = minutes;
+  return minutes;
+}
+
+Result<bool> JudgeContext::Locked(Instant t) {
+  CivilDate d = tz_.LocalDate(t);
+  char month[8];
+  std::snprintf(month, sizeof month, "%04d-%02d", d.year, d.month);
+  if (auto it = locked_.find(month); it != locked_.end()) return it->second;
+  SS_ASSIGN_OR_RETURN(ReportPeriod p, store_->GetReportPeriod(owner_.id, month));
+  bool locked = p.status == PeriodStatus::kSignedOff;
+  locked_[month] = locked;
+  return locked;
+}
+
+Result<Verdict> JudgeContext::Evaluate(const Booking& candidate) {
+  RuleInput in;
+  in.resource = &resource_;
+  in.owner = &owner_;
+  in.candidate = candidate;
+  in.nearby = nearby_;
+  in.related = related_;
+  in.blackouts = blackouts_;
+  in.calendar = &calendar_;
+  in.tz = &tz_;
+  in.now = now_;
+  in.allow_backfill = allow_backfill_;
+  SS_ASSIGN_OR_RETURN(in.period_locked, Locked(candidate.start));
+
+  bool cross_school = candidate.school_id != resource_.school_id;
+  if (cross_school && candidate.end > candidate.start) {
+    CivilDate monday = tz_.LocalDate(candidate.start).MondayOfWeek();
+    SS_ASSIGN_OR_RETURN(Instant week_start, tz_.ToInstant(monday, 0));
+    SS_ASSIGN_OR_RETURN(Instant week_end, tz_.ToInstant(monday.AddDays(7), 0));
+    if (resource_.policy.weekly_cap_minutes > 0) {
+      SS_ASSIGN_OR_RETURN(in.requester_week_minutes_on_resource,
+                          WeekMinutes(week_start, week_end, {resource_.id}, "resource"));
+    }
+    CivilDate day = tz_.LocalDate(candidate.start);
+    for (const auto& a : agreements_) {
+      if (day < a.valid_from || a.valid_to < day) continue;
+      in.agreements.push_back(a);
+      if (a.weekly_cap_minutes <= 0) continue;
+      std::vector<std::string> ids = a.resource_ids;
+      if (ids.empty()) {  // every shared resource of the owner
+        ResourceFilter f;
+        f.school_id = a.owner_school_id;
+        SS_ASSIGN_OR_RETURN(std::vector<Resource> all, store_->ListResources(f));
+        for (const auto& r : all) {
+          if (r.policy.shared) ids.push_back(r.id);
+        }
+      }
+      SS_ASSIGN_OR_RETURN(in.requester_week_minutes_by_agreement[a.id],
+                          WeekMinutes(week_start, week_end, ids, "agreement:" + a.id));
+    }
+  }
+  return CheckBooking(in);
+}
+
+}  // namespace schoolshare::booking

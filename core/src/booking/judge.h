@@ -1,0 +1,52 @@
+// What the rules need around one resource over a stretch of time, fetched from the store once and then
+// used to judge one candidate (a booking) or many (the alternatives search). Private to core/src/booking.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "schoolshare/calendar.h"
+#include "schoolshare/rules.h"
+#include "schoolshare/store.h"
+
+namespace schoolshare::booking {
+
+class JudgeContext {
+ public:
+  // Loads for candidates of `requester_school_id` on `resource` that lie inside [from, to).
+  static Result<JudgeContext> Load(Store& store, const Resource& resource, const std::string& requester_school_id,
+                                   Instant from, Instant to, Instant now, bool allow_backfill);
+
+  // Judges one candidate inside the loaded window (weekly hours and period locks are read on demand
+  // and remembered).
+  Result<Verdict> Evaluate(const Booking& candidate);
+
+  const TimeZone& tz() const { return tz_; }
+  const School& owner() const { return owner_; }
+  const Resource& resource() const { return resource_; }
+
+ private:
+  JudgeContext(Store& store, TimeZone tz) : store_(&store), tz_(std::move(tz)) {}
+  Result<int> WeekMinutes(Instant week_start, Instant week_end, const std::vector<std::string>& resource_ids,
+                          const std::string& key);
+  Result<bool> Locked(Instant t);
+
+  Store* store_;
+  TimeZone tz_;
+  Resource resource_;
+  School owner_;
+  std::string requester_;
+  DistrictCalendar calendar_;
+  std::vector<Booking> nearby_;
+  std::map<std::string, Resource> related_;
+  std::vector<Blackout> blackouts_;
+  std::vector<SharingAgreement> agreements_;
+  Instant now_ = 0;
+  bool allow_backfill_ = false;
+  std::map<std::string, int> week_minutes_;  // "<week start>/<key>" -> minutes
+  std::map<std::string, bool> locked_;       // "YYYY-MM" -> signed off
+};
+
+}  // namespace schoolshare::booking

@@ -1,0 +1,97 @@
+#include "testutil.h"
+
+namespace schoolshare::testing {
+namespace {
+
+std::vector<WeeklyWindow> EveryDay(int from, int to) {
+  std::vector<WeeklyWindow> w;
+  for (int d = 1; d <= 7; ++d) w.push_back({d, from, to});
+  return w;
+}
+
+}  // namespace
+
+void SeedSmallDistrict(Store& store) {
+  Actor sys = Actor::System();
+  ASSERT_TRUE(store.PutDistrict({"d1", "测试学区", "Asia/Shanghai", "zh-CN"}, sys).ok());
+  School a{"a", "d1", "甲校", "School A", SchoolKind::kCore, false, 1200, {29.50, 106.50}, {}};
+  School b{"b", "d1", "乙校", "School B", SchoolKind::kMember, true, 300, {29.527, 106.50}, {}};
+  School c{"c", "d1", "丙院", "Institute C", SchoolKind::kPartner, false, 0, {29.59, 106.50}, {}};
+  for (const School& s : {a, b, c}) ASSERT_TRUE(store.PutSchool(s, sys).ok());
+
+  Resource field;
+  field.id = "a-field";
+  field.school_id = "a";
+  field.name = "甲校足球场";
+  field.type = ResourceType::kField;
+  field.capacity = 100;
+  field.opening_hours = EveryDay(7 * 60, 21 * 60);
+  field.policy.approval = ApprovalMode::kNone;
+  field.features = {"400m-track"};
+  ASSERT_TRUE(store.PutResource(field, sys).ok());
+  for (const char* half : {"a-field-n", "a-field-s"}) {
+    Resource part = field;
+    part.id = half;
+    part.name = std::string("甲校半场 ") + half;
+    part.parent_id = "a-field";
+    part.capacity = 50;
+    part.features = {};
+    ASSERT_TRUE(store.PutResource(part, sys).ok());
+  }
+
+  Resource hall;
+  hall.id = "a-hall";
+  hall.school_id = "a";
+  hall.name = "甲校礼堂";
+  hall.type = ResourceType::kHall;
+  hall.capacity = 300;
+  hall.buffer_minutes = 15;
+  hall.features = {"stage", "projector"};
+  for (int d = 1; d <= 5; ++d) hall.opening_hours.push_back({d, 8 * 60, 18 * 60});
+  hall.policy.approval = ApprovalMode::kOwner;
+  hall.policy.min_notice_minutes = 24 * 60;
+  hall.policy.max_advance_days = 60;
+  hall.policy.max_duration_minutes = 4 * 60;
+  hall.policy.weekly_cap_minutes = 4 * 60;
+  ASSERT_TRUE(store.PutResource(hall, sys).ok());
+
+  Resource lab;
+  lab.id = "a-lab";
+  lab.school_id = "a";
+  lab.name = "甲校化学实验室";
+  lab.type = ResourceType::kLab;
+  lab.capacity = 40;
+  lab.policy.shared = false;
+  ASSERT_TRUE(store.PutResource(lab, sys).ok());
+
+  Resource balls;
+  balls.id = "a-balls";
+  balls.school_id = "a";
+  balls.name = "足球";
+  balls.type = ResourceType::kEquipment;
+  balls.quantity = 20;
+  balls.policy.approval = ApprovalMode::kNone;
+  ASSERT_TRUE(store.PutResource(balls, sys).ok());
+
+  Resource bhall;
+  bhall.id = "b-hall";
+  bhall.school_id = "b";
+  bhall.name = "乙校报告厅";
+  bhall.type = ResourceType::kHall;
+  bhall.capacity = 200;
+  bhall.features = {"stage", "projector"};
+  bhall.opening_hours = EveryDay(7 * 60, 21 * 60);
+  bhall.policy.approval = ApprovalMode::kNone;
+  ASSERT_TRUE(store.PutResource(bhall, sys).ok());
+
+  Resource chall = bhall;
+  chall.id = "c-hall";
+  chall.school_id = "c";
+  chall.name = "丙院大礼堂";
+  chall.capacity = 500;
+  chall.policy.approval = ApprovalMode::kOwnerThenDistrict;
+  chall.policy.hourly_fee_cents = 20000;
+  ASSERT_TRUE(store.PutResource(chall, sys).ok());
+}
+
+}  // namespace schoolshare::testing
