@@ -1,1 +1,148 @@
-// placeholder: to be written
+// Enum words (persistent), their parse errors, distances and the small helpers of model.h.
+#include "schoolshare/model.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace schoolshare {
+namespace {
+
+// Every value of an enum maps to its word and back.
+template <typename E>
+void ExpectRoundTrips(const std::vector<std::pair<E, std::string>>& table, Result<E> (*parse)(const std::string&)) {
+  for (const auto& [value, word] : table) {
+    EXPECT_EQ(std::string(ToString(value)), word);
+    Result<E> back = parse(word);
+    ASSERT_TRUE(back.ok()) << word << ": " << back.status().ToString();
+    EXPECT_EQ(*back, value) << word;
+  }
+}
+
+TEST(ModelEnumTest, RoundTrips) {
+  ExpectRoundTrips<SchoolKind>(
+      {{SchoolKind::kCore, "core"}, {SchoolKind::kMember, "member"}, {SchoolKind::kPartner, "partner"}},
+      &ParseSchoolKind);
+  ExpectRoundTrips<ResourceType>({{ResourceType::kField, "field"},
+                                  {ResourceType::kHall, "hall"},
+                                  {ResourceType::kLab, "lab"},
+                                  {ResourceType::kRoom, "room"},
+                                  {ResourceType::kEquipment, "equipment"}},
+                                 &ParseResourceType);
+  ExpectRoundTrips<ApprovalMode>({{ApprovalMode::kNone, "none"},
+                                  {ApprovalMode::kOwner, "owner"},
+                                  {ApprovalMode::kOwnerThenDistrict, "owner_then_district"}},
+                                 &ParseApprovalMode);
+  ExpectRoundTrips<BookingStatus>({{BookingStatus::kPending, "pending"},
+                                   {BookingStatus::kConfirmed, "confirmed"},
+                                   {BookingStatus::kRejected, "rejected"},
+                                   {BookingStatus::kCancelled, "cancelled"}},
+                                  &ParseBookingStatus);
+  ExpectRoundTrips<ApprovalStage>(
+      {{ApprovalStage::kNone, "none"}, {ApprovalStage::kOwner, "owner"}, {ApprovalStage::kDistrict, "district"}},
+      &ParseApprovalStage);
+  ExpectRoundTrips<FactKind>({{FactKind::kCheckIn, "check_in"},
+                              {FactKind::kCheckOut, "check_out"},
+                              {FactKind::kWalkIn, "walk_in"},
+                              {FactKind::kHandOut, "hand_out"},
+                              {FactKind::kReturn, "return"}},
+                             &ParseFactKind);
+  ExpectRoundTrips<Role>({{Role::kDistrictAdmin, "district_admin"},
+                          {Role::kSchoolManager, "school_manager"},
+                          {Role::kKiosk, "kiosk"},
+                          {Role::kAuditor, "auditor"}},
+                         &ParseRole);
+  ExpectRoundTrips<BlackoutKind>({{BlackoutKind::kMaintenance, "maintenance"},
+                                  {BlackoutKind::kExam, "exam"},
+                                  {BlackoutKind::kEvent, "event"},
+                                  {BlackoutKind::kOther, "other"}},
+                                 &ParseBlackoutKind);
+  ExpectRoundTrips<CalendarDayKind>({{CalendarDayKind::kPublicHoliday, "public_holiday"},
+                                     {CalendarDayKind::kSchoolHoliday, "school_holiday"},
+                                     {CalendarDayKind::kExam, "exam"},
+                                     {CalendarDayKind::kMakeupWorkday, "makeup_workday"}},
+                                    &ParseCalendarDayKind);
+  ExpectRoundTrips<PeriodStatus>({{PeriodStatus::kOpen, "open"}, {PeriodStatus::kSignedOff, "signed_off"}},
+                                 &ParsePeriodStatus);
+}
+
+TEST(ModelEnumTest, ParseErrorsNameTheAcceptedWords) {
+  struct Case {
+    Status status;
+    const char* message;
+  };
+  const Case cases[] = {
+      {ParseResourceType("gym").status(), "unknown resource type \"gym\" (expected field|hall|lab|room|equipment)"},
+      {ParseSchoolKind("").status(), "unknown school kind \"\" (expected core|member|partner)"},
+      {ParseApprovalMode("Owner").status(),
+       "unknown approval mode \"Owner\" (expected none|owner|owner_then_district)"},
+      {ParseBookingStatus("canceled").status(),
+       "unknown booking status \"canceled\" (expected pending|confirmed|rejected|cancelled)"},
+      {ParseApprovalStage("school").status(), "unknown approval stage \"school\" (expected none|owner|district)"},
+      {ParseFactKind("checkin").status(),
+       "unknown fact kind \"checkin\" (expected check_in|check_out|walk_in|hand_out|return)"},
+      {ParseRole("admin").status(), "unknown role \"admin\" (expected district_admin|school_manager|kiosk|auditor)"},
+      {ParseBlackoutKind(" exam").status(), "unknown blackout kind \" exam\" (expected maintenance|exam|event|other)"},
+      {ParseCalendarDayKind("holiday").status(),
+       "unknown calendar day kind \"holiday\" (expected public_holiday|school_holiday|exam|makeup_workday)"},
+      {ParsePeriodStatus("closed").status(), "unknown period status \"closed\" (expected open|signed_off)"},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(c.status.code(), StatusCode::kInvalidArgument) << c.message;
+    EXPECT_EQ(c.status.message(), c.message);
+  }
+}
+
+TEST(ModelTest, DistanceKm) {
+  struct Case {
+    const char* name;
+    GeoPoint a;
+    GeoPoint b;
+    double km;
+    double tolerance;
+  };
+  const Case cases[] = {
+      {"same_point", {39.9, 116.4}, {39.9, 116.4}, 0.0, 1e-9},
+      {"one_degree_of_latitude", {0, 0}, {1, 0}, 111.195, 0.01},
+      {"one_degree_of_longitude_at_equator", {0, 0}, {0, 1}, 111.195, 0.01},
+      {"beijing_shanghai", {39.9042, 116.4074}, {31.2304, 121.4737}, 1067.0, 5.0},
+      {"across_the_antimeridian", {0, 179.5}, {0, -179.5}, 111.195, 0.01},
+      {"antipodes", {0, 0}, {0, 180}, 20015.1, 0.5},
+      {"campuses_in_one_district", {39.9834, 116.3160}, {39.9900, 116.3100}, 0.89, 0.05},
+  };
+  for (const Case& c : cases) {
+    EXPECT_NEAR(DistanceKm(c.a, c.b), c.km, c.tolerance) << c.name;
+    EXPECT_NEAR(DistanceKm(c.b, c.a), c.km, c.tolerance) << c.name << " (symmetric)";
+  }
+}
+
+TEST(ModelTest, HasFeatureAndCovers) {
+  Resource r;
+  r.features = {"400m-track", "projector"};
+  EXPECT_TRUE(r.HasFeature("projector"));
+  EXPECT_FALSE(r.HasFeature("stage"));
+  EXPECT_FALSE(r.HasFeature("Projector"));
+  EXPECT_FALSE(Resource{}.HasFeature("projector"));
+
+  SharingAgreement every;
+  EXPECT_TRUE(every.Covers("hall-1"));
+  SharingAgreement some;
+  some.resource_ids = {"hall-1", "lab-2"};
+  EXPECT_TRUE(some.Covers("lab-2"));
+  EXPECT_FALSE(some.Covers("field-3"));
+}
+
+TEST(ModelTest, HeldBookings) {
+  Booking b;
+  for (auto [status, held] : std::vector<std::pair<BookingStatus, bool>>{{BookingStatus::kPending, true},
+                                                                         {BookingStatus::kConfirmed, true},
+                                                                         {BookingStatus::kRejected, false},
+                                                                         {BookingStatus::kCancelled, false}}) {
+    b.status = status;
+    EXPECT_EQ(b.held(), held) << ToString(status);
+  }
+}
+
+}  // namespace
+}  // namespace schoolshare

@@ -68,6 +68,10 @@ class Result {
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
+  // On a temporary, * moves the value out, so `for (x : *store.ListBookings(f))` is safe: the loop
+  // holds the moved value, not a reference into a destroyed Result.
+  T operator*() && { return std::move(value()); }
+  T operator*() const&& = delete;
 
  private:
   std::variant<T, Status> v_;

@@ -1,0 +1,22 @@
+// The message tables behind Tr(): one entry per key with its zh-CN and en text. Private to i18n.
+#pragma once
+
+#include <cstddef>
+
+namespace schoolshare::i18n {
+
+struct Message {
+  const char* key;
+  const char* zh;
+  const char* en;
+};
+
+struct MessageTable {
+  const Message* entries;
+  std::size_t size;
+};
+
+// The command line's words (cli_messages.cpp).
+MessageTable CliMessages();
+
+}  // namespace schoolshare::i18n

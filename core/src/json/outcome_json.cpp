@@ -1,0 +1,32 @@
+#include "schoolshare/outcome_json.h"
+
+namespace schoolshare {
+
+Json ToJson(const Violation& v, Lang lang) {
+  return {{"rule", RuleName(v.rule)},
+          {"message", DescribeViolation(lang, v)},
+          {"conflicts", v.conflicting_booking_ids},
+          {"params", v.params}};
+}
+
+Json ToJson(const Alternative& a, const TimeZone& tz) {
+  return {{"kind", a.kind == Alternative::Kind::kSameResourceOtherTime ? "same_resource" : "similar_resource"},
+          {"resource_id", a.resource_id},
+          {"start", tz.FormatRfc3339(a.start)},
+          {"end", tz.FormatRfc3339(a.end)},
+          {"distance_km", a.distance_km}};
+}
+
+Json ToJson(const BookingOutcome& o, const TimeZone& tz, Lang lang) {
+  Json violations = Json::array();
+  for (const auto& v : o.violations) violations.push_back(ToJson(v, lang));
+  Json alternatives = Json::array();
+  for (const auto& a : o.alternatives) alternatives.push_back(ToJson(a, tz));
+  return {{"accepted", o.accepted},
+          {"duplicate", o.duplicate},
+          {"booking", ToJson(o.booking, tz)},
+          {"violations", violations},
+          {"alternatives", alternatives}};
+}
+
+}  // namespace schoolshare
