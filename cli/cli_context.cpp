@@ -9,14 +9,20 @@ namespace schoolshare::cli {
 
 int ExitCodeFor(const Status& s) {
   switch (s.code()) {
-    case StatusCode::kOk: return kExitOk;
-    case StatusCode::kInvalidArgument: return kExitUsage;
+    case StatusCode::kOk:
+      return kExitOk;
+    case StatusCode::kInvalidArgument:
+      return kExitUsage;
     case StatusCode::kConflict:
     case StatusCode::kLocked:
-    case StatusCode::kAlreadyExists: return kExitConflict;
-    case StatusCode::kNotFound: return kExitNotFound;
-    case StatusCode::kPermissionDenied: return kExitPermission;
-    default: return kExitFailure;
+    case StatusCode::kAlreadyExists:
+      return kExitConflict;
+    case StatusCode::kNotFound:
+      return kExitNotFound;
+    case StatusCode::kPermissionDenied:
+      return kExitPermission;
+    default:
+      return kExitFailure;
   }
 }
 
@@ -75,9 +81,16 @@ size_t DisplayWidth(const std::string& s) {
     auto c = static_cast<unsigned char>(s[i]);
     char32_t cp = c;
     int len = 1;
-    if (c >= 0xF0) { cp = c & 0x07; len = 4; }
-    else if (c >= 0xE0) { cp = c & 0x0F; len = 3; }
-    else if (c >= 0xC0) { cp = c & 0x1F; len = 2; }
+    if (c >= 0xF0) {
+      cp = c & 0x07;
+      len = 4;
+    } else if (c >= 0xE0) {
+      cp = c & 0x0F;
+      len = 3;
+    } else if (c >= 0xC0) {
+      cp = c & 0x1F;
+      len = 2;
+    }
     for (int k = 1; k < len && i + k < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
     i += len;
     bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||

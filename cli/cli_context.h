@@ -3,7 +3,6 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 #include <memory>
 #include <string>
@@ -19,7 +18,14 @@
 namespace schoolshare::cli {
 
 // Exit codes of DESIGN.md section 6. Persistent: scripts rely on them.
-enum ExitCode { kExitOk = 0, kExitFailure = 1, kExitUsage = 2, kExitConflict = 3, kExitNotFound = 4, kExitPermission = 5 };
+enum ExitCode {
+  kExitOk = 0,
+  kExitFailure = 1,
+  kExitUsage = 2,
+  kExitConflict = 3,
+  kExitNotFound = 4,
+  kExitPermission = 5
+};
 
 int ExitCodeFor(const Status& s);
 
@@ -53,7 +59,8 @@ std::string ResourceName(Store& store, const std::string& resource_id, Lang lang
 Result<Booking> FindBooking(Store& store, const std::string& id_or_code);
 
 // Prints rows as an aligned table (CJK characters count as two columns).
-void PrintTable(std::ostream& out, const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows);
+void PrintTable(std::ostream& out, const std::vector<std::string>& header,
+                const std::vector<std::vector<std::string>>& rows);
 
 // The registration function of each command file.
 void AddInitCommand(CLI::App& app, Context& ctx);

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   # build
-  cmake ninja-build g++ pkg-config
+  cmake ninja-build g++ pkg-config clang-format
   # core and CLI
   libsqlite3-dev sqlite3 libhowardhinnant-date-dev tzdata nlohmann-json3-dev libcli11-dev
   uuid-dev libsodium-dev libspdlog-dev

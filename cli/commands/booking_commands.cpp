@@ -23,7 +23,7 @@ struct CreateArgs {
 // "2,4" or "tue,thu" or "周二,周四" -> {2, 4}
 Result<std::vector<int>> ParseWeekdays(const std::string& text) {
   static const std::vector<std::pair<std::string, int>> kNames = {
-      {"mon", 1}, {"tue", 2}, {"wed", 3}, {"thu", 4}, {"fri", 5}, {"sat", 6}, {"sun", 7},
+      {"mon", 1},  {"tue", 2},  {"wed", 3},  {"thu", 4},  {"fri", 5},  {"sat", 6},  {"sun", 7},
       {"周一", 1}, {"周二", 2}, {"周三", 3}, {"周四", 4}, {"周五", 5}, {"周六", 6}, {"周日", 7}};
   std::vector<int> days;
   std::stringstream in(text);
@@ -45,8 +45,8 @@ Result<std::vector<int>> ParseWeekdays(const std::string& text) {
   return days;
 }
 
-void CreateSeries(Context& ctx, BookingService& service, const CreateArgs& a, const TimeZone& tz,
-                  Instant start, Instant end) {
+void CreateSeries(Context& ctx, BookingService& service, const CreateArgs& a, const TimeZone& tz, Instant start,
+                  Instant end) {
   auto weekdays = ParseWeekdays(a.weekly);
   if (!weekdays.ok()) return (void)ctx.Fail(weekdays.status());
   auto until = CivilDate::Parse(a.until);
@@ -84,19 +84,24 @@ void CreateSeries(Context& ctx, BookingService& service, const CreateArgs& a, co
       j["date"] = o.date.ToString();
       occ.push_back(j);
     }
-    ctx.out << Json{{"accepted", out->accepted}, {"series", ToJson(out->series)}, {"created", out->created},
-                    {"refused", out->refused}, {"occurrences", occ}}
+    ctx.out << Json{{"accepted", out->accepted},
+                    {"series", ToJson(out->series)},
+                    {"created", out->created},
+                    {"refused", out->refused},
+                    {"occurrences", occ}}
                    .dump(2)
             << "\n";
   } else {
     ctx.out << ctx.T(out->accepted ? "cli.series.created" : "cli.series.refused",
-                     {{"created", std::to_string(out->created)}, {"refused", std::to_string(out->refused)},
+                     {{"created", std::to_string(out->created)},
+                      {"refused", std::to_string(out->refused)},
                       {"total", std::to_string(out->occurrences.size())}})
             << "\n";
     for (const auto& o : out->occurrences) {
       if (o.outcome.violations.empty()) continue;
       ctx.out << "  " << o.date.ToString() << ":";
-      for (const auto& v : o.outcome.violations) ctx.out << " [" << RuleName(v.rule) << "] " << DescribeViolation(ctx.lang, v);
+      for (const auto& v : o.outcome.violations)
+        ctx.out << " [" << RuleName(v.rule) << "] " << DescribeViolation(ctx.lang, v);
       ctx.out << "\n";
     }
   }
@@ -162,16 +167,17 @@ void ChangeState(Context& ctx, Change change, const std::string& db, const std::
   if (format == "json") {
     ctx.out << ToJson(*out, *tz, ctx.lang).dump(2) << "\n";
   } else if (out->accepted) {
-    ctx.out << ctx.T("cli.booking.now", {{"code", out->booking.code},
-                                         {"status", ctx.T(std::string("booking_status.") + ToString(out->booking.status))}});
+    ctx.out << ctx.T("cli.booking.now",
+                     {{"code", out->booking.code},
+                      {"status", ctx.T(std::string("booking_status.") + ToString(out->booking.status))}});
     if (out->booking.status == BookingStatus::kPending) {
       ctx.out << " (" << ctx.T(std::string("approval_stage.") + ToString(out->booking.stage)) << ")";
     }
     ctx.out << "\n";
   } else {
     for (const auto& v : out->violations) {
-      ctx.err << ctx.T("cli.error", {{"message", "[" + std::string(RuleName(v.rule)) + "] " +
-                                                     DescribeViolation(ctx.lang, v)}})
+      ctx.err << ctx.T("cli.error",
+                       {{"message", "[" + std::string(RuleName(v.rule)) + "] " + DescribeViolation(ctx.lang, v)}})
               << "\n";
     }
   }
@@ -229,8 +235,8 @@ void List(Context& ctx, const ListArgs& a) {
   for (const auto& b : *bookings) {
     std::string status = ctx.T(std::string("booking_status.") + ToString(b.status));
     if (b.status == BookingStatus::kPending) status += "·" + ctx.T(std::string("approval_stage.") + ToString(b.stage));
-    rows.push_back({b.code, tz.FormatLocal(b.start) + "–" + tz.FormatTime(b.end), ResourceName(**store, b.resource_id, ctx.lang),
-                    SchoolName(**store, b.school_id, ctx.lang), b.title,
+    rows.push_back({b.code, tz.FormatLocal(b.start) + "–" + tz.FormatTime(b.end),
+                    ResourceName(**store, b.resource_id, ctx.lang), SchoolName(**store, b.school_id, ctx.lang), b.title,
                     b.quantity > 0 ? std::to_string(b.quantity) : std::to_string(b.attendees), status});
   }
   PrintTable(ctx.out,

@@ -25,9 +25,10 @@ void AddImportCommand(CLI::App& app, Context& ctx) {
     buffer << in.rdbuf();
     auto store = ctx.Open(o->db);
     if (!store.ok()) return (void)ctx.Fail(store.status());
-    Result<ImportReport> report = o->kind == "schools"     ? ImportSchools(**store, buffer.str(), CliActor(), ctx.lang)
-                                  : o->kind == "resources" ? ImportResources(**store, buffer.str(), CliActor(), ctx.lang)
-                                                           : ImportBookings(**store, ctx.clock, buffer.str(), CliActor(), ctx.lang);
+    Result<ImportReport> report = o->kind == "schools" ? ImportSchools(**store, buffer.str(), CliActor(), ctx.lang)
+                                  : o->kind == "resources"
+                                      ? ImportResources(**store, buffer.str(), CliActor(), ctx.lang)
+                                      : ImportBookings(**store, ctx.clock, buffer.str(), CliActor(), ctx.lang);
     if (!report.ok()) return (void)ctx.Fail(report.status());
     if (report->ok()) {
       ctx.out << ctx.T("cli.import.done", {{"n", std::to_string(report->imported)}, {"file", o->file}}) << "\n";
@@ -38,7 +39,7 @@ void AddImportCommand(CLI::App& app, Context& ctx) {
               << "\n";
     }
     ctx.Fail(kExitUsage, ctx.T("cli.import.refused", {{"errors", std::to_string(report->errors.size())},
-                                                       {"rows", std::to_string(report->rows)}}));
+                                                      {"rows", std::to_string(report->rows)}}));
   });
 }
 

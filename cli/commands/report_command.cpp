@@ -27,12 +27,17 @@ void PrintLedger(Context& ctx, Store& store, const SharingLedger& ledger, const 
   if (format == "json") {
     Json cells = Json::array(), schools = Json::array();
     for (const auto& c : ledger.cells) {
-      cells.push_back({{"owner_school_id", c.owner_school_id}, {"borrower_school_id", c.borrower_school_id},
-                       {"hours", c.hours}, {"fee_cents", c.fee_cents}, {"bookings", c.bookings}});
+      cells.push_back({{"owner_school_id", c.owner_school_id},
+                       {"borrower_school_id", c.borrower_school_id},
+                       {"hours", c.hours},
+                       {"fee_cents", c.fee_cents},
+                       {"bookings", c.bookings}});
     }
     for (const auto& s : ledger.schools) {
-      schools.push_back({{"school_id", s.school_id}, {"hosted_hours", s.hosted_hours},
-                         {"borrowed_hours", s.borrowed_hours}, {"fees_earned_cents", s.fees_earned_cents},
+      schools.push_back({{"school_id", s.school_id},
+                         {"hosted_hours", s.hosted_hours},
+                         {"borrowed_hours", s.borrowed_hours},
+                         {"fees_earned_cents", s.fees_earned_cents},
                          {"fees_paid_cents", s.fees_paid_cents}});
     }
     ctx.out << Json{{"cells", cells}, {"schools", schools}, {"shared_hours", ledger.shared_hours}}.dump(2) << "\n";
@@ -42,9 +47,9 @@ void PrintLedger(Context& ctx, Store& store, const SharingLedger& ledger, const 
     std::string csv;
     WriteCsvRow({"owner_school_id", "borrower_school_id", "hours", "fee_yuan", "bookings"}, &csv);
     for (const auto& c : ledger.cells) {
-      WriteCsvRow({c.owner_school_id, c.borrower_school_id, Hours(c.hours), Yuan(c.fee_cents),
-                   std::to_string(c.bookings)},
-                  &csv);
+      WriteCsvRow(
+          {c.owner_school_id, c.borrower_school_id, Hours(c.hours), Yuan(c.fee_cents), std::to_string(c.bookings)},
+          &csv);
     }
     ctx.out << csv;
     return;

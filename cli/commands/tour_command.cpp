@@ -48,8 +48,10 @@ void Tour(Context& ctx, const std::string& db, std::string school_id) {
   CivilDate today = tz->LocalDate(now);
 
   // 1. Today at the school.
-  ctx.out << "\n== " << ctx.T("cli.tour.today", {{"school", SchoolName(store, school_id, ctx.lang)},
-                                                  {"date", today.ToString()}, {"time", tz->FormatTime(now)}})
+  ctx.out << "\n== "
+          << ctx.T("cli.tour.today", {{"school", SchoolName(store, school_id, ctx.lang)},
+                                      {"date", today.ToString()},
+                                      {"time", tz->FormatTime(now)}})
           << " ==\n";
   BookingFilter f;
   f.owner_school_id = school_id;
@@ -112,7 +114,8 @@ void Tour(Context& ctx, const std::string& db, std::string school_id) {
   // 3. The sharing ledger of the last 30 days.
   CivilDate from = today.AddDays(-30);
   ctx.out << "\n== " << ctx.T("cli.tour.ledger", {{"from", from.ToString()}, {"to", today.ToString()}}) << " ==\n";
-  auto ledger = BuildSharingLedger(store, school->district_id, *tz->ToInstant(from, 0), *tz->ToInstant(today.AddDays(1), 0));
+  auto ledger =
+      BuildSharingLedger(store, school->district_id, *tz->ToInstant(from, 0), *tz->ToInstant(today.AddDays(1), 0));
   if (!ledger.ok()) return (void)ctx.Fail(ledger.status());
   PrintLedger(ctx, store, *ledger, "table");
 }

@@ -75,22 +75,23 @@ class CliTest : public ::testing::Test {
                                 "c,d1,丙院,Institute C,partner,false,0,29.59,106.50\n");
     CliRun r = Cli({"import", "--db", db_, "schools", schools});
     ASSERT_EQ(r.code, 0) << r.err;
-    std::string resources = Write("resources.csv",
-                                  "id,school_id,name,name_en,type,capacity,quantity,features,opening_hours,"
-                                  "buffer_minutes,shared,approval\n"
-                                  "a-field,a,甲校足球场,Field A,field,100,0,400m-track,Daily 07:00-21:00,0,true,none\n"
-                                  "a-hall,a,甲校礼堂,Hall A,hall,300,0,stage;projector,Daily 07:00-21:00,15,true,owner\n"
-                                  "a-lab,a,甲校实验室,Lab A,lab,40,0,fume-hood,Daily 07:00-21:00,0,false,owner\n"
-                                  "a-balls,a,足球,Footballs,equipment,0,20,,Daily 07:00-21:00,0,true,none\n"
-                                  "b-hall,b,乙校报告厅,Hall B,hall,200,0,stage,Daily 07:00-21:00,0,true,none\n");
+    std::string resources =
+        Write("resources.csv",
+              "id,school_id,name,name_en,type,capacity,quantity,features,opening_hours,"
+              "buffer_minutes,shared,approval\n"
+              "a-field,a,甲校足球场,Field A,field,100,0,400m-track,Daily 07:00-21:00,0,true,none\n"
+              "a-hall,a,甲校礼堂,Hall A,hall,300,0,stage;projector,Daily 07:00-21:00,15,true,owner\n"
+              "a-lab,a,甲校实验室,Lab A,lab,40,0,fume-hood,Daily 07:00-21:00,0,false,owner\n"
+              "a-balls,a,足球,Footballs,equipment,0,20,,Daily 07:00-21:00,0,true,none\n"
+              "b-hall,b,乙校报告厅,Hall B,hall,200,0,stage,Daily 07:00-21:00,0,true,none\n");
     r = Cli({"import", "--db", db_, "resources", resources});
     ASSERT_EQ(r.code, 0) << r.err;
   }
 
   CliRun Book(const std::string& resource, const std::string& school, const std::string& start, const std::string& end,
-           std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {"booking", "create", "--db",  db_,   "--resource", resource, "--school",
-                                     school,    "--start", start,  "--end", end,        "--title",  "训练"};
+              std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"booking", "create",  "--db", db_,     "--resource", resource,  "--school",
+                                     school,    "--start", start,  "--end", end,          "--title", "训练"};
     args.insert(args.end(), extra.begin(), extra.end());
     return Cli(args);
   }
@@ -106,13 +107,24 @@ TEST_F(CliTest, NoArgumentsIsAUsageError) {
 }
 
 TEST_F(CliTest, EveryVerbHasHelp) {
-  const std::vector<std::vector<std::string>> verbs = {
-      {"--help"},          {"init", "--help"},           {"school", "list", "--help"},
-      {"resource", "list", "--help"}, {"token", "create", "--help"}, {"token", "list", "--help"},
-      {"token", "revoke", "--help"},  {"booking", "create", "--help"}, {"booking", "cancel", "--help"},
-      {"booking", "approve", "--help"}, {"booking", "reject", "--help"}, {"booking", "list", "--help"},
-      {"booking", "show", "--help"},  {"import", "--help"},           {"backup", "--help"},
-      {"gen", "--help"},              {"report", "ledger", "--help"},  {"tour", "--help"}};
+  const std::vector<std::vector<std::string>> verbs = {{"--help"},
+                                                       {"init", "--help"},
+                                                       {"school", "list", "--help"},
+                                                       {"resource", "list", "--help"},
+                                                       {"token", "create", "--help"},
+                                                       {"token", "list", "--help"},
+                                                       {"token", "revoke", "--help"},
+                                                       {"booking", "create", "--help"},
+                                                       {"booking", "cancel", "--help"},
+                                                       {"booking", "approve", "--help"},
+                                                       {"booking", "reject", "--help"},
+                                                       {"booking", "list", "--help"},
+                                                       {"booking", "show", "--help"},
+                                                       {"import", "--help"},
+                                                       {"backup", "--help"},
+                                                       {"gen", "--help"},
+                                                       {"report", "ledger", "--help"},
+                                                       {"tour", "--help"}};
   for (const auto& v : verbs) {
     CliRun r = Cli(v);
     EXPECT_EQ(r.code, 0) << v[0] << (v.size() > 1 ? " " + v[1] : "");
@@ -162,8 +174,8 @@ TEST_F(CliTest, BookingCreateConflictAndAlternatives) {
   r = Book("a-field", "b", "2030-03-05 17:00", "2030-03-05 18:00");
   EXPECT_EQ(r.code, 3);
   EXPECT_NE(r.out.find("[overlap]"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find(code), std::string::npos);                     // names the conflicting booking
-  EXPECT_NE(r.out.find("2030-03-05 17:30"), std::string::npos);       // the nearest free time
+  EXPECT_NE(r.out.find(code), std::string::npos);                // names the conflicting booking
+  EXPECT_NE(r.out.find("2030-03-05 17:30"), std::string::npos);  // the nearest free time
   r = Book("a-field", "b", "2030-03-05 17:00", "2030-03-05 18:00", {"--format", "json"});
   EXPECT_EQ(r.code, 3);
   Json refused = Json::parse(r.out);
@@ -250,9 +262,10 @@ TEST_F(CliTest, ApproveRejectCancelShowAndHistory) {
 TEST_F(CliTest, WeeklySeriesAllOrNothingAndSkip) {
   SeedDistrict();
   ASSERT_EQ(Book("a-field", "a", "2030-03-12 14:00", "2030-03-12 15:00").code, 0);  // a Tuesday
-  std::vector<std::string> series = {"booking", "create", "--db",    db_,           "--resource", "a-field",
-                                     "--school", "a",     "--start", "2030-03-04 14:00", "--end", "2030-03-04 14:40",
-                                     "--weekly", "tue,thu", "--until", "2030-03-28", "--except", "2030-03-21"};
+  std::vector<std::string> series = {"booking",    "create",           "--db",      db_,       "--resource",
+                                     "a-field",    "--school",         "a",         "--start", "2030-03-04 14:00",
+                                     "--end",      "2030-03-04 14:40", "--weekly",  "tue,thu", "--until",
+                                     "2030-03-28", "--except",         "2030-03-21"};
   CliRun r = Cli(series);
   EXPECT_EQ(r.code, 3);
   EXPECT_NE(r.out.find("2030-03-12"), std::string::npos) << r.out;

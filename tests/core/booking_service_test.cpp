@@ -208,9 +208,9 @@ TEST_F(BookingServiceTest, EquipmentStockIsNeverExceeded) {
     return out.ok() && out->accepted;
   };
   EXPECT_TRUE(loan(12, "2026-11-24 09:00", "2026-11-24 11:00"));
-  EXPECT_TRUE(loan(8, "2026-11-24 10:00", "2026-11-24 12:00"));   // 20 at 10:00-11:00: exactly the stock
-  EXPECT_FALSE(loan(1, "2026-11-24 10:30", "2026-11-24 10:45"));  // 21
-  EXPECT_TRUE(loan(8, "2026-11-24 11:00", "2026-11-24 12:00"));   // 12 returned at 11:00: 16
+  EXPECT_TRUE(loan(8, "2026-11-24 10:00", "2026-11-24 12:00"));    // 20 at 10:00-11:00: exactly the stock
+  EXPECT_FALSE(loan(1, "2026-11-24 10:30", "2026-11-24 10:45"));   // 21
+  EXPECT_TRUE(loan(8, "2026-11-24 11:00", "2026-11-24 12:00"));    // 12 returned at 11:00: 16
   EXPECT_FALSE(loan(21, "2026-11-25 09:00", "2026-11-25 10:00"));  // more than the stock
 }
 
@@ -278,8 +278,9 @@ TEST_F(BookingServiceTest, ScopeOfTokens) {
 TEST_F(BookingServiceTest, UnknownResourceOrSchoolIsNotFound) {
   EXPECT_EQ(service_->Create(Request("nope", "a", "2026-11-24 16:00", "2026-11-24 17:00"), admin_).status().code(),
             StatusCode::kNotFound);
-  EXPECT_EQ(service_->Create(Request("a-field", "nope", "2026-11-24 16:00", "2026-11-24 17:00"), admin_).status().code(),
-            StatusCode::kNotFound);
+  EXPECT_EQ(
+      service_->Create(Request("a-field", "nope", "2026-11-24 16:00", "2026-11-24 17:00"), admin_).status().code(),
+      StatusCode::kNotFound);
 }
 
 TEST_F(BookingServiceTest, AlternativesOfferSimilarVenuesNearestFirst) {

@@ -1,8 +1,9 @@
 // A database made by an older schoolshare opens and upgrades; one made by a newer one is refused.
+#include "store/migrations.h"
+
 #include <gtest/gtest.h>
 
 #include "schoolshare/store.h"
-#include "store/migrations.h"
 #include "store/sqlite.h"
 #include "testutil.h"
 
@@ -17,8 +18,9 @@ TEST(MigrationsTest, VersionOneDatabaseUpgradesAndKeepsItsData) {
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE(store::Migrate(**db, 1).ok());
     EXPECT_EQ(*store::ReadSchemaVersion(**db), 1);
-    ASSERT_TRUE((*db)->Exec("INSERT INTO districts VALUES ('d1', '旧学区', 'Asia/Shanghai', 'zh-CN');"
-                            "INSERT INTO schools(id, district_id, name, kind) VALUES ('s1', 'd1', '旧学校', 'core');")
+    ASSERT_TRUE((*db)
+                    ->Exec("INSERT INTO districts VALUES ('d1', '旧学区', 'Asia/Shanghai', 'zh-CN');"
+                           "INSERT INTO schools(id, district_id, name, kind) VALUES ('s1', 'd1', '旧学校', 'core');")
                     .ok());
     // Version 1 has no agreements table yet.
     EXPECT_FALSE((*db)->Exec("SELECT * FROM sharing_agreements").ok());

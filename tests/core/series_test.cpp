@@ -28,7 +28,7 @@ class SeriesTest : public ::testing::Test {
     r.series.attendees = 45;
     r.series.first_date = *CivilDate::Parse("2026-11-23");  // Monday
     r.series.last_date = *CivilDate::Parse("2026-12-20");   // four weeks
-    r.series.weekdays = {2, 4};                              // Tuesday and Thursday
+    r.series.weekdays = {2, 4};                             // Tuesday and Thursday
     r.series.start_minute = 14 * 60;
     r.series.end_minute = 14 * 60 + 40;
     return r;
@@ -42,11 +42,15 @@ class SeriesTest : public ::testing::Test {
 };
 
 TEST_F(SeriesTest, WeeklyOccurrencesWithExceptionsAndHolidays) {
-  ASSERT_TRUE(store_->PutCalendarDay({*CivilDate::Parse("2026-12-03"), CalendarDayKind::kPublicHoliday, "", 0, "校运会"},
-                                     "d1", Actor::System()).ok());
+  ASSERT_TRUE(store_
+                  ->PutCalendarDay({*CivilDate::Parse("2026-12-03"), CalendarDayKind::kPublicHoliday, "", 0, "校运会"},
+                                   "d1", Actor::System())
+                  .ok());
   // A makeup Sunday that runs Tuesday's timetable adds an occurrence.
-  ASSERT_TRUE(store_->PutCalendarDay({*CivilDate::Parse("2026-12-06"), CalendarDayKind::kMakeupWorkday, "", 2, "调休"},
-                                     "d1", Actor::System()).ok());
+  ASSERT_TRUE(store_
+                  ->PutCalendarDay({*CivilDate::Parse("2026-12-06"), CalendarDayKind::kMakeupWorkday, "", 2, "调休"},
+                                   "d1", Actor::System())
+                  .ok());
   auto r = PeClass();
   r.series.exceptions = {*CivilDate::Parse("2026-12-10")};
   auto out = service_->CreateSeries(r, manager_a_);

@@ -43,8 +43,8 @@ class StoreTest : public ::testing::Test {
 };
 
 TEST_F(StoreTest, SchoolRoundTripKeepsChineseAndTimetable) {
-  School s{"x", "d1", "谢家湾（金茂）小学", "Xiejiawan (Jinmao) Primary", SchoolKind::kMember, true, 860, {29.51, 106.52},
-           {{1, 480, 520}, {2, 530, 570}}};
+  School s{"x",  "d1", "谢家湾（金茂）小学", "Xiejiawan (Jinmao) Primary",  SchoolKind::kMember,
+           true, 860,  {29.51, 106.52},      {{1, 480, 520}, {2, 530, 570}}};
   ASSERT_TRUE(store_->PutSchool(s, admin_).ok());
   auto got = store_->GetSchool("x");
   ASSERT_TRUE(got.ok());
@@ -137,7 +137,8 @@ TEST_F(StoreTest, LongBookingIsFoundByBoundedQuery) {
   // A booking much longer than the others must still be found when the window starts late in it.
   Booking longer = MakeBooking("a-field", At("2026-11-24 07:00"), At("2026-11-24 20:00"));
   ASSERT_TRUE(store_->InsertBooking(longer, admin_).ok());
-  ASSERT_TRUE(store_->InsertBooking(MakeBooking("a-field", At("2026-11-25 08:00"), At("2026-11-25 09:00")), admin_).ok());
+  ASSERT_TRUE(
+      store_->InsertBooking(MakeBooking("a-field", At("2026-11-25 08:00"), At("2026-11-25 09:00")), admin_).ok());
   auto held = store_->ListHeldBookings({"a-field"}, At("2026-11-24 19:00"), At("2026-11-24 19:30"));
   ASSERT_TRUE(held.ok());
   ASSERT_EQ(held->size(), 1u);
@@ -287,7 +288,8 @@ TEST_F(StoreTest, SecondConnectionSeesCatalogueChangesThroughCache) {
 }
 
 TEST_F(StoreTest, BackupCopiesEverything) {
-  ASSERT_TRUE(store_->InsertBooking(MakeBooking("a-field", At("2026-11-24 16:00"), At("2026-11-24 17:00")), admin_).ok());
+  ASSERT_TRUE(
+      store_->InsertBooking(MakeBooking("a-field", At("2026-11-24 16:00"), At("2026-11-24 17:00")), admin_).ok());
   std::string dest = dir_.File("copy.db");
   ASSERT_TRUE(store_->Backup(dest).ok());
   auto copy = testing::OpenStore(dest, &clock_);

@@ -46,9 +46,9 @@ struct BookingOutcome {
 };
 
 struct CreateOptions {
-  bool allow_backfill = false;   // honoured for district admins only
+  bool allow_backfill = false;  // honoured for district admins only
   bool with_alternatives = true;
-  bool dry_run = false;          // judge only, write nothing (the "while typing" check)
+  bool dry_run = false;  // judge only, write nothing (the "while typing" check)
 };
 
 struct SeriesRequest {
@@ -93,7 +93,8 @@ class BookingService {
   // Alternatives for a refused candidate: the same resource at the nearest free times (up to
   // `per_kind`), and similar resources (same type, enough capacity or stock, the features) at the
   // requested time, nearest campus first.
-  Result<std::vector<Alternative>> FindAlternatives(const BookingRequest& request, const Actor& actor, int per_kind = 3);
+  Result<std::vector<Alternative>> FindAlternatives(const BookingRequest& request, const Actor& actor,
+                                                    int per_kind = 3);
 
  private:
   Store& store_;

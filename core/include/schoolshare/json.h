@@ -29,7 +29,7 @@ Json ToJson(const AuditEntry& e, const TimeZone& tz);
 // Pieces stored as JSON text in SQLite columns.
 Json WindowsToJson(const std::vector<WeeklyWindow>& windows);  // [{"weekday":1,"start":"08:00","end":"18:00"}]
 Result<std::vector<WeeklyWindow>> WindowsFromJson(const Json& j);
-Json PeriodsToJson(const std::vector<ClassPeriod>& periods);    // [{"index":1,"start":"08:00","end":"08:40"}]
+Json PeriodsToJson(const std::vector<ClassPeriod>& periods);  // [{"index":1,"start":"08:00","end":"08:40"}]
 Result<std::vector<ClassPeriod>> PeriodsFromJson(const Json& j);
 Result<BookingSeries> SeriesFromJson(const Json& j);
 // Parses text into a JSON value; malformed text is InvalidArgument (never an exception).

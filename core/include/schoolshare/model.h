@@ -14,17 +14,17 @@
 
 namespace schoolshare {
 
-enum class SchoolKind { kCore, kMember, kPartner };                      // core|member|partner
-enum class ResourceType { kField, kHall, kLab, kRoom, kEquipment };      // field|hall|lab|room|equipment
-enum class ApprovalMode { kNone, kOwner, kOwnerThenDistrict };           // none|owner|owner_then_district
+enum class SchoolKind { kCore, kMember, kPartner };                        // core|member|partner
+enum class ResourceType { kField, kHall, kLab, kRoom, kEquipment };        // field|hall|lab|room|equipment
+enum class ApprovalMode { kNone, kOwner, kOwnerThenDistrict };             // none|owner|owner_then_district
 enum class BookingStatus { kPending, kConfirmed, kRejected, kCancelled };  // pending|confirmed|rejected|cancelled
-enum class ApprovalStage { kNone, kOwner, kDistrict };                   // none|owner|district: who acts next
-enum class FactKind { kCheckIn, kCheckOut, kWalkIn, kHandOut, kReturn };  // check_in|check_out|walk_in|hand_out|return
-enum class Role { kDistrictAdmin, kSchoolManager, kKiosk, kAuditor };    // district_admin|school_manager|kiosk|auditor
-enum class BlackoutKind { kMaintenance, kExam, kEvent, kOther };         // maintenance|exam|event|other
+enum class ApprovalStage { kNone, kOwner, kDistrict };                     // none|owner|district: who acts next
+enum class FactKind { kCheckIn, kCheckOut, kWalkIn, kHandOut, kReturn };   // check_in|check_out|walk_in|hand_out|return
+enum class Role { kDistrictAdmin, kSchoolManager, kKiosk, kAuditor };  // district_admin|school_manager|kiosk|auditor
+enum class BlackoutKind { kMaintenance, kExam, kEvent, kOther };       // maintenance|exam|event|other
 // public_holiday|school_holiday|exam|makeup_workday (调休: a weekend day that runs another weekday's timetable)
 enum class CalendarDayKind { kPublicHoliday, kSchoolHoliday, kExam, kMakeupWorkday };
-enum class PeriodStatus { kOpen, kSignedOff };                           // open|signed_off
+enum class PeriodStatus { kOpen, kSignedOff };  // open|signed_off
 
 const char* ToString(SchoolKind v);
 const char* ToString(ResourceType v);
@@ -93,13 +93,13 @@ struct School {
 
 // How a resource is lent to other schools. The limits apply to borrowing schools, not to the owner.
 struct SharingPolicy {
-  bool shared = true;                           // false: home-only, other schools are refused
+  bool shared = true;                            // false: home-only, other schools are refused
   ApprovalMode approval = ApprovalMode::kOwner;  // for bookings by other schools
-  int min_notice_minutes = 0;                   // 0: none
-  int max_advance_days = 0;                     // 0: unlimited
-  int max_duration_minutes = 0;                 // 0: unlimited
-  int weekly_cap_minutes = 0;                   // per borrowing school per ISO week; 0: unlimited
-  int hourly_fee_cents = 0;                     // in fen; partners may charge
+  int min_notice_minutes = 0;                    // 0: none
+  int max_advance_days = 0;                      // 0: unlimited
+  int max_duration_minutes = 0;                  // 0: unlimited
+  int weekly_cap_minutes = 0;                    // per borrowing school per ISO week; 0: unlimited
+  int hourly_fee_cents = 0;                      // in fen; partners may charge
 };
 
 struct Resource {
@@ -108,12 +108,12 @@ struct Resource {
   std::string name;
   std::string name_en;
   ResourceType type = ResourceType::kRoom;
-  int capacity = 0;  // people (venues); 0: not limited
-  int quantity = 0;  // units in stock (equipment)
-  std::vector<std::string> features;           // "400m-track", "projector", ...
-  std::vector<WeeklyWindow> opening_hours;     // empty: no restriction
-  int buffer_minutes = 0;  // minimum gap between two bookings (set-up and clean-up)
-  std::string parent_id;   // divisible venue: this resource is a part of parent_id (a half-pitch)
+  int capacity = 0;                         // people (venues); 0: not limited
+  int quantity = 0;                         // units in stock (equipment)
+  std::vector<std::string> features;        // "400m-track", "projector", ...
+  std::vector<WeeklyWindow> opening_hours;  // empty: no restriction
+  int buffer_minutes = 0;                   // minimum gap between two bookings (set-up and clean-up)
+  std::string parent_id;                    // divisible venue: this resource is a part of parent_id (a half-pitch)
   SharingPolicy policy;
   bool active = true;
 
@@ -157,9 +157,9 @@ struct CalendarDay {
 };
 
 struct Booking {
-  std::string id;           // client-chosen UUID; makes creation idempotent
+  std::string id;  // client-chosen UUID; makes creation idempotent
   std::string resource_id;
-  std::string school_id;    // the requesting school
+  std::string school_id;  // the requesting school
   std::string organizer;
   std::string title;
   std::string activity_type;  // teaching|sports|meeting|ceremony|club|exam|other (free word)
@@ -193,9 +193,9 @@ struct BookingSeries {
   int attendees = 0;
   int quantity = 0;
   CivilDate first_date;
-  CivilDate last_date;             // inclusive
-  std::vector<int> weekdays;       // 1..7
-  int start_minute = 0;            // local time
+  CivilDate last_date;        // inclusive
+  std::vector<int> weekdays;  // 1..7
+  int start_minute = 0;       // local time
   int end_minute = 0;
   std::vector<CivilDate> exceptions;
   std::string created_by;
@@ -208,14 +208,14 @@ struct UsageFact {
   FactKind kind = FactKind::kCheckIn;
   std::string booking_id;  // empty for a walk-in without booking
   std::string resource_id;
-  std::string school_id;   // the school whose group it was
-  Instant at = 0;          // when it happened (device time corrected by the clock offset)
-  int quantity = 0;        // hand_out/return
-  std::string condition;   // return: fine|damaged|missing
+  std::string school_id;  // the school whose group it was
+  Instant at = 0;         // when it happened (device time corrected by the clock offset)
+  int quantity = 0;       // hand_out/return
+  std::string condition;  // return: fine|damaged|missing
   std::string note;
   std::string recorded_by;
   Instant received_at = 0;
-  std::string flag;        // non-empty: an anomaly (outside window, contradicts schedule, ...)
+  std::string flag;  // non-empty: an anomaly (outside window, contradicts schedule, ...)
 };
 
 // A month of an owner school's usage; once signed off it is read-only.

@@ -27,12 +27,12 @@ enum class Rule {
   kMinNotice,
   kMaxAdvance,
   kMaxDuration,
-  kWeeklyCap,        // the resource's weekly hours for one borrowing school
-  kAgreementCap,     // the weekly hours of a sharing agreement
-  kPeriodLocked,     // the month is signed off
-  kPermission,       // the actor may not do this
-  kNotPending,       // approve or reject of a booking that is no longer waiting for that decision
-  kAlreadyStarted,   // cancel of a booking that has started (only a district admin may)
+  kWeeklyCap,       // the resource's weekly hours for one borrowing school
+  kAgreementCap,    // the weekly hours of a sharing agreement
+  kPeriodLocked,    // the month is signed off
+  kPermission,      // the actor may not do this
+  kNotPending,      // approve or reject of a booking that is no longer waiting for that decision
+  kAlreadyStarted,  // cancel of a booking that has started (only a district admin may)
 };
 const char* RuleName(Rule r);  // "overlap", "equipment_stock", ...
 
@@ -46,20 +46,20 @@ struct Violation {
 
 // Everything the rules need to judge one candidate booking, gathered by the caller.
 struct RuleInput {
-  const Resource* resource = nullptr;   // required
-  const School* owner = nullptr;        // required: the school that owns the resource
-  Booking candidate;                    // resource_id, school_id, start, end, attendees, quantity
+  const Resource* resource = nullptr;  // required
+  const School* owner = nullptr;       // required: the school that owns the resource
+  Booking candidate;                   // resource_id, school_id, start, end, attendees, quantity
   // Held bookings (pending or confirmed) of the resource and of its related parts (its whole and its
   // parts, for divisible venues) that end after candidate.start - max buffer and start before
   // candidate.end + max buffer. The candidate itself (same id) is ignored.
   std::vector<Booking> nearby;
-  std::map<std::string, Resource> related;  // resources of `nearby` other than `resource`, by id
-  std::vector<Blackout> blackouts;          // those that touch the candidate's interval
+  std::map<std::string, Resource> related;     // resources of `nearby` other than `resource`, by id
+  std::vector<Blackout> blackouts;             // those that touch the candidate's interval
   const DistrictCalendar* calendar = nullptr;  // required
   const TimeZone* tz = nullptr;                // required: the district's zone
   // Agreements between the owner and the requesting school that are valid on the candidate's date.
   std::vector<SharingAgreement> agreements;
-  int requester_week_minutes_on_resource = 0;   // held minutes of the requester on the resource in the ISO week
+  int requester_week_minutes_on_resource = 0;  // held minutes of the requester on the resource in the ISO week
   std::map<std::string, int> requester_week_minutes_by_agreement;  // agreement id -> held minutes that week
   Instant now = 0;
   bool allow_backfill = false;  // the actor is a district admin back-filling the past

@@ -14,12 +14,12 @@ enum class StatusCode {
   kOk = 0,
   kInvalidArgument = 1,  // malformed input: bad date, unknown enum word, bad CSV row
   kNotFound = 2,
-  kConflict = 3,         // a booking rule refused the write (see RuleRefusal for details)
+  kConflict = 3,  // a booking rule refused the write (see RuleRefusal for details)
   kPermissionDenied = 4,
-  kLocked = 5,           // the report period is signed off
+  kLocked = 5,  // the report period is signed off
   kAlreadyExists = 6,
-  kIoError = 7,          // SQLite or file system failure
-  kCorruption = 8,       // damaged database, or one made by a newer schoolshare
+  kIoError = 7,     // SQLite or file system failure
+  kCorruption = 8,  // damaged database, or one made by a newer schoolshare
   kInternal = 9,
 };
 
@@ -53,8 +53,8 @@ class Status {
 template <typename T>
 class Result {
  public:
-  Result(T value) : v_(std::move(value)) {}                      // NOLINT: implicit by design
-  Result(Status status) : v_(std::move(status)) {}               // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}         // NOLINT: implicit by design
+  Result(Status status) : v_(std::move(status)) {}  // NOLINT: implicit by design
 
   bool ok() const { return std::holds_alternative<T>(v_); }
   const Status& status() const {

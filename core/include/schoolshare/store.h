@@ -35,7 +35,7 @@ struct ResourceFilter {
   std::string school_id;
   std::string district_id;
   std::optional<ResourceType> type;
-  int min_capacity = 0;  // capacity for venues, quantity for equipment
+  int min_capacity = 0;               // capacity for venues, quantity for equipment
   std::vector<std::string> features;  // all required
   bool include_inactive = false;
 };
@@ -45,8 +45,8 @@ struct BookingFilter {
   std::string school_id;        // requesting school
   std::string owner_school_id;  // school owning the resource
   std::string series_id;
-  std::optional<Instant> from;  // bookings that end after from
-  std::optional<Instant> to;    // and start before to
+  std::optional<Instant> from;          // bookings that end after from
+  std::optional<Instant> to;            // and start before to
   std::vector<BookingStatus> statuses;  // empty: all
   std::optional<ApprovalStage> stage;
   int limit = 0;  // 0: no limit

@@ -26,11 +26,11 @@ struct CivilDate {
 
   static Result<CivilDate> Parse(const std::string& text);  // "2026-11-23"
   static CivilDate FromDays(std::int64_t days_since_epoch);
-  std::int64_t ToDays() const;         // days since 1970-01-01
-  int IsoWeekday() const;              // 1 = Monday .. 7 = Sunday
+  std::int64_t ToDays() const;  // days since 1970-01-01
+  int IsoWeekday() const;       // 1 = Monday .. 7 = Sunday
   CivilDate AddDays(int n) const { return FromDays(ToDays() + n); }
   CivilDate MondayOfWeek() const { return AddDays(1 - IsoWeekday()); }
-  std::string ToString() const;        // "2026-11-23"
+  std::string ToString() const;  // "2026-11-23"
   bool valid() const;
   auto operator<=>(const CivilDate&) const = default;
 };

@@ -9,9 +9,9 @@
 namespace schoolshare {
 namespace {
 
-constexpr Instant kStep = 15 * kMinute;            // candidate start times move in quarter hours
-constexpr Instant kSearchSpan = 14 * kDay;         // how far from the requested start we look
-constexpr int kMaxSimilarJudged = 60;              // similar resources judged at most, nearest first
+constexpr Instant kStep = 15 * kMinute;     // candidate start times move in quarter hours
+constexpr Instant kSearchSpan = 14 * kDay;  // how far from the requested start we look
+constexpr int kMaxSimilarJudged = 60;       // similar resources judged at most, nearest first
 
 // Rules that another time of the same resource cannot fix.
 bool TimeCannotHelp(const std::vector<Violation>& violations) {

@@ -62,9 +62,9 @@ Result<BookingOutcome> BookingService::Create(const BookingRequest& request, con
   BookingOutcome out;
   out.booking = candidate;
   Status written = store_.Transaction([&]() -> Status {
-    SS_ASSIGN_OR_RETURN(booking::JudgeContext ctx, booking::JudgeContext::Load(store_, resource, request.school_id,
-                                                                               candidate.start, candidate.end, now,
-                                                                               backfill));
+    SS_ASSIGN_OR_RETURN(booking::JudgeContext ctx,
+                        booking::JudgeContext::Load(store_, resource, request.school_id, candidate.start, candidate.end,
+                                                    now, backfill));
     SS_ASSIGN_OR_RETURN(Verdict verdict, ctx.Evaluate(candidate));
     if (!verdict.ok()) {
       out.violations = std::move(verdict.violations);

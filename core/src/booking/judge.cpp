@@ -37,8 +37,8 @@ Result<JudgeContext> JudgeContext::Load(Store& store, const Resource& resource, 
   return c;
 }
 
-Result<int> JudgeContext::WeekMinutes(Instant week_start, Instant week_end, const std::vector<std::string>& resource_ids,
-                                      const std::string& key) {
+Result<int> JudgeContext::WeekMinutes(Instant week_start, Instant week_end,
+                                      const std::vector<std::string>& resource_ids, const std::string& key) {
   std::string k = std::to_string(week_start) + "/" + key;
   if (auto it = week_minutes_.find(k); it != week_minutes_.end()) return it->second;
   SS_ASSIGN_OR_RETURN(int minutes, store_->HeldMinutes(requester_, resource_ids, week_start, week_end));

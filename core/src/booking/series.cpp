@@ -60,10 +60,14 @@ Result<SeriesOutcome> BookingService::CreateSeries(const SeriesRequest& request,
       SS_ASSIGN_OR_RETURN(r.start, tz.ToInstant(date, series.start_minute));
       SS_ASSIGN_OR_RETURN(r.end, tz.ToInstant(date, series.end_minute));
       SS_ASSIGN_OR_RETURN(BookingOutcome o, Create(r, actor, each));
-      if (o.accepted) ++out.created; else ++out.refused;
+      if (o.accepted)
+        ++out.created;
+      else
+        ++out.refused;
       out.occurrences.push_back({date, std::move(o)});
     }
-    if (out.occurrences.empty()) return Status::InvalidArgument("the series has no dates (holidays and exceptions remove them all)");
+    if (out.occurrences.empty())
+      return Status::InvalidArgument("the series has no dates (holidays and exceptions remove them all)");
     if (out.refused > 0 && request.mode == SeriesRequest::Mode::kAllOrNothing) {
       return Status::Conflict("series refused");  // rolls back every occurrence
     }

@@ -170,7 +170,8 @@ Json ToJson(const AuditEntry& e, const TimeZone& tz) {
 Json WindowsToJson(const std::vector<WeeklyWindow>& windows) {
   Json j = Json::array();
   for (const auto& w : windows) {
-    j.push_back({{"weekday", w.weekday}, {"start", FormatMinuteOfDay(w.start_minute)},
+    j.push_back({{"weekday", w.weekday},
+                 {"start", FormatMinuteOfDay(w.start_minute)},
                  {"end", FormatMinuteOfDay(w.end_minute)}});
   }
   return j;
@@ -199,8 +200,8 @@ Result<std::vector<WeeklyWindow>> WindowsFromJson(const Json& j) {
 Json PeriodsToJson(const std::vector<ClassPeriod>& periods) {
   Json j = Json::array();
   for (const auto& p : periods) {
-    j.push_back({{"index", p.index}, {"start", FormatMinuteOfDay(p.start_minute)},
-                 {"end", FormatMinuteOfDay(p.end_minute)}});
+    j.push_back(
+        {{"index", p.index}, {"start", FormatMinuteOfDay(p.start_minute)}, {"end", FormatMinuteOfDay(p.end_minute)}});
   }
   return j;
 }

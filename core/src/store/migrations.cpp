@@ -212,8 +212,8 @@ Status Migrate(sqlite::Database& db, int target) {
     if (s.ok()) s = db.Exec("PRAGMA user_version = " + std::to_string(m.version));
     if (!s.ok()) {
       db.Exec("ROLLBACK");
-      return Status(s.code(), "migration " + std::to_string(m.version) + " (" + m.description + ") failed: " +
-                                  s.message());
+      return Status(s.code(),
+                    "migration " + std::to_string(m.version) + " (" + m.description + ") failed: " + s.message());
     }
     SS_RETURN_IF_ERROR(db.Exec("COMMIT"));
   }

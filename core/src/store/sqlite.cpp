@@ -73,9 +73,10 @@ Result<Statement*> Database::Prepare(const std::string& sql) {
   auto it = cache_.find(sql);
   if (it != cache_.end()) return it->second.get();
   sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
-                              nullptr);
-  if (rc != SQLITE_OK) return Status::Internal(std::string("prepare failed: ") + sqlite3_errmsg(db_) + " [" + sql + "]");
+  int rc =
+      sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+  if (rc != SQLITE_OK)
+    return Status::Internal(std::string("prepare failed: ") + sqlite3_errmsg(db_) + " [" + sql + "]");
   auto* raw = new Statement(stmt);
   cache_.emplace(sql, std::unique_ptr<Statement>(raw));
   return raw;

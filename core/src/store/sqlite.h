@@ -22,10 +22,22 @@ class Statement {
   Statement& operator=(const Statement&) = delete;
 
   // Binds are 1-based, like SQLite's.
-  Statement& Bind(int i, std::int64_t v) { sqlite3_bind_int64(stmt_, i, v); return *this; }
-  Statement& Bind(int i, int v) { sqlite3_bind_int64(stmt_, i, v); return *this; }
-  Statement& Bind(int i, bool v) { sqlite3_bind_int64(stmt_, i, v ? 1 : 0); return *this; }
-  Statement& Bind(int i, double v) { sqlite3_bind_double(stmt_, i, v); return *this; }
+  Statement& Bind(int i, std::int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  Statement& Bind(int i, int v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  Statement& Bind(int i, bool v) {
+    sqlite3_bind_int64(stmt_, i, v ? 1 : 0);
+    return *this;
+  }
+  Statement& Bind(int i, double v) {
+    sqlite3_bind_double(stmt_, i, v);
+    return *this;
+  }
   Statement& Bind(int i, std::string_view v) {
     sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
     return *this;
@@ -34,7 +46,10 @@ class Statement {
   Statement& Bind(int i, const char* v) { return Bind(i, std::string_view(v)); }
   // Empty text becomes NULL (for optional references such as parent_id).
   Statement& BindOptional(int i, const std::string& v) {
-    if (v.empty()) sqlite3_bind_null(stmt_, i); else Bind(i, v);
+    if (v.empty())
+      sqlite3_bind_null(stmt_, i);
+    else
+      Bind(i, v);
     return *this;
   }
 
@@ -42,7 +57,10 @@ class Statement {
   Result<bool> Step();
   // Steps to completion (for writes).
   Status Run();
-  void Reset() { sqlite3_reset(stmt_); sqlite3_clear_bindings(stmt_); }
+  void Reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
 
   std::int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
   double Double(int col) const { return sqlite3_column_double(stmt_, col); }

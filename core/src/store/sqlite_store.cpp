@@ -168,7 +168,8 @@ class SqliteStore final : public Store {
       if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(10);
     } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
     sqlite3_backup_finish(b);
-    Status s = rc == SQLITE_DONE ? Status::Ok() : sqlite::StatusFromSqlite(rc, std::string("backup failed: ") + sqlite3_errmsg(dest));
+    Status s = rc == SQLITE_DONE ? Status::Ok()
+                                 : sqlite::StatusFromSqlite(rc, std::string("backup failed: ") + sqlite3_errmsg(dest));
     sqlite3_close(dest);
     return s;
   }
@@ -178,10 +179,11 @@ class SqliteStore final : public Store {
     if (d.id.empty() || d.name.empty()) return Status::InvalidArgument("a district needs an id and a name");
     if (!TimeZone::Find(d.time_zone).ok()) return Status::InvalidArgument("unknown time zone \"" + d.time_zone + "\"");
     return Write([&]() -> Status {
-      SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(
-          "INSERT INTO districts(id, name, time_zone, locale) VALUES (?1, ?2, ?3, ?4) "
-          "ON CONFLICT(id) DO UPDATE SET name = excluded.name, time_zone = excluded.time_zone, "
-          "locale = excluded.locale"));
+      SS_ASSIGN_OR_RETURN(
+          Statement * st,
+          db_->Prepare("INSERT INTO districts(id, name, time_zone, locale) VALUES (?1, ?2, ?3, ?4) "
+                       "ON CONFLICT(id) DO UPDATE SET name = excluded.name, time_zone = excluded.time_zone, "
+                       "locale = excluded.locale"));
       ScopedReset reset(*st);
       st->Bind(1, d.id).Bind(2, d.name).Bind(3, d.time_zone).Bind(4, d.locale);
       SS_RETURN_IF_ERROR(st->Run());
@@ -193,7 +195,8 @@ class SqliteStore final : public Store {
   Result<District> GetDistrict(const std::string& id) override {
     RefreshIfChangedElsewhere();
     if (auto it = districts_.find(id); it != districts_.end()) return it->second;
-    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare("SELECT id, name, time_zone, locale FROM districts WHERE id = ?1"));
+    SS_ASSIGN_OR_RETURN(Statement * st,
+                        db_->Prepare("SELECT id, name, time_zone, locale FROM districts WHERE id = ?1"));
     ScopedReset reset(*st);
     st->Bind(1, id);
     SS_ASSIGN_OR_RETURN(bool row, st->Step());
@@ -224,12 +227,13 @@ class SqliteStore final : public Store {
     if (s.id.empty() || s.name.empty()) return Status::InvalidArgument("a school needs an id and a name");
     if (s.students < 0) return Status::InvalidArgument("students cannot be negative");
     return Write([&]() -> Status {
-      SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(
-          "INSERT INTO schools(id, district_id, name, name_en, kind, weak, students, lat, lon, periods) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT(id) DO UPDATE SET "
-          "district_id = excluded.district_id, name = excluded.name, name_en = excluded.name_en, "
-          "kind = excluded.kind, weak = excluded.weak, students = excluded.students, lat = excluded.lat, "
-          "lon = excluded.lon, periods = excluded.periods"));
+      SS_ASSIGN_OR_RETURN(
+          Statement * st,
+          db_->Prepare("INSERT INTO schools(id, district_id, name, name_en, kind, weak, students, lat, lon, periods) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT(id) DO UPDATE SET "
+                       "district_id = excluded.district_id, name = excluded.name, name_en = excluded.name_en, "
+                       "kind = excluded.kind, weak = excluded.weak, students = excluded.students, lat = excluded.lat, "
+                       "lon = excluded.lon, periods = excluded.periods"));
       ScopedReset reset(*st);
       st->Bind(1, s.id).Bind(2, s.district_id).Bind(3, s.name).Bind(4, s.name_en).Bind(5, ToString(s.kind));
       st->Bind(6, s.weak).Bind(7, s.students).Bind(8, s.location.lat).Bind(9, s.location.lon);
@@ -277,17 +281,19 @@ class SqliteStore final : public Store {
     if (r.is_equipment() && r.quantity < 1) return Status::InvalidArgument("equipment needs a quantity of at least 1");
     if (r.parent_id == r.id && !r.id.empty()) return Status::InvalidArgument("a resource cannot be a part of itself");
     return Write([&]() -> Status {
-      SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(
-          std::string("INSERT INTO resources(") + kResourceColumns +
-          ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) "
-          "ON CONFLICT(id) DO UPDATE SET school_id = excluded.school_id, name = excluded.name, "
-          "name_en = excluded.name_en, type = excluded.type, capacity = excluded.capacity, "
-          "quantity = excluded.quantity, features = excluded.features, opening_hours = excluded.opening_hours, "
-          "buffer_minutes = excluded.buffer_minutes, parent_id = excluded.parent_id, shared = excluded.shared, "
-          "approval = excluded.approval, min_notice_minutes = excluded.min_notice_minutes, "
-          "max_advance_days = excluded.max_advance_days, max_duration_minutes = excluded.max_duration_minutes, "
-          "weekly_cap_minutes = excluded.weekly_cap_minutes, hourly_fee_cents = excluded.hourly_fee_cents, "
-          "active = excluded.active"));
+      SS_ASSIGN_OR_RETURN(
+          Statement * st,
+          db_->Prepare(
+              std::string("INSERT INTO resources(") + kResourceColumns +
+              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) "
+              "ON CONFLICT(id) DO UPDATE SET school_id = excluded.school_id, name = excluded.name, "
+              "name_en = excluded.name_en, type = excluded.type, capacity = excluded.capacity, "
+              "quantity = excluded.quantity, features = excluded.features, opening_hours = excluded.opening_hours, "
+              "buffer_minutes = excluded.buffer_minutes, parent_id = excluded.parent_id, shared = excluded.shared, "
+              "approval = excluded.approval, min_notice_minutes = excluded.min_notice_minutes, "
+              "max_advance_days = excluded.max_advance_days, max_duration_minutes = excluded.max_duration_minutes, "
+              "weekly_cap_minutes = excluded.weekly_cap_minutes, hourly_fee_cents = excluded.hourly_fee_cents, "
+              "active = excluded.active"));
       ScopedReset reset(*st);
       const SharingPolicy& p = r.policy;
       st->Bind(1, r.id).Bind(2, r.school_id).Bind(3, r.name).Bind(4, r.name_en).Bind(5, ToString(r.type));
@@ -296,8 +302,8 @@ class SqliteStore final : public Store {
       st->Bind(12, p.shared).Bind(13, ToString(p.approval)).Bind(14, p.min_notice_minutes);
       st->Bind(15, p.max_advance_days).Bind(16, p.max_duration_minutes).Bind(17, p.weekly_cap_minutes);
       st->Bind(18, p.hourly_fee_cents).Bind(19, r.active);
-      SS_RETURN_IF_ERROR(Named(st->Run(), "resource " + r.id + " (school \"" + r.school_id +
-                                              "\" and parent must exist)"));
+      SS_RETURN_IF_ERROR(
+          Named(st->Run(), "resource " + r.id + " (school \"" + r.school_id + "\" and parent must exist)"));
       ForgetCaches();
       return Log("resource", r.id, "put", ToJson(r).dump(), by, "resource.put");
     });
@@ -357,12 +363,14 @@ class SqliteStore final : public Store {
     RefreshIfChangedElsewhere();
     if (auto it = related_.find(resource_id); it != related_.end()) return it->second;
     // Ancestors (the whole this part belongs to) and descendants (its parts), transitively.
-    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(
-        "WITH RECURSIVE up(id) AS (SELECT parent_id FROM resources WHERE id = ?1 AND parent_id IS NOT NULL "
-        "  UNION SELECT r.parent_id FROM resources r JOIN up ON r.id = up.id WHERE r.parent_id IS NOT NULL), "
-        "down(id) AS (SELECT id FROM resources WHERE parent_id = ?1 "
-        "  UNION SELECT r.id FROM resources r JOIN down ON r.parent_id = down.id) "
-        "SELECT id FROM up UNION SELECT id FROM down"));
+    SS_ASSIGN_OR_RETURN(
+        Statement * st,
+        db_->Prepare(
+            "WITH RECURSIVE up(id) AS (SELECT parent_id FROM resources WHERE id = ?1 AND parent_id IS NOT NULL "
+            "  UNION SELECT r.parent_id FROM resources r JOIN up ON r.id = up.id WHERE r.parent_id IS NOT NULL), "
+            "down(id) AS (SELECT id FROM resources WHERE parent_id = ?1 "
+            "  UNION SELECT r.id FROM resources r JOIN down ON r.parent_id = down.id) "
+            "SELECT id FROM up UNION SELECT id FROM down"));
     std::vector<std::string> ids;
     {
       ScopedReset reset(*st);
@@ -391,11 +399,13 @@ class SqliteStore final : public Store {
       full.school_id = r.school_id;
     }
     return Write([&]() -> Status {
-      SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(
-          "INSERT INTO blackouts(id, resource_id, school_id, start_at, end_at, kind, reason) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO UPDATE SET resource_id = excluded.resource_id, "
-          "school_id = excluded.school_id, start_at = excluded.start_at, end_at = excluded.end_at, "
-          "kind = excluded.kind, reason = excluded.reason"));
+      SS_ASSIGN_OR_RETURN(
+          Statement * st,
+          db_->Prepare(
+              "INSERT INTO blackouts(id, resource_id, school_id, start_at, end_at, kind, reason) "
+              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO UPDATE SET resource_id = excluded.resource_id, "
+              "school_id = excluded.school_id, start_at = excluded.start_at, end_at = excluded.end_at, "
+              "kind = excluded.kind, reason = excluded.reason"));
       ScopedReset reset(*st);
       st->Bind(1, full.id).BindOptional(2, full.resource_id).Bind(3, full.school_id).Bind(4, full.start);
       st->Bind(5, full.end).Bind(6, ToString(full.kind)).Bind(7, full.reason);
@@ -417,10 +427,12 @@ class SqliteStore final : public Store {
 
   Result<std::vector<Blackout>> ListBlackouts(const std::string& resource_id, Instant from, Instant to) override {
     SS_ASSIGN_OR_RETURN(Resource r, GetResource(resource_id));
-    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(
-        "SELECT id, resource_id, school_id, start_at, end_at, kind, reason FROM blackouts "
-        "WHERE school_id = ?1 AND (resource_id IS NULL OR resource_id = ?2) AND start_at < ?4 AND end_at > ?3 "
-        "ORDER BY start_at"));
+    SS_ASSIGN_OR_RETURN(
+        Statement * st,
+        db_->Prepare(
+            "SELECT id, resource_id, school_id, start_at, end_at, kind, reason FROM blackouts "
+            "WHERE school_id = ?1 AND (resource_id IS NULL OR resource_id = ?2) AND start_at < ?4 AND end_at > ?3 "
+            "ORDER BY start_at"));
     ScopedReset reset(*st);
     st->Bind(1, r.school_id).Bind(2, resource_id).Bind(3, from).Bind(4, to);
     std::vector<Blackout> out;
@@ -446,10 +458,11 @@ class SqliteStore final : public Store {
       return Status::InvalidArgument("a makeup workday (调休) must name the weekday it runs (1..7)");
     }
     return Write([&]() -> Status {
-      SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(
-          "INSERT INTO calendar_days(district_id, date, school_id, kind, runs_weekday, name) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(district_id, date, school_id) DO UPDATE SET "
-          "kind = excluded.kind, runs_weekday = excluded.runs_weekday, name = excluded.name"));
+      SS_ASSIGN_OR_RETURN(
+          Statement * st,
+          db_->Prepare("INSERT INTO calendar_days(district_id, date, school_id, kind, runs_weekday, name) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(district_id, date, school_id) DO UPDATE SET "
+                       "kind = excluded.kind, runs_weekday = excluded.runs_weekday, name = excluded.name"));
       ScopedReset reset(*st);
       st->Bind(1, district_id).Bind(2, d.date.ToString()).Bind(3, d.school_id).Bind(4, ToString(d.kind));
       st->Bind(5, d.runs_weekday).Bind(6, d.name);
@@ -464,9 +477,9 @@ class SqliteStore final : public Store {
 
   Result<std::vector<CalendarDay>> ListCalendarDays(const std::string& district_id, const CivilDate& from,
                                                     const CivilDate& to) override {
-    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(
-        "SELECT date, school_id, kind, runs_weekday, name FROM calendar_days "
-        "WHERE district_id = ?1 AND date >= ?2 AND date <= ?3 ORDER BY date, school_id"));
+    SS_ASSIGN_OR_RETURN(Statement * st,
+                        db_->Prepare("SELECT date, school_id, kind, runs_weekday, name FROM calendar_days "
+                                     "WHERE district_id = ?1 AND date >= ?2 AND date <= ?3 ORDER BY date, school_id"));
     ScopedReset reset(*st);
     st->Bind(1, district_id).Bind(2, from.ToString()).Bind(3, to.ToString());
     std::vector<CalendarDay> out;
@@ -491,13 +504,15 @@ class SqliteStore final : public Store {
     }
     if (a.valid_to < a.valid_from) return Status::InvalidArgument("an agreement must end after it starts");
     return Write([&]() -> Status {
-      SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(
-          "INSERT INTO sharing_agreements(id, owner_school_id, borrower_school_id, resource_ids, windows, "
-          "weekly_cap_minutes, auto_approve, valid_from, valid_to) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
-          "ON CONFLICT(id) DO UPDATE SET owner_school_id = excluded.owner_school_id, "
-          "borrower_school_id = excluded.borrower_school_id, resource_ids = excluded.resource_ids, "
-          "windows = excluded.windows, weekly_cap_minutes = excluded.weekly_cap_minutes, "
-          "auto_approve = excluded.auto_approve, valid_from = excluded.valid_from, valid_to = excluded.valid_to"));
+      SS_ASSIGN_OR_RETURN(
+          Statement * st,
+          db_->Prepare(
+              "INSERT INTO sharing_agreements(id, owner_school_id, borrower_school_id, resource_ids, windows, "
+              "weekly_cap_minutes, auto_approve, valid_from, valid_to) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+              "ON CONFLICT(id) DO UPDATE SET owner_school_id = excluded.owner_school_id, "
+              "borrower_school_id = excluded.borrower_school_id, resource_ids = excluded.resource_ids, "
+              "windows = excluded.windows, weekly_cap_minutes = excluded.weekly_cap_minutes, "
+              "auto_approve = excluded.auto_approve, valid_from = excluded.valid_from, valid_to = excluded.valid_to"));
       ScopedReset reset(*st);
       st->Bind(1, a.id).Bind(2, a.owner_school_id).Bind(3, a.borrower_school_id).Bind(4, Json(a.resource_ids).dump());
       st->Bind(5, WindowsToJson(a.windows).dump()).Bind(6, a.weekly_cap_minutes).Bind(7, a.auto_approve);
@@ -509,10 +524,12 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<SharingAgreement>> ListAgreements(const std::string& owner, const std::string& borrower) override {
-    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(
-        "SELECT id, owner_school_id, borrower_school_id, resource_ids, windows, weekly_cap_minutes, auto_approve, "
-        "valid_from, valid_to FROM sharing_agreements WHERE (?1 = '' OR owner_school_id = ?1) "
-        "AND (?2 = '' OR borrower_school_id = ?2) ORDER BY id"));
+    SS_ASSIGN_OR_RETURN(
+        Statement * st,
+        db_->Prepare(
+            "SELECT id, owner_school_id, borrower_school_id, resource_ids, windows, weekly_cap_minutes, auto_approve, "
+            "valid_from, valid_to FROM sharing_agreements WHERE (?1 = '' OR owner_school_id = ?1) "
+            "AND (?2 = '' OR borrower_school_id = ?2) ORDER BY id"));
     ScopedReset reset(*st);
     st->Bind(1, owner).Bind(2, borrower);
     std::vector<SharingAgreement> out;
@@ -539,9 +556,11 @@ class SqliteStore final : public Store {
     if (b.end <= b.start) return Status::InvalidArgument("a booking must end after it starts");
     if (b.code.empty()) return Status::InvalidArgument("a booking needs a code");
     return Write([&]() -> Status {
-      SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(
-          std::string("INSERT INTO bookings(") + kBookingColumns +
-          ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"));
+      SS_ASSIGN_OR_RETURN(
+          Statement * st,
+          db_->Prepare(
+              std::string("INSERT INTO bookings(") + kBookingColumns +
+              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"));
       {
         ScopedReset reset(*st);
         BindBooking(*st, b, 1);
@@ -560,11 +579,13 @@ class SqliteStore final : public Store {
   Status UpdateBooking(const Booking& b, const Actor& by, const std::string& action) override {
     if (b.end <= b.start) return Status::InvalidArgument("a booking must end after it starts");
     return Write([&]() -> Status {
-      SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(
-          "UPDATE bookings SET resource_id = ?2, school_id = ?3, organizer = ?4, title = ?5, activity_type = ?6, "
-          "attendees = ?7, quantity = ?8, start_at = ?9, end_at = ?10, status = ?11, stage = ?12, series_id = ?13, "
-          "code = ?14, note = ?15, created_by = ?16, created_at = ?17, updated_at = ?18, version = version + 1 "
-          "WHERE id = ?1"));
+      SS_ASSIGN_OR_RETURN(
+          Statement * st,
+          db_->Prepare(
+              "UPDATE bookings SET resource_id = ?2, school_id = ?3, organizer = ?4, title = ?5, activity_type = ?6, "
+              "attendees = ?7, quantity = ?8, start_at = ?9, end_at = ?10, status = ?11, stage = ?12, series_id = ?13, "
+              "code = ?14, note = ?15, created_by = ?16, created_at = ?17, updated_at = ?18, version = version + 1 "
+              "WHERE id = ?1"));
       {
         ScopedReset reset(*st);
         BindBooking(*st, b, 1);
@@ -613,7 +634,8 @@ class SqliteStore final : public Store {
     }
     if (!f.statuses.empty()) {
       sql += " AND status IN (";
-      for (size_t i = 0; i < f.statuses.size(); ++i) sql += (i ? ",'" : "'") + std::string(ToString(f.statuses[i])) + "'";
+      for (size_t i = 0; i < f.statuses.size(); ++i)
+        sql += (i ? ",'" : "'") + std::string(ToString(f.statuses[i])) + "'";
       sql += ")";
     }
     if (f.stage) sql += std::string(" AND stage = '") + ToString(*f.stage) + "'";
@@ -634,9 +656,10 @@ class SqliteStore final : public Store {
 
   Result<std::vector<Booking>> ListHeldBookings(const std::vector<std::string>& resource_ids, Instant from,
                                                 Instant to) override {
-    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(
-        std::string("SELECT ") + kBookingColumns + " FROM bookings WHERE resource_id = ?1 AND start_at > ?2 " +
-        "AND start_at < ?3 AND end_at > ?4 AND " + kHeld + " ORDER BY start_at"));
+    SS_ASSIGN_OR_RETURN(Statement * st,
+                        db_->Prepare(std::string("SELECT ") + kBookingColumns +
+                                     " FROM bookings WHERE resource_id = ?1 AND start_at > ?2 " +
+                                     "AND start_at < ?3 AND end_at > ?4 AND " + kHeld + " ORDER BY start_at"));
     std::vector<Booking> out;
     for (const auto& rid : resource_ids) {
       SS_ASSIGN_OR_RETURN(Instant longest, LongestBooking(rid));
@@ -653,9 +676,11 @@ class SqliteStore final : public Store {
 
   Result<int> HeldMinutes(const std::string& school_id, const std::vector<std::string>& resource_ids, Instant from,
                           Instant to) override {
-    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(
-        std::string("SELECT COALESCE(SUM(end_at - start_at), 0) FROM bookings WHERE resource_id = ?1 AND "
-                    "start_at >= ?2 AND start_at < ?3 AND school_id = ?4 AND ") + kHeld));
+    SS_ASSIGN_OR_RETURN(
+        Statement * st,
+        db_->Prepare(std::string("SELECT COALESCE(SUM(end_at - start_at), 0) FROM bookings WHERE resource_id = ?1 AND "
+                                 "start_at >= ?2 AND start_at < ?3 AND school_id = ?4 AND ") +
+                     kHeld));
     std::int64_t seconds = 0;
     for (const auto& rid : resource_ids) {
       ScopedReset reset(*st);
@@ -678,9 +703,10 @@ class SqliteStore final : public Store {
   Status PutSeries(const BookingSeries& s, const Actor& by) override {
     if (s.id.empty()) return Status::InvalidArgument("a series needs an id");
     return Write([&]() -> Status {
-      SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(
-          "INSERT INTO booking_series(id, resource_id, school_id, data, created_by, created_at) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO UPDATE SET data = excluded.data"));
+      SS_ASSIGN_OR_RETURN(
+          Statement * st,
+          db_->Prepare("INSERT INTO booking_series(id, resource_id, school_id, data, created_by, created_at) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO UPDATE SET data = excluded.data"));
       ScopedReset reset(*st);
       std::string data = ToJson(s).dump();
       st->Bind(1, s.id).Bind(2, s.resource_id).Bind(3, s.school_id).Bind(4, data).Bind(5, s.created_by);
@@ -704,9 +730,10 @@ class SqliteStore final : public Store {
   Status InsertFact(const UsageFact& f, const Actor& by) override {
     if (f.id.empty() || f.resource_id.empty()) return Status::InvalidArgument("a fact needs an id and a resource");
     return Write([&]() -> Status {
-      SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(
-          std::string("INSERT INTO usage_facts(") + kFactColumns +
-          ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT(id) DO NOTHING"));
+      SS_ASSIGN_OR_RETURN(
+          Statement * st,
+          db_->Prepare(std::string("INSERT INTO usage_facts(") + kFactColumns +
+                       ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT(id) DO NOTHING"));
       UsageFact stored = f;
       if (stored.received_at == 0) stored.received_at = Now();
       if (stored.recorded_by.empty()) stored.recorded_by = by.id;
@@ -725,7 +752,8 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<UsageFact>> ListFacts(const FactFilter& f) override {
-    std::string sql = std::string("SELECT ") + kFactColumns + " FROM usage_facts WHERE (?1 = '' OR booking_id = ?1) "
+    std::string sql = std::string("SELECT ") + kFactColumns +
+                      " FROM usage_facts WHERE (?1 = '' OR booking_id = ?1) "
                       "AND (?2 = '' OR resource_id = ?2) AND at >= ?3 AND at < ?4 ORDER BY at, id";
     SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(sql));
     ScopedReset reset(*st);
@@ -743,8 +771,10 @@ class SqliteStore final : public Store {
 
   // ---------------------------------------------------------------- report periods
   Result<ReportPeriod> GetReportPeriod(const std::string& school_id, const std::string& month) override {
-    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(
-        "SELECT status, signed_off_by, signed_off_at FROM report_periods WHERE school_id = ?1 AND month = ?2"));
+    SS_ASSIGN_OR_RETURN(
+        Statement * st,
+        db_->Prepare(
+            "SELECT status, signed_off_by, signed_off_at FROM report_periods WHERE school_id = ?1 AND month = ?2"));
     ScopedReset reset(*st);
     st->Bind(1, school_id).Bind(2, month);
     ReportPeriod p{school_id, month, PeriodStatus::kOpen, "", 0};
@@ -759,10 +789,12 @@ class SqliteStore final : public Store {
 
   Status PutReportPeriod(const ReportPeriod& p, const Actor& by) override {
     return Write([&]() -> Status {
-      SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(
-          "INSERT INTO report_periods(school_id, month, status, signed_off_by, signed_off_at) "
-          "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(school_id, month) DO UPDATE SET status = excluded.status, "
-          "signed_off_by = excluded.signed_off_by, signed_off_at = excluded.signed_off_at"));
+      SS_ASSIGN_OR_RETURN(
+          Statement * st,
+          db_->Prepare(
+              "INSERT INTO report_periods(school_id, month, status, signed_off_by, signed_off_at) "
+              "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(school_id, month) DO UPDATE SET status = excluded.status, "
+              "signed_off_by = excluded.signed_off_by, signed_off_at = excluded.signed_off_at"));
       ScopedReset reset(*st);
       st->Bind(1, p.school_id).Bind(2, p.month).Bind(3, ToString(p.status)).Bind(4, p.signed_off_by);
       st->Bind(5, p.signed_off_at);
@@ -776,8 +808,8 @@ class SqliteStore final : public Store {
   Status InsertToken(const TokenRecord& t, const Actor& by) override {
     if (t.id.empty() || t.hash.empty()) return Status::InvalidArgument("a token needs an id and a hash");
     return Write([&]() -> Status {
-      SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(
-          "INSERT INTO tokens(id, role, school_id, label, hash, created_at, revoked) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0)"));
+      SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare("INSERT INTO tokens(id, role, school_id, label, hash, "
+                                                       "created_at, revoked) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0)"));
       ScopedReset reset(*st);
       st->Bind(1, t.id).Bind(2, ToString(t.role)).Bind(3, t.school_id).Bind(4, t.label).Bind(5, t.hash);
       st->Bind(6, t.created_at ? t.created_at : Now());
@@ -788,8 +820,9 @@ class SqliteStore final : public Store {
   }
 
   Result<TokenRecord> FindTokenByHash(const std::string& hash) override {
-    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(
-        "SELECT id, role, school_id, label, hash, created_at, revoked FROM tokens WHERE hash = ?1"));
+    SS_ASSIGN_OR_RETURN(
+        Statement * st,
+        db_->Prepare("SELECT id, role, school_id, label, hash, created_at, revoked FROM tokens WHERE hash = ?1"));
     ScopedReset reset(*st);
     st->Bind(1, hash);
     SS_ASSIGN_OR_RETURN(bool row, st->Step());
@@ -798,8 +831,10 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<TokenRecord>> ListTokens() override {
-    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(
-        "SELECT id, role, school_id, label, hash, created_at, revoked FROM tokens ORDER BY created_at, id"));
+    SS_ASSIGN_OR_RETURN(
+        Statement * st,
+        db_->Prepare(
+            "SELECT id, role, school_id, label, hash, created_at, revoked FROM tokens ORDER BY created_at, id"));
     ScopedReset reset(*st);
     std::vector<TokenRecord> out;
     for (;;) {
@@ -823,9 +858,9 @@ class SqliteStore final : public Store {
 
   // ---------------------------------------------------------------- logs
   Result<std::vector<AuditEntry>> ListAudit(const std::string& entity, const std::string& entity_id) override {
-    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(
-        "SELECT seq, at, actor_id, action, entity, entity_id, detail FROM audit_log "
-        "WHERE (?1 = '' OR entity = ?1) AND (?2 = '' OR entity_id = ?2) ORDER BY seq"));
+    SS_ASSIGN_OR_RETURN(Statement * st,
+                        db_->Prepare("SELECT seq, at, actor_id, action, entity, entity_id, detail FROM audit_log "
+                                     "WHERE (?1 = '' OR entity = ?1) AND (?2 = '' OR entity_id = ?2) ORDER BY seq"));
     ScopedReset reset(*st);
     st->Bind(1, entity).Bind(2, entity_id);
     std::vector<AuditEntry> out;
@@ -838,8 +873,8 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<Change>> ListChanges(std::int64_t after_version, int limit) override {
-    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(
-        "SELECT version, entity, entity_id, op, data, at FROM change_log WHERE version > ?1 ORDER BY version LIMIT ?2"));
+    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare("SELECT version, entity, entity_id, op, data, at FROM change_log "
+                                                     "WHERE version > ?1 ORDER BY version LIMIT ?2"));
     ScopedReset reset(*st);
     st->Bind(1, after_version).Bind(2, limit > 0 ? limit : -1);
     std::vector<Change> out;
@@ -898,8 +933,9 @@ class SqliteStore final : public Store {
   Status Log(const std::string& entity, const std::string& id, const std::string& op, const std::string& data,
              const Actor& by, const std::string& action) {
     Instant now = Now();
-    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(
-        "INSERT INTO change_log(entity, entity_id, op, data, at) VALUES (?1, ?2, ?3, ?4, ?5)"));
+    SS_ASSIGN_OR_RETURN(
+        Statement * st,
+        db_->Prepare("INSERT INTO change_log(entity, entity_id, op, data, at) VALUES (?1, ?2, ?3, ?4, ?5)"));
     {
       ScopedReset reset(*st);
       st->Bind(1, entity).Bind(2, id).Bind(3, op).Bind(4, data).Bind(5, now);
@@ -910,8 +946,10 @@ class SqliteStore final : public Store {
 
   Status Audit(const Actor& by, const std::string& action, const std::string& entity, const std::string& id,
                const std::string& detail, Instant at = 0) {
-    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(
-        "INSERT INTO audit_log(at, actor_id, action, entity, entity_id, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+    SS_ASSIGN_OR_RETURN(
+        Statement * st,
+        db_->Prepare(
+            "INSERT INTO audit_log(at, actor_id, action, entity, entity_id, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
     ScopedReset reset(*st);
     st->Bind(1, at ? at : Now()).Bind(2, by.id).Bind(3, action).Bind(4, entity).Bind(5, id).Bind(6, detail);
     return st->Run();
@@ -951,7 +989,8 @@ class SqliteStore final : public Store {
 
   Result<Instant> LongestBooking(const std::string& resource_id) {
     if (auto it = longest_.find(resource_id); it != longest_.end()) return it->second;
-    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare("SELECT longest_seconds FROM booking_bounds WHERE resource_id = ?1"));
+    SS_ASSIGN_OR_RETURN(Statement * st,
+                        db_->Prepare("SELECT longest_seconds FROM booking_bounds WHERE resource_id = ?1"));
     ScopedReset reset(*st);
     st->Bind(1, resource_id);
     SS_ASSIGN_OR_RETURN(bool row, st->Step());
@@ -964,9 +1003,11 @@ class SqliteStore final : public Store {
   Status NoteLength(const std::string& resource_id, Instant length) {
     SS_ASSIGN_OR_RETURN(Instant longest, LongestBooking(resource_id));
     if (length <= longest) return Status::Ok();
-    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(
-        "INSERT INTO booking_bounds(resource_id, longest_seconds) VALUES (?1, ?2) ON CONFLICT(resource_id) "
-        "DO UPDATE SET longest_seconds = MAX(longest_seconds, excluded.longest_seconds)"));
+    SS_ASSIGN_OR_RETURN(
+        Statement * st,
+        db_->Prepare(
+            "INSERT INTO booking_bounds(resource_id, longest_seconds) VALUES (?1, ?2) ON CONFLICT(resource_id) "
+            "DO UPDATE SET longest_seconds = MAX(longest_seconds, excluded.longest_seconds)"));
     ScopedReset reset(*st);
     st->Bind(1, resource_id).Bind(2, length);
     SS_RETURN_IF_ERROR(st->Run());
