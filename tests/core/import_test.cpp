@@ -434,6 +434,7 @@ class FailingStore final : public Store {
       : in_(inner), fail_id_(std::move(fail_id)), fail_with_(std::move(fail_with)) {}
 
   Status Transaction(const std::function<Status()>& fn) override { return in_.Transaction(fn); }
+  Status ReadTransaction(const std::function<Status()>& fn) override { return in_.ReadTransaction(fn); }
   int SchemaVersion() override { return in_.SchemaVersion(); }
   Status Backup(const std::string& p) override { return in_.Backup(p); }
   Status PutDistrict(const District& d, const Actor& by) override { return in_.PutDistrict(d, by); }

@@ -178,6 +178,9 @@ TEST_F(StoreTest, EveryWriteAppendsChangeAndAuditWithIncreasingVersion) {
   EXPECT_EQ((*history)[1].action, "booking.cancel");
   EXPECT_EQ((*history)[1].actor_id, "tok-1");
   EXPECT_EQ((*history)[1].at, clock_.Now());
+  // Each history entry carries the booking as that change left it (read from the change log).
+  EXPECT_NE((*history)[0].detail.find("\"confirmed\""), std::string::npos) << (*history)[0].detail;
+  EXPECT_NE((*history)[1].detail.find("\"cancelled\""), std::string::npos) << (*history)[1].detail;
 }
 
 TEST_F(StoreTest, FailedTransactionWritesNothing) {

@@ -29,6 +29,10 @@ struct StoreOptions {
   bool create_if_missing = true;
   bool synchronous_full = true;  // an acknowledged write survives a power cut (WAL + synchronous=FULL)
   const Clock* clock = nullptr;  // times of audit and change-log entries; null: the system clock
+  // Runs PRAGMA quick_check on open (O(database size): seconds on a city-scale file). Services do it
+  // at start-up; `schoolshare check` does it on demand. Off, a file that is not a database is still
+  // refused at once.
+  bool verify_integrity = false;
 };
 
 struct ResourceFilter {
@@ -68,6 +72,9 @@ class Store {
   static Result<std::unique_ptr<Store>> OpenSqlite(const std::string& path, const StoreOptions& options = {});
 
   virtual Status Transaction(const std::function<Status()>& fn) = 0;
+  // Runs fn over one consistent snapshot without taking the write lock (BEGIN DEFERRED); fn must not
+  // write. Inside Transaction() it simply runs fn.
+  virtual Status ReadTransaction(const std::function<Status()>& fn) = 0;
   virtual int SchemaVersion() = 0;
   // Copies the whole database to `dest_path` while it stays in use (SQLite online backup).
   virtual Status Backup(const std::string& dest_path) = 0;

@@ -37,31 +37,32 @@ BookingOutcome Refused(const Booking& b, Rule rule, std::map<std::string, std::s
 
 Result<BookingOutcome> BookingService::Create(const BookingRequest& request, const Actor& actor,
                                               const CreateOptions& options) {
-  SS_ASSIGN_OR_RETURN(Resource resource, store_.GetResource(request.resource_id));
-  SS_RETURN_IF_ERROR(store_.GetSchool(request.school_id).status());
-  if (!MayAct(actor, Action::kCreateBooking, request.school_id, resource.school_id)) {
-    return Status::PermissionDenied("a " + std::string(ToString(actor.role)) + " token for school \"" +
-                                    actor.school_id + "\" may not book for school \"" + request.school_id + "\"");
-  }
   std::string id = request.id.empty() ? NewUuid() : request.id;
-  if (!request.id.empty()) {
-    auto stored = store_.GetBooking(id);
-    if (stored.ok()) {  // the same request again: idempotent
-      BookingOutcome out;
-      out.accepted = true;
-      out.duplicate = true;
-      out.booking = *stored;
-      return out;
-    }
-    if (stored.status().code() != StatusCode::kNotFound) return stored.status();
-  }
-
   Booking candidate = CandidateFrom(request, id);
   bool backfill = options.allow_backfill && IsAdmin(actor);
   Instant now = clock_.Now();
   BookingOutcome out;
   out.booking = candidate;
-  Status written = store_.Transaction([&]() -> Status {
+  Resource resource;
+  // One transaction around everything (a read-only snapshot for a dry run): the check and the insert
+  // cannot be separated by another writer, and the store checks for outside changes only once.
+  auto body = [&]() -> Status {
+    SS_ASSIGN_OR_RETURN(resource, store_.GetResource(request.resource_id));
+    SS_RETURN_IF_ERROR(store_.GetSchool(request.school_id).status());
+    if (!MayAct(actor, Action::kCreateBooking, request.school_id, resource.school_id)) {
+      return Status::PermissionDenied("a " + std::string(ToString(actor.role)) + " token for school \"" +
+                                      actor.school_id + "\" may not book for school \"" + request.school_id + "\"");
+    }
+    if (!request.id.empty()) {
+      auto stored = store_.GetBooking(id);
+      if (stored.ok()) {  // the same request again: idempotent
+        out.accepted = true;
+        out.duplicate = true;
+        out.booking = *stored;
+        return Status::Ok();
+      }
+      if (stored.status().code() != StatusCode::kNotFound) return stored.status();
+    }
     SS_ASSIGN_OR_RETURN(booking::JudgeContext ctx,
                         booking::JudgeContext::Load(store_, resource, request.school_id, candidate.start, candidate.end,
                                                     now, backfill));
@@ -78,14 +79,16 @@ Result<BookingOutcome> BookingService::Create(const BookingRequest& request, con
     out.booking.updated_at = now;
     out.booking.version = 1;
     if (options.dry_run) return Status::Ok();
-    for (int i = 0; i < kCodeAttempts && out.booking.code.empty(); ++i) {
-      std::string code = NewBookingCode();
-      if (!store_.BookingCodeExists(code)) out.booking.code = code;
+    // The id is known to be free, so a uniqueness failure can only be the code: draw another.
+    for (int i = 0; i < kCodeAttempts; ++i) {
+      out.booking.code = NewBookingCode();
+      Status s = store_.InsertBooking(out.booking, actor, "booking.create");
+      if (s.code() != StatusCode::kAlreadyExists) return s;
     }
-    if (out.booking.code.empty()) return Status::Internal("could not find a free booking code");
-    return store_.InsertBooking(out.booking, actor, "booking.create");
-  });
-  if (!written.ok()) return written;
+    return Status::Internal("could not find a free booking code");
+  };
+  Status s = options.dry_run ? store_.ReadTransaction(body) : store_.Transaction(body);
+  if (!s.ok()) return s;
   if (!out.accepted && options.with_alternatives) {
     BookingRequest with_id = request;
     with_id.id = id;

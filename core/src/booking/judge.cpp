@@ -14,8 +14,8 @@ Result<JudgeContext> JudgeContext::Load(Store& store, const Resource& resource, 
   c.resource_ = resource;
   c.owner_ = owner;
   c.requester_ = requester_school_id;
-  c.now_ = now;
-  c.allow_backfill_ = allow_backfill;
+  c.input_.now = now;
+  c.input_.allow_backfill = allow_backfill;
 
   SS_ASSIGN_OR_RETURN(std::vector<Resource> related, store.RelatedResources(resource.id));
   int max_buffer = resource.buffer_minutes;
@@ -23,18 +23,40 @@ Result<JudgeContext> JudgeContext::Load(Store& store, const Resource& resource, 
   for (auto& r : related) {
     max_buffer = std::max(max_buffer, r.buffer_minutes);
     ids.push_back(r.id);
-    c.related_.emplace(r.id, std::move(r));
+    c.input_.related.emplace(r.id, std::move(r));
   }
   Instant pad = static_cast<Instant>(max_buffer) * kMinute;
-  SS_ASSIGN_OR_RETURN(c.nearby_, store.ListHeldBookings(ids, from - pad, to + pad));
-  SS_ASSIGN_OR_RETURN(c.blackouts_, store.ListBlackouts(resource.id, from, to));
+  SS_ASSIGN_OR_RETURN(c.input_.nearby, store.ListHeldBookings(ids, from - pad, to + pad));
+  SS_ASSIGN_OR_RETURN(c.input_.blackouts, store.ListBlackouts(resource.id, from, to));
   SS_ASSIGN_OR_RETURN(std::vector<CalendarDay> days,
                       store.ListCalendarDays(district.id, tz.LocalDate(from).AddDays(-2), tz.LocalDate(to).AddDays(2)));
   c.calendar_ = DistrictCalendar(std::move(days));
   if (requester_school_id != resource.school_id) {
     SS_ASSIGN_OR_RETURN(c.agreements_, store.ListAgreements(resource.school_id, requester_school_id));
   }
+  c.PointInput();
   return c;
+}
+
+JudgeContext::JudgeContext(JudgeContext&& o) noexcept
+    : store_(o.store_),
+      tz_(std::move(o.tz_)),
+      resource_(std::move(o.resource_)),
+      owner_(std::move(o.owner_)),
+      requester_(std::move(o.requester_)),
+      calendar_(std::move(o.calendar_)),
+      agreements_(std::move(o.agreements_)),
+      input_(std::move(o.input_)),
+      week_minutes_(std::move(o.week_minutes_)),
+      locked_(std::move(o.locked_)) {
+  PointInput();
+}
+
+void JudgeContext::PointInput() {
+  input_.resource = &resource_;
+  input_.owner = &owner_;
+  input_.calendar = &calendar_;
+  input_.tz = &tz_;
 }
 
 Result<int> JudgeContext::WeekMinutes(Instant week_start, Instant week_end,
@@ -58,17 +80,11 @@ Result<bool> JudgeContext::Locked(Instant t) {
 }
 
 Result<Verdict> JudgeContext::Evaluate(const Booking& candidate) {
-  RuleInput in;
-  in.resource = &resource_;
-  in.owner = &owner_;
+  RuleInput& in = input_;
   in.candidate = candidate;
-  in.nearby = nearby_;
-  in.related = related_;
-  in.blackouts = blackouts_;
-  in.calendar = &calendar_;
-  in.tz = &tz_;
-  in.now = now_;
-  in.allow_backfill = allow_backfill_;
+  in.agreements.clear();
+  in.requester_week_minutes_on_resource = 0;
+  in.requester_week_minutes_by_agreement.clear();
   SS_ASSIGN_OR_RETURN(in.period_locked, Locked(candidate.start));
 
   bool cross_school = candidate.school_id != resource_.school_id;

@@ -15,6 +15,11 @@ namespace schoolshare::booking {
 
 class JudgeContext {
  public:
+  JudgeContext(JudgeContext&& other) noexcept;
+  JudgeContext(const JudgeContext&) = delete;
+  JudgeContext& operator=(const JudgeContext&) = delete;
+  JudgeContext& operator=(JudgeContext&&) = delete;
+
   // Loads for candidates of `requester_school_id` on `resource` that lie inside [from, to).
   static Result<JudgeContext> Load(Store& store, const Resource& resource, const std::string& requester_school_id,
                                    Instant from, Instant to, Instant now, bool allow_backfill);
@@ -29,6 +34,7 @@ class JudgeContext {
 
  private:
   JudgeContext(Store& store, TimeZone tz) : store_(&store), tz_(std::move(tz)) {}
+  void PointInput();  // input_ points at resource_, owner_, calendar_, tz_ of this object
   Result<int> WeekMinutes(Instant week_start, Instant week_end, const std::vector<std::string>& resource_ids,
                           const std::string& key);
   Result<bool> Locked(Instant t);
@@ -39,12 +45,8 @@ class JudgeContext {
   School owner_;
   std::string requester_;
   DistrictCalendar calendar_;
-  std::vector<Booking> nearby_;
-  std::map<std::string, Resource> related_;
-  std::vector<Blackout> blackouts_;
-  std::vector<SharingAgreement> agreements_;
-  Instant now_ = 0;
-  bool allow_backfill_ = false;
+  std::vector<SharingAgreement> agreements_;  // all between owner and requester; filtered per date
+  RuleInput input_;                          // filled once by Load; Evaluate changes only what depends on the candidate
   std::map<std::string, int> week_minutes_;  // "<week start>/<key>" -> minutes
   std::map<std::string, bool> locked_;       // "YYYY-MM" -> signed off
 };

@@ -177,12 +177,26 @@ CREATE TABLE calendar_days (
 );
 )sql";
 
+// Version 3: an audit entry points at the change-log entry it made instead of repeating its data.
+constexpr const char kSchemaV3[] = R"sql(
+ALTER TABLE audit_log ADD COLUMN change_version INTEGER REFERENCES change_log(version);
+)sql";
+
+// Version 4: the per-resource time index also covers end, status and requesting school, so the weekly
+// hours of a borrower (fair-share cap) are summed from the index alone.
+constexpr const char kSchemaV4[] = R"sql(
+DROP INDEX bookings_resource_start;
+CREATE INDEX bookings_resource_span ON bookings(resource_id, start_at, end_at, status, school_id);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "catalogue, bookings, facts, periods, tokens, audit and change logs", kSchemaV1},
       {2, "sharing agreements and district calendar", kSchemaV2},
+      {3, "audit entries refer to their change-log entry", kSchemaV3},
+      {4, "covering index for weekly hours per resource", kSchemaV4},
   };
   return kMigrations;
 }
