@@ -128,6 +128,12 @@ void PrintTable(std::ostream& out, const std::vector<std::string>& header,
 void PrintOutcome(Context& ctx, Store& store, const BookingOutcome& o, const TimeZone& tz) {
   const Booking& b = o.booking;
   std::string when = tz.FormatLocal(b.start) + "–" + tz.FormatTime(b.end);
+  if (o.accepted && b.code.empty()) {  // a dry run: nothing was written
+    ctx.out << ctx.T("cli.booking.would_book", {{"status", ctx.T(std::string("booking_status.") + ToString(b.status))}})
+            << "\n  " << ResourceName(store, b.resource_id, ctx.lang) << "  " << when << "  "
+            << SchoolName(store, b.school_id, ctx.lang) << "  " << b.title << "\n";
+    return;
+  }
   if (o.accepted) {
     ctx.out << ctx.T(o.duplicate ? "cli.booking.duplicate" : "cli.booking.created",
                      {{"code", b.code}, {"status", ctx.T(std::string("booking_status.") + ToString(b.status))}})

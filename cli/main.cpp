@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
     cli::AddGenCommand(app, ctx);
     cli::AddReportCommand(app, ctx);
     cli::AddTourCommand(app, ctx);
+    cli::AddCheckCommand(app, ctx);
     try {
       app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs the demo: seeds the demo district (Jiulongpo education groups) into a fresh
 # database dated around today, and takes a short tour from the command line.
-# Language: SCHOOLSHARE_LANG=en scripts/demo.sh for English (Chinese by default).
+# Language: SCHOOLSHARE_LANG (zh-CN or en), else LANG; Chinese when neither says otherwise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

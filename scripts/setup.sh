@@ -8,11 +8,11 @@ packages=(
   cmake ninja-build g++ pkg-config clang-format
   # core and CLI
   libsqlite3-dev sqlite3 libhowardhinnant-date-dev tzdata nlohmann-json3-dev libcli11-dev
-  uuid-dev libsodium-dev libspdlog-dev
-  # sync service (issue 3) and QR codes (issue 5) are listed here already: they are small
-  libcpp-httplib-dev libssl-dev libqrencode-dev libstb-dev
+  uuid-dev libsodium-dev
+  # not linked yet: the sync service (HTTP, TLS, logs) and the kiosk (QR codes, PNG) will use them
+  libcpp-httplib-dev libssl-dev libspdlog-dev libqrencode-dev libstb-dev
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libbenchmark-dev
 )
 
 missing=()

@@ -21,9 +21,17 @@ void AddBackupCommand(CLI::App& app, Context& ctx) {
       std::filesystem::remove(o->second, ec);  // never leave half a backup behind
       return (void)ctx.Fail(s);
     }
-    // Check the copy opens as a healthy database before saying it is done.
-    auto copy = Store::OpenSqlite(o->second, StoreOptions{.create_if_missing = false});
-    if (!copy.ok()) return (void)ctx.Fail(copy.status());
+    // Check the copy in full (integrity and schema) before saying it is done; never keep a bad copy.
+    StoreOptions verify;
+    verify.create_if_missing = false;
+    verify.verify_integrity = true;
+    auto copy = Store::OpenSqlite(o->second, verify);
+    if (!copy.ok()) {
+      std::error_code ec;
+      std::filesystem::remove(o->second, ec);
+      return (void)ctx.Fail(copy.status());
+    }
+    copy->reset();
     ctx.out << ctx.T("cli.backup.done", {{"path", o->second}}) << "\n";
   });
 }

@@ -312,7 +312,8 @@ void AddBookingCommands(CLI::App& app, Context& ctx) {
     CLI::App* cmd = booking->add_subcommand(name, ctx.T(std::string("cli.booking.") + name));
     cmd->add_option("--db", o->db, ctx.T("cli.opt.db"))->required();
     cmd->add_option("booking", o->key, ctx.T("cli.opt.booking_key"))->required();
-    auto* reason = cmd->add_option("--reason", o->reason, ctx.T("cli.opt.reason"));
+    auto* reason = cmd->add_option("--reason", o->reason,
+                                   ctx.T(change == Change::kCancel ? "cli.opt.cancel_reason" : "cli.opt.reason"));
     if (change == Change::kReject) reason->required();
     if (change == Change::kApprove) cmd->remove_option(reason);
     cmd->add_option("--format", o->format, ctx.T("cli.opt.format"))->check(CLI::IsMember({"table", "json"}));

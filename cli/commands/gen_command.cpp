@@ -9,12 +9,19 @@ void AddGenCommand(CLI::App& app, Context& ctx) {
   auto db = std::make_shared<std::string>();
   CLI::App* cmd = app.add_subcommand("gen", ctx.T("cli.gen.help"));
   cmd->add_option("--db", *db, ctx.T("cli.opt.db"))->required();
-  cmd->add_option("--schools", o->schools, ctx.T("cli.gen.schools"))->check(CLI::Range(1, 100000));
-  cmd->add_option("--resources", o->resources, ctx.T("cli.gen.resources"))->check(CLI::Range(1, 2000000));
-  cmd->add_option("--bookings", o->bookings, ctx.T("cli.gen.bookings"))->check(CLI::Range(0LL, 100000000LL));
+  cmd->add_option("--schools", o->schools, ctx.T("cli.gen.schools"))
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  cmd->add_option("--resources", o->resources, ctx.T("cli.gen.resources"))
+      ->check(CLI::Range(1, 2000000))
+      ->capture_default_str();
+  cmd->add_option("--bookings", o->bookings, ctx.T("cli.gen.bookings"))
+      ->check(CLI::Range(0LL, 100000000LL))
+      ->capture_default_str();
   cmd->add_option("--schools-per-district", o->schools_per_district, ctx.T("cli.gen.per_district"))
-      ->check(CLI::Range(1, 1000));
-  cmd->add_option("--seed", o->seed, ctx.T("cli.gen.seed"));
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  cmd->add_option("--seed", o->seed, ctx.T("cli.gen.seed"))->capture_default_str();
   cmd->callback([&ctx, o, db] {
     StoreOptions so;
     so.synchronous_full = false;  // bulk data for benchmarks: a power cut just means run gen again

@@ -44,7 +44,7 @@ void PrintLedger(Context& ctx, Store& store, const SharingLedger& ledger, const 
     return;
   }
   if (format == "csv") {
-    std::string csv;
+    std::string csv(kUtf8Bom);  // so that Excel and WPS read the Chinese names right
     WriteCsvRow({"owner_school_id", "borrower_school_id", "hours", "fee_yuan", "bookings"}, &csv);
     for (const auto& c : ledger.cells) {
       WriteCsvRow(

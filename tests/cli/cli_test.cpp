@@ -134,6 +134,18 @@ TEST_F(CliTest, EveryVerbHasHelp) {
   EXPECT_NE(Cli({"booking", "create", "--help"}, "zh-CN").out.find("预订"), std::string::npos);
 }
 
+TEST_F(CliTest, CheckVerifiesIntegrityAndRefusesDamage) {
+  SeedDistrict();
+  CliRun r = Cli({"check", "--db", db_});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("schema version"), std::string::npos) << r.out;
+  std::string junk = Write("junk.db", std::string(8192, 'x'));
+  r = Cli({"check", "--db", junk});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_FALSE(r.err.empty());
+  EXPECT_EQ(Cli({"check", "--db", (dir_ / "absent.db").string()}).code, 4);
+}
+
 TEST_F(CliTest, MissingDatabaseIsNotFound) {
   CliRun r = Cli({"school", "list", "--db", (dir_ / "absent.db").string()});
   EXPECT_EQ(r.code, 4);
@@ -189,6 +201,20 @@ TEST_F(CliTest, BookingCreateConflictAndAlternatives) {
           "zh-CN");
   EXPECT_EQ(r.code, 3);
   EXPECT_NE(r.out.find("冲突"), std::string::npos) << r.out;
+}
+
+TEST_F(CliTest, DryRunChecksAndWritesNothing) {
+  SeedDistrict();
+  CliRun r = Book("a-hall", "b", "2030-03-05 09:00", "2030-03-05 10:00", {"--dry-run", "--format", "json"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  Json j = Json::parse(r.out);
+  EXPECT_TRUE(j["accepted"].get<bool>());
+  EXPECT_EQ(j["booking"]["status"], "pending");  // it would wait for the owner's approval
+  EXPECT_FALSE(j["booking"].contains("code"));   // but it was not stored
+  r = Book("a-hall", "b", "2030-03-05 09:00", "2030-03-05 10:00", {"--dry-run"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("nothing written"), std::string::npos) << r.out;
+  EXPECT_TRUE(Json::parse(Cli({"booking", "list", "--db", db_, "--format", "json"}).out)["items"].empty());
 }
 
 TEST_F(CliTest, BookingRefusalPaths) {

@@ -112,6 +112,26 @@ TEST_F(BookingServiceTest, DivisibleVenueWholeAndHalves) {
   EXPECT_FALSE(half->accepted);
 }
 
+TEST_F(BookingServiceTest, BlackoutOfTheWholeClosesItsPartsAndTheReverse) {
+  Blackout whole{"bo-whole", "a-field", "", At("2026-11-24 08:00"), At("2026-11-24 12:00"), BlackoutKind::kMaintenance,
+                 "草坪养护"};
+  ASSERT_TRUE(store_->PutBlackout(whole, admin_).ok());
+  auto half = service_->Create(Request("a-field-n", "a", "2026-11-24 09:00", "2026-11-24 10:00"), manager_a_);
+  ASSERT_TRUE(half.ok());
+  EXPECT_FALSE(half->accepted);
+  ASSERT_FALSE(half->violations.empty());
+  EXPECT_EQ(half->violations[0].rule, Rule::kBlackout);
+
+  Blackout part{"bo-part", "a-field-s", "", At("2026-11-25 08:00"), At("2026-11-25 12:00"), BlackoutKind::kMaintenance,
+                "球门维修"};
+  ASSERT_TRUE(store_->PutBlackout(part, admin_).ok());
+  auto field = service_->Create(Request("a-field", "a", "2026-11-25 09:00", "2026-11-25 10:00"), manager_a_);
+  ASSERT_TRUE(field.ok());
+  EXPECT_FALSE(field->accepted);
+  // The other half stays bookable.
+  MustCreate(Request("a-field-n", "a", "2026-11-25 09:00", "2026-11-25 10:00"), manager_a_);
+}
+
 TEST_F(BookingServiceTest, HallBufferKeepsBookingsApart) {
   clock_.Set(At("2026-11-20 08:00"));  // far enough ahead for the hall's one-day notice
   MustCreate(Request("a-hall", "a", "2026-11-24 09:00", "2026-11-24 10:00"), manager_a_);

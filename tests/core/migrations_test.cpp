@@ -61,6 +61,29 @@ TEST(MigrationsTest, NewerDatabaseIsRefusedWithAClearMessage) {
   EXPECT_NE(store.status().message().find("99"), std::string::npos);
 }
 
+TEST(MigrationsTest, AuditRowsReferToTheirChangeInsteadOfCopyingIt) {
+  testing::TempDir dir;
+  std::string path = dir.File("audit.db");
+  {
+    auto store = testing::OpenStore(path, nullptr);
+    ASSERT_NE(store, nullptr);
+    testing::SeedSmallDistrict(*store);
+    auto history = store->ListAudit("resource", "a-hall");
+    ASSERT_TRUE(history.ok());
+    ASSERT_EQ(history->size(), 1u);
+    EXPECT_NE((*history)[0].detail.find("甲校礼堂"), std::string::npos);  // read through the change log
+  }
+  auto db = sqlite::Database::Open(path, false);
+  ASSERT_TRUE(db.ok());
+  auto st = (*db)->Prepare(
+      "SELECT COUNT(*), SUM(change_version IS NULL), SUM(LENGTH(detail)) FROM audit_log WHERE entity <> 'token'");
+  ASSERT_TRUE(st.ok());
+  ASSERT_TRUE(*(*st)->Step());
+  EXPECT_GT((*st)->Int(0), 0);
+  EXPECT_EQ((*st)->Int(1), 0);  // every audit row points at its change
+  EXPECT_EQ((*st)->Int(2), 0);  // and repeats none of its data
+}
+
 TEST(MigrationsTest, OpeningTwiceIsIdempotent) {
   testing::TempDir dir;
   std::string path = dir.File("twice.db");

@@ -106,6 +106,20 @@ TEST_F(SeriesTest, AllOrNothingReportsEveryConflictAndWritesNothing) {
   EXPECT_EQ(store_->ListBookings({})->size(), 8u);
 }
 
+TEST_F(SeriesTest, SkipConflictsThatBooksNothingIsARefusal) {
+  auto r = PeClass();
+  r.series.school_id = "b";  // another school may not use a home-only lab at all
+  r.series.resource_id = "a-lab";
+  r.mode = SeriesRequest::Mode::kSkipConflicts;
+  auto out = service_->CreateSeries(r, Actor::System());
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_FALSE(out->accepted);
+  EXPECT_EQ(out->created, 0);
+  EXPECT_EQ(out->refused, 8);
+  EXPECT_TRUE(store_->ListBookings({})->empty());
+  EXPECT_EQ(store_->GetSeries(out->series.id).status().code(), StatusCode::kNotFound);
+}
+
 TEST_F(SeriesTest, BadSeriesIsAnError) {
   auto r = PeClass();
   r.series.weekdays.clear();

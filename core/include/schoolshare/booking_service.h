@@ -65,7 +65,7 @@ struct SeriesOccurrence {
 struct SeriesOutcome {
   // All-or-nothing: true when every occurrence passed and all were written; false writes nothing (each
   // occurrence's outcome still says whether its date passed, and why not). Skip-conflicts: true, with
-  // the refused dates listed.
+  // the refused dates listed (when every date is refused, nothing is written and it is false too).
   bool accepted = false;
   BookingSeries series;
   std::vector<SeriesOccurrence> occurrences;  // every date of the series, accepted or refused

@@ -99,20 +99,22 @@ Result<BookingOutcome> BookingService::Create(const BookingRequest& request, con
 
 Result<BookingOutcome> BookingService::Cancel(const std::string& booking_id, const Actor& actor,
                                               const std::string& reason) {
-  SS_ASSIGN_OR_RETURN(Booking b, store_.GetBooking(booking_id));
-  SS_ASSIGN_OR_RETURN(Resource resource, store_.GetResource(b.resource_id));
-  if (!MayAct(actor, Action::kCancelBooking, b.school_id, resource.school_id)) {
-    return Status::PermissionDenied("a " + std::string(ToString(actor.role)) + " token for school \"" +
-                                    actor.school_id + "\" may not cancel booking " + b.code);
-  }
-  BookingOutcome out;
-  out.booking = b;
-  if (!b.held()) {  // already cancelled or rejected: nothing to do
-    out.accepted = true;
-    return out;
-  }
   Instant now = clock_.Now();
+  BookingOutcome out;
+  // Read and change inside one write transaction: two people acting on the same booking at once are
+  // serialized, and the second sees what the first did.
   Status s = store_.Transaction([&]() -> Status {
+    SS_ASSIGN_OR_RETURN(Booking b, store_.GetBooking(booking_id));
+    SS_ASSIGN_OR_RETURN(Resource resource, store_.GetResource(b.resource_id));
+    if (!MayAct(actor, Action::kCancelBooking, b.school_id, resource.school_id)) {
+      return Status::PermissionDenied("a " + std::string(ToString(actor.role)) + " token for school \"" +
+                                      actor.school_id + "\" may not cancel booking " + b.code);
+    }
+    out.booking = b;
+    if (!b.held()) {  // already cancelled or rejected: nothing to do
+      out.accepted = true;
+      return Status::Ok();
+    }
     SS_ASSIGN_OR_RETURN(booking::JudgeContext ctx,
                         booking::JudgeContext::Load(store_, resource, b.school_id, b.start, b.end, now, false));
     if (b.start <= now && !IsAdmin(actor)) {
@@ -142,19 +144,19 @@ namespace {
 // Approve and reject share everything but the new state.
 Result<BookingOutcome> Decide(Store& store, const Clock& clock, const std::string& booking_id, const Actor& actor,
                               bool approve, const std::string& reason) {
-  SS_ASSIGN_OR_RETURN(Booking b, store.GetBooking(booking_id));
-  SS_ASSIGN_OR_RETURN(Resource resource, store.GetResource(b.resource_id));
-  if (b.status == BookingStatus::kPending &&
-      !MayAct(actor, Action::kApproveBooking, b.school_id, resource.school_id, b.stage)) {
-    return Status::PermissionDenied("a " + std::string(ToString(actor.role)) + " token for school \"" +
-                                    actor.school_id + "\" may not decide booking " + b.code + " at its " +
-                                    ToString(b.stage) + " stage");
-  }
   if (!approve && reason.empty()) return Status::InvalidArgument("a rejection needs a reason for the requester");
   Instant now = clock.Now();
   BookingOutcome out;
-  out.booking = b;
   Status s = store.Transaction([&]() -> Status {
+    SS_ASSIGN_OR_RETURN(Booking b, store.GetBooking(booking_id));
+    SS_ASSIGN_OR_RETURN(Resource resource, store.GetResource(b.resource_id));
+    if (b.status == BookingStatus::kPending &&
+        !MayAct(actor, Action::kApproveBooking, b.school_id, resource.school_id, b.stage)) {
+      return Status::PermissionDenied("a " + std::string(ToString(actor.role)) + " token for school \"" +
+                                      actor.school_id + "\" may not decide booking " + b.code + " at its " +
+                                      ToString(b.stage) + " stage");
+    }
+    out.booking = b;
     if (b.status != BookingStatus::kPending) {
       out = Refused(b, Rule::kNotPending, {{"status", ToString(b.status)}, {"code", b.code}});
       return Status::Ok();

@@ -27,7 +27,15 @@ Result<JudgeContext> JudgeContext::Load(Store& store, const Resource& resource, 
   }
   Instant pad = static_cast<Instant>(max_buffer) * kMinute;
   SS_ASSIGN_OR_RETURN(c.input_.nearby, store.ListHeldBookings(ids, from - pad, to + pad));
-  SS_ASSIGN_OR_RETURN(c.input_.blackouts, store.ListBlackouts(resource.id, from, to));
+  // A blackout of the whole closes its parts and a blackout of a part closes the whole, like bookings.
+  for (const auto& id : ids) {
+    SS_ASSIGN_OR_RETURN(std::vector<Blackout> found, store.ListBlackouts(id, from, to));
+    for (auto& b : found) {
+      bool seen = std::any_of(c.input_.blackouts.begin(), c.input_.blackouts.end(),
+                              [&](const Blackout& x) { return x.id == b.id; });
+      if (!seen) c.input_.blackouts.push_back(std::move(b));
+    }
+  }
   SS_ASSIGN_OR_RETURN(std::vector<CalendarDay> days,
                       store.ListCalendarDays(district.id, tz.LocalDate(from).AddDays(-2), tz.LocalDate(to).AddDays(2)));
   c.calendar_ = DistrictCalendar(std::move(days));

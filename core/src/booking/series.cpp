@@ -68,7 +68,7 @@ Result<SeriesOutcome> BookingService::CreateSeries(const SeriesRequest& request,
     }
     if (out.occurrences.empty())
       return Status::InvalidArgument("the series has no dates (holidays and exceptions remove them all)");
-    if (out.refused > 0 && request.mode == SeriesRequest::Mode::kAllOrNothing) {
+    if (out.refused > 0 && (request.mode == SeriesRequest::Mode::kAllOrNothing || out.created == 0)) {
       return Status::Conflict("series refused");  // rolls back every occurrence
     }
     return Status::Ok();

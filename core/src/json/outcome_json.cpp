@@ -22,9 +22,18 @@ Json ToJson(const BookingOutcome& o, const TimeZone& tz, Lang lang) {
   for (const auto& v : o.violations) violations.push_back(ToJson(v, lang));
   Json alternatives = Json::array();
   for (const auto& a : o.alternatives) alternatives.push_back(ToJson(a, tz));
+  Json booking = ToJson(o.booking, tz);
+  if (o.booking.code.empty()) {  // refused, or only checked: never stored, so no code, times or version
+    for (const char* field : {"code", "created_by", "created_at", "updated_at", "version"}) booking.erase(field);
+    // A refused candidate has no state; a dry run that passed keeps the state it would start in.
+    if (!o.accepted) {
+      booking.erase("status");
+      booking.erase("stage");
+    }
+  }
   return {{"accepted", o.accepted},
           {"duplicate", o.duplicate},
-          {"booking", ToJson(o.booking, tz)},
+          {"booking", booking},
           {"violations", violations},
           {"alternatives", alternatives}};
 }

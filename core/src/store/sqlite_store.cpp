@@ -853,8 +853,11 @@ class SqliteStore final : public Store {
   // ---------------------------------------------------------------- logs
   Result<std::vector<AuditEntry>> ListAudit(const std::string& entity, const std::string& entity_id) override {
     SS_ASSIGN_OR_RETURN(Statement * st,
-                        db_->Prepare("SELECT seq, at, actor_id, action, entity, entity_id, detail FROM audit_log "
-                                     "WHERE (?1 = '' OR entity = ?1) AND (?2 = '' OR entity_id = ?2) ORDER BY seq"));
+                        db_->Prepare("SELECT a.seq, a.at, a.actor_id, a.action, a.entity, a.entity_id, "
+                                     "CASE WHEN a.change_version IS NULL THEN a.detail ELSE c.data END "
+                                     "FROM audit_log a LEFT JOIN change_log c ON c.version = a.change_version "
+                                     "WHERE (?1 = '' OR a.entity = ?1) AND (?2 = '' OR a.entity_id = ?2) "
+                                     "ORDER BY a.seq"));
     ScopedReset reset(*st);
     st->Bind(1, entity).Bind(2, entity_id);
     std::vector<AuditEntry> out;
@@ -907,8 +910,9 @@ class SqliteStore final : public Store {
   }
 
   Status TopLevel(const std::function<Status()>& fn, const char* begin) {
-    RefreshIfChangedElsewhere();
     SS_RETURN_IF_ERROR(Do(begin));
+    // Only now, holding the lock (or the snapshot), can we tell what others committed before us.
+    RefreshIfChangedElsewhere();
     depth_ = 1;
     Status s = Guarded(fn);
     depth_ = 0;
@@ -957,17 +961,18 @@ class SqliteStore final : public Store {
       st->Bind(1, entity).Bind(2, id).Bind(3, op).Bind(4, data).Bind(5, now);
       SS_RETURN_IF_ERROR(st->Run());
     }
-    return Audit(by, action, entity, id, data, now);
+    // The audit entry points at the change it made instead of repeating its data.
+    return Audit(by, action, entity, id, "", now, sqlite3_last_insert_rowid(db_->raw()));
   }
 
   Status Audit(const Actor& by, const std::string& action, const std::string& entity, const std::string& id,
-               const std::string& detail, Instant at = 0) {
-    SS_ASSIGN_OR_RETURN(
-        Statement * st,
-        db_->Prepare(
-            "INSERT INTO audit_log(at, actor_id, action, entity, entity_id, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+               const std::string& detail, Instant at = 0, std::int64_t change_version = 0) {
+    SS_ASSIGN_OR_RETURN(Statement * st,
+                        db_->Prepare("INSERT INTO audit_log(at, actor_id, action, entity, entity_id, detail, "
+                                     "change_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
     ScopedReset reset(*st);
     st->Bind(1, at ? at : Now()).Bind(2, by.id).Bind(3, action).Bind(4, entity).Bind(5, id).Bind(6, detail);
+    if (change_version > 0) st->Bind(7, change_version);
     return st->Run();
   }
 
