@@ -290,6 +290,35 @@ TEST_F(StoreTest, SecondConnectionSeesCatalogueChangesThroughCache) {
   EXPECT_EQ(other->GetResource("a-hall")->capacity, 350);
 }
 
+TEST_F(StoreTest, ChangesByAnotherConnectionAreSeenInsideTheNextTransaction) {
+  auto other = testing::OpenStore(dir_.File("s.db"), &clock_);
+  ASSERT_NE(other, nullptr);
+  ASSERT_TRUE(store_->Transaction([&] { return store_->GetResource("a-hall").status(); }).ok());  // cached
+  ASSERT_TRUE(store_->GetReportPeriod("a", "2026-12").ok());
+  ASSERT_TRUE(store_->ListAgreements().ok());
+  ASSERT_TRUE(store_->ListCalendarDays("d1", *CivilDate::Parse("2026-12-01"), *CivilDate::Parse("2026-12-31")).ok());
+  Resource hall = *other->GetResource("a-hall");
+  hall.capacity = 320;
+  ASSERT_TRUE(other->PutResource(hall, admin_).ok());
+  ASSERT_TRUE(other->PutReportPeriod({"a", "2026-12", PeriodStatus::kSignedOff, "m", clock_.Now()}, admin_).ok());
+  CalendarDay day{*CivilDate::Parse("2026-12-25"), CalendarDayKind::kSchoolHoliday, "a", 0, "校庆"};
+  ASSERT_TRUE(other->PutCalendarDay(day, "d1", admin_).ok());
+  Status s = store_->Transaction([&]() -> Status {
+    EXPECT_EQ(store_->GetResource("a-hall")->capacity, 320);
+    EXPECT_EQ(store_->GetReportPeriod("a", "2026-12")->status, PeriodStatus::kSignedOff);
+    EXPECT_EQ(store_->ListCalendarDays("d1", *CivilDate::Parse("2026-12-01"), *CivilDate::Parse("2026-12-31"))->size(),
+              1u);
+    return Status::Ok();
+  });
+  EXPECT_TRUE(s.ok());
+  EXPECT_TRUE(store_
+                  ->ReadTransaction([&]() -> Status {
+                    EXPECT_EQ(store_->GetResource("a-hall")->capacity, 320);
+                    return Status::Ok();
+                  })
+                  .ok());
+}
+
 TEST_F(StoreTest, BackupCopiesEverything) {
   ASSERT_TRUE(
       store_->InsertBooking(MakeBooking("a-field", At("2026-11-24 16:00"), At("2026-11-24 17:00")), admin_).ok());

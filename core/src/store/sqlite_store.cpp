@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <optional>
 #include <unordered_map>
 
 #include "schoolshare/json.h"
@@ -471,22 +472,31 @@ class SqliteStore final : public Store {
 
   Result<std::vector<CalendarDay>> ListCalendarDays(const std::string& district_id, const CivilDate& from,
                                                     const CivilDate& to) override {
-    SS_ASSIGN_OR_RETURN(Statement * st,
-                        db_->Prepare("SELECT date, school_id, kind, runs_weekday, name FROM calendar_days "
-                                     "WHERE district_id = ?1 AND date >= ?2 AND date <= ?3 ORDER BY date, school_id"));
-    ScopedReset reset(*st);
-    st->Bind(1, district_id).Bind(2, from.ToString()).Bind(3, to.ToString());
+    RefreshIfChangedElsewhere();
+    auto it = calendars_.find(district_id);
+    if (it == calendars_.end()) {  // a district's calendar is small (tens of days a year): keep all of it
+      SS_ASSIGN_OR_RETURN(Statement * st,
+                          db_->Prepare("SELECT date, school_id, kind, runs_weekday, name FROM "
+                                       "calendar_days WHERE district_id = ?1 ORDER BY date, school_id"));
+      ScopedReset reset(*st);
+      st->Bind(1, district_id);
+      std::vector<CalendarDay> all;
+      for (;;) {
+        SS_ASSIGN_OR_RETURN(bool row, st->Step());
+        if (!row) break;
+        CalendarDay d;
+        if (auto date = CivilDate::Parse(st->Text(0)); date.ok()) d.date = *date;
+        d.school_id = st->Text(1);
+        if (auto k = ParseCalendarDayKind(st->Text(2)); k.ok()) d.kind = *k;
+        d.runs_weekday = static_cast<int>(st->Int(3));
+        d.name = st->Text(4);
+        all.push_back(std::move(d));
+      }
+      it = calendars_.emplace(district_id, std::move(all)).first;
+    }
     std::vector<CalendarDay> out;
-    for (;;) {
-      SS_ASSIGN_OR_RETURN(bool row, st->Step());
-      if (!row) break;
-      CalendarDay d;
-      if (auto date = CivilDate::Parse(st->Text(0)); date.ok()) d.date = *date;
-      d.school_id = st->Text(1);
-      if (auto k = ParseCalendarDayKind(st->Text(2)); k.ok()) d.kind = *k;
-      d.runs_weekday = static_cast<int>(st->Int(3));
-      d.name = st->Text(4);
-      out.push_back(std::move(d));
+    for (const auto& d : it->second) {
+      if (!(d.date < from) && !(to < d.date)) out.push_back(d);
     }
     return out;
   }
@@ -518,29 +528,36 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<SharingAgreement>> ListAgreements(const std::string& owner, const std::string& borrower) override {
-    SS_ASSIGN_OR_RETURN(
-        Statement * st,
-        db_->Prepare(
-            "SELECT id, owner_school_id, borrower_school_id, resource_ids, windows, weekly_cap_minutes, auto_approve, "
-            "valid_from, valid_to FROM sharing_agreements WHERE (?1 = '' OR owner_school_id = ?1) "
-            "AND (?2 = '' OR borrower_school_id = ?2) ORDER BY id"));
-    ScopedReset reset(*st);
-    st->Bind(1, owner).Bind(2, borrower);
+    RefreshIfChangedElsewhere();
+    if (!agreements_) {  // agreements are few (a handful per school pair): keep all of them
+      SS_ASSIGN_OR_RETURN(Statement * st,
+                          db_->Prepare("SELECT id, owner_school_id, borrower_school_id, resource_ids, windows, "
+                                       "weekly_cap_minutes, auto_approve, valid_from, valid_to FROM "
+                                       "sharing_agreements ORDER BY id"));
+      ScopedReset reset(*st);
+      std::vector<SharingAgreement> all;
+      for (;;) {
+        SS_ASSIGN_OR_RETURN(bool row, st->Step());
+        if (!row) break;
+        SharingAgreement a;
+        a.id = st->Text(0);
+        a.owner_school_id = st->Text(1);
+        a.borrower_school_id = st->Text(2);
+        a.resource_ids = StringsFromJson(st->Text(3));
+        if (auto w = WindowsFromJson(Json::parse(st->Text(4), nullptr, false)); w.ok()) a.windows = *w;
+        a.weekly_cap_minutes = static_cast<int>(st->Int(5));
+        a.auto_approve = st->Int(6) != 0;
+        if (auto d = CivilDate::Parse(st->Text(7)); d.ok()) a.valid_from = *d;
+        if (auto d = CivilDate::Parse(st->Text(8)); d.ok()) a.valid_to = *d;
+        all.push_back(std::move(a));
+      }
+      agreements_ = std::move(all);
+    }
     std::vector<SharingAgreement> out;
-    for (;;) {
-      SS_ASSIGN_OR_RETURN(bool row, st->Step());
-      if (!row) break;
-      SharingAgreement a;
-      a.id = st->Text(0);
-      a.owner_school_id = st->Text(1);
-      a.borrower_school_id = st->Text(2);
-      a.resource_ids = StringsFromJson(st->Text(3));
-      if (auto w = WindowsFromJson(Json::parse(st->Text(4), nullptr, false)); w.ok()) a.windows = *w;
-      a.weekly_cap_minutes = static_cast<int>(st->Int(5));
-      a.auto_approve = st->Int(6) != 0;
-      if (auto d = CivilDate::Parse(st->Text(7)); d.ok()) a.valid_from = *d;
-      if (auto d = CivilDate::Parse(st->Text(8)); d.ok()) a.valid_to = *d;
-      out.push_back(std::move(a));
+    for (const auto& a : *agreements_) {
+      if ((owner.empty() || a.owner_school_id == owner) && (borrower.empty() || a.borrower_school_id == borrower)) {
+        out.push_back(a);
+      }
     }
     return out;
   }
@@ -765,6 +782,9 @@ class SqliteStore final : public Store {
 
   // ---------------------------------------------------------------- report periods
   Result<ReportPeriod> GetReportPeriod(const std::string& school_id, const std::string& month) override {
+    RefreshIfChangedElsewhere();
+    std::string key = school_id + "/" + month;
+    if (auto it = periods_.find(key); it != periods_.end()) return it->second;
     SS_ASSIGN_OR_RETURN(
         Statement * st,
         db_->Prepare(
@@ -778,6 +798,7 @@ class SqliteStore final : public Store {
       p.signed_off_by = st->Text(1);
       p.signed_off_at = st->Int(2);
     }
+    periods_[key] = p;
     return p;  // a period never written is open
   }
 
@@ -793,6 +814,7 @@ class SqliteStore final : public Store {
       st->Bind(1, p.school_id).Bind(2, p.month).Bind(3, ToString(p.status)).Bind(4, p.signed_off_by);
       st->Bind(5, p.signed_off_at);
       SS_RETURN_IF_ERROR(Named(st->Run(), "report period " + p.school_id + " " + p.month));
+      ForgetCaches();
       return Log("report_period", p.school_id + "/" + p.month, "put", ToJson(p, TimeZone::Utc()).dump(), by,
                  "period.put");
     });
@@ -1042,11 +1064,16 @@ class SqliteStore final : public Store {
     resources_.clear();
     related_.clear();
     longest_.clear();
+    calendars_.clear();
+    agreements_.reset();
+    periods_.clear();
   }
 
   // Another connection committed since we last looked: our caches may be stale.
   void RefreshIfChangedElsewhere() {
-    if (depth_ > 0) return;  // inside our own write transaction nobody else can commit
+    if (depth_ > 0) return;  // inside our own transaction the snapshot is fixed
+    // PRAGMA data_version changes only when another connection commits (the file-control counter also
+    // counts our own commits and is stale outside a read transaction, so it does not fit here).
     auto st = db_->Prepare("PRAGMA data_version");
     if (!st.ok()) return ForgetCaches();
     ScopedReset reset(**st);
@@ -1067,6 +1094,9 @@ class SqliteStore final : public Store {
   std::unordered_map<std::string, Resource> resources_;
   std::unordered_map<std::string, std::vector<Resource>> related_;
   std::unordered_map<std::string, Instant> longest_;
+  std::unordered_map<std::string, std::vector<CalendarDay>> calendars_;  // by district
+  std::optional<std::vector<SharingAgreement>> agreements_;
+  std::unordered_map<std::string, ReportPeriod> periods_;  // "school/month"
 };
 
 }  // namespace
