@@ -42,14 +42,7 @@ Result<std::vector<Alternative>> BookingService::FindAlternatives(const BookingR
   SS_ASSIGN_OR_RETURN(School requester, store_.GetSchool(request.school_id));
   Instant now = clock_.Now();
   Instant duration = request.end - request.start;
-  Booking candidate;
-  candidate.id = request.id;
-  candidate.resource_id = request.resource_id;
-  candidate.school_id = request.school_id;
-  candidate.attendees = request.attendees;
-  candidate.quantity = request.quantity;
-  candidate.start = request.start;
-  candidate.end = request.end;
+  Booking candidate = booking::CandidateFrom(request, request.id);
 
   // 1. The same resource at the nearest free times, searching outwards from the requested start.
   {

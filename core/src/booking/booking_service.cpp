@@ -10,22 +10,6 @@ constexpr int kCodeAttempts = 20;
 
 bool IsAdmin(const Actor& actor) { return actor.role == Role::kDistrictAdmin; }
 
-Booking CandidateFrom(const BookingRequest& r, const std::string& id) {
-  Booking b;
-  b.id = id;
-  b.resource_id = r.resource_id;
-  b.school_id = r.school_id;
-  b.organizer = r.organizer;
-  b.title = r.title;
-  b.activity_type = r.activity_type.empty() ? "other" : r.activity_type;
-  b.attendees = r.attendees;
-  b.quantity = r.quantity;
-  b.start = r.start;
-  b.end = r.end;
-  b.series_id = r.series_id;
-  return b;
-}
-
 BookingOutcome Refused(const Booking& b, Rule rule, std::map<std::string, std::string> params = {}) {
   BookingOutcome out;
   out.booking = b;
@@ -38,7 +22,7 @@ BookingOutcome Refused(const Booking& b, Rule rule, std::map<std::string, std::s
 Result<BookingOutcome> BookingService::Create(const BookingRequest& request, const Actor& actor,
                                               const CreateOptions& options) {
   std::string id = request.id.empty() ? NewUuid() : request.id;
-  Booking candidate = CandidateFrom(request, id);
+  Booking candidate = booking::CandidateFrom(request, id);
   bool backfill = options.allow_backfill && IsAdmin(actor);
   Instant now = clock_.Now();
   BookingOutcome out;

@@ -5,6 +5,22 @@
 
 namespace schoolshare::booking {
 
+Booking CandidateFrom(const BookingRequest& r, const std::string& id) {
+  Booking b;
+  b.id = id;
+  b.resource_id = r.resource_id;
+  b.school_id = r.school_id;
+  b.organizer = r.organizer;
+  b.title = r.title;
+  b.activity_type = r.activity_type.empty() ? "other" : r.activity_type;
+  b.attendees = r.attendees;
+  b.quantity = r.quantity;
+  b.start = r.start;
+  b.end = r.end;
+  b.series_id = r.series_id;
+  return b;
+}
+
 Result<JudgeContext> JudgeContext::Load(Store& store, const Resource& resource, const std::string& requester_school_id,
                                         Instant from, Instant to, Instant now, bool allow_backfill) {
   SS_ASSIGN_OR_RETURN(School owner, store.GetSchool(resource.school_id));

@@ -7,11 +7,15 @@
 #include <string>
 #include <vector>
 
+#include "schoolshare/booking_service.h"
 #include "schoolshare/calendar.h"
 #include "schoolshare/rules.h"
 #include "schoolshare/store.h"
 
 namespace schoolshare::booking {
+
+// The booking a request asks for, with `id`, before any rule has looked at it.
+Booking CandidateFrom(const BookingRequest& request, const std::string& id);
 
 class JudgeContext {
  public:
