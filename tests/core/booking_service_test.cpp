@@ -219,6 +219,22 @@ TEST_F(BookingServiceTest, PastIsRefusedUnlessAdminBackfills) {
   EXPECT_TRUE(out->accepted);
 }
 
+TEST_F(BookingServiceTest, BackfillOfAnotherSchoolsPastUseIsNotHeldToNotice) {
+  // a-hall asks one day of notice from other schools; recording last week's use is not planning ahead.
+  auto past = Request("a-hall", "b", "2026-11-17 09:00", "2026-11-17 10:00");
+  CreateOptions backfill;
+  backfill.allow_backfill = true;
+  auto out = service_->Create(past, admin_, backfill);
+  ASSERT_TRUE(out.ok());
+  EXPECT_TRUE(out->accepted) << (out->violations.empty() ? "" : RuleName(out->violations[0].rule));
+  // Without back-fill the same request is refused as past, and notice still binds future requests.
+  auto future = service_->Create(Request("a-hall", "b", "2026-11-23 12:00", "2026-11-23 13:00"), admin_, backfill);
+  ASSERT_TRUE(future.ok());
+  EXPECT_FALSE(future->accepted);
+  EXPECT_TRUE(std::any_of(future->violations.begin(), future->violations.end(),
+                          [](const Violation& v) { return v.rule == Rule::kMinNotice; }));
+}
+
 TEST_F(BookingServiceTest, EquipmentStockIsNeverExceeded) {
   auto loan = [&](int qty, const std::string& from, const std::string& to) {
     auto r = Request("a-balls", "a", from, to);

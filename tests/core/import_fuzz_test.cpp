@@ -25,17 +25,39 @@ constexpr char kResources[] =
 
 // One random edit: insert, delete, replace or duplicate a stretch, with bytes that matter to CSV.
 std::string Mutate(std::string text, std::mt19937& rng) {
-  static const std::string kPieces[] = {"\"", ",", "\n", "\r\n", "\"\"", "\xE5\x8D", "\xFF", "\xEF\xBB\xBF",
-                                        ";",  "-", ":", "99999999999999999999", "", std::string(1, '\0'), "24:00-48:00", "周一"};
+  static const std::string kPieces[] = {"\"",
+                                        ",",
+                                        "\n",
+                                        "\r\n",
+                                        "\"\"",
+                                        "\xE5\x8D",
+                                        "\xFF",
+                                        "\xEF\xBB\xBF",
+                                        ";",
+                                        "-",
+                                        ":",
+                                        "99999999999999999999",
+                                        "",
+                                        std::string(1, '\0'),
+                                        "24:00-48:00",
+                                        "周一"};
   std::uniform_int_distribution<int> op(0, 3);
   for (int edits = 1 + static_cast<int>(rng() % 4); edits > 0; --edits) {
     size_t at = text.empty() ? 0 : rng() % (text.size() + 1);
     const std::string& piece = kPieces[rng() % (sizeof(kPieces) / sizeof(kPieces[0]))];
     switch (op(rng)) {
-      case 0: text.insert(at, piece); break;
-      case 1: text.erase(at, rng() % 8); break;
-      case 2: text.replace(at, std::min<size_t>(rng() % 4, text.size() - at), piece); break;
-      default: text.insert(at, text.substr(at, rng() % 40)); break;
+      case 0:
+        text.insert(at, piece);
+        break;
+      case 1:
+        text.erase(at, rng() % 8);
+        break;
+      case 2:
+        text.replace(at, std::min<size_t>(rng() % 4, text.size() - at), piece);
+        break;
+      default:
+        text.insert(at, text.substr(at, rng() % 40));
+        break;
     }
   }
   return text;

@@ -329,7 +329,9 @@ Verdict CheckBooking(const RuleInput& input) {
       }
     }
     const Instant lead = c.start - input.now;
-    if (p.min_notice_minutes > 0 && lead < static_cast<Instant>(p.min_notice_minutes) * kMinute) {
+    // Notice is about planning ahead: a district admin back-filling what already happened is exempt.
+    const bool backfilling = input.allow_backfill && c.start < input.now;
+    if (p.min_notice_minutes > 0 && !backfilling && lead < static_cast<Instant>(p.min_notice_minutes) * kMinute) {
       add(Rule::kMinNotice,
           {{"limit", Num(p.min_notice_minutes)}, {"actual", Num(std::max<Instant>(0, FloorDiv(lead, kMinute)))}});
     }
