@@ -269,6 +269,26 @@ TEST_F(BookingServiceTest, SignedOffPeriodIsReadOnly) {
   EXPECT_EQ(out->violations[0].rule, Rule::kPeriodLocked);
 }
 
+TEST_F(BookingServiceTest, SignedOffPeriodRefusesCancelAndDecisions) {
+  auto own = MustCreate(Request("a-field", "a", "2026-12-02 16:00", "2026-12-02 17:00"), manager_a_);
+  auto request = MustCreate(Request("c-hall", "a", "2026-12-03 09:00", "2026-12-03 11:00"), manager_a_);
+  ASSERT_EQ(request.booking.status, BookingStatus::kPending);
+  ASSERT_TRUE(store_->PutReportPeriod({"a", "2026-12", PeriodStatus::kSignedOff, "tok-ma", clock_.Now()}, admin_).ok());
+  ASSERT_TRUE(store_->PutReportPeriod({"c", "2026-12", PeriodStatus::kSignedOff, "tok-mc", clock_.Now()}, admin_).ok());
+  auto cancel = service_->Cancel(own.booking.id, manager_a_);
+  ASSERT_TRUE(cancel.ok());
+  EXPECT_FALSE(cancel->accepted);
+  ASSERT_EQ(cancel->violations.size(), 1u);
+  EXPECT_EQ(cancel->violations[0].rule, Rule::kPeriodLocked);
+  EXPECT_EQ(cancel->violations[0].params.at("month"), "2026-12");
+  auto approve = service_->Approve(request.booking.id, manager_c_);
+  ASSERT_TRUE(approve.ok());
+  EXPECT_FALSE(approve->accepted);
+  EXPECT_EQ(approve->violations[0].rule, Rule::kPeriodLocked);
+  EXPECT_EQ(store_->GetBooking(own.booking.id)->status, BookingStatus::kConfirmed);
+  EXPECT_EQ(store_->GetBooking(request.booking.id)->status, BookingStatus::kPending);
+}
+
 TEST_F(BookingServiceTest, CancelRulesAndIdempotence) {
   auto out = MustCreate(Request("a-field", "b", "2026-11-24 16:00", "2026-11-24 17:00"), manager_b_);
   EXPECT_EQ(service_->Cancel(out.booking.id, manager_c_).status().code(), StatusCode::kPermissionDenied);

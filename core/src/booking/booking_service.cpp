@@ -99,15 +99,14 @@ Result<BookingOutcome> BookingService::Cancel(const std::string& booking_id, con
       out.accepted = true;
       return Status::Ok();
     }
-    SS_ASSIGN_OR_RETURN(booking::JudgeContext ctx,
-                        booking::JudgeContext::Load(store_, resource, b.school_id, b.start, b.end, now, false));
+    SS_ASSIGN_OR_RETURN(TimeZone tz, booking::ZoneOfSchool(store_, resource.school_id));
     if (b.start <= now && !IsAdmin(actor)) {
-      out = Refused(b, Rule::kAlreadyStarted, {{"start", ctx.tz().FormatLocal(b.start)}, {"code", b.code}});
+      out = Refused(b, Rule::kAlreadyStarted, {{"start", tz.FormatLocal(b.start)}, {"code", b.code}});
       return Status::Ok();
     }
-    SS_ASSIGN_OR_RETURN(Verdict v, ctx.Evaluate(b));
-    if (v.Breaks(Rule::kPeriodLocked)) {
-      out = Refused(b, Rule::kPeriodLocked, {{"month", ctx.tz().LocalDate(b.start).ToString().substr(0, 7)}});
+    SS_ASSIGN_OR_RETURN(bool locked, booking::PeriodLocked(store_, resource.school_id, tz, b.start));
+    if (locked) {
+      out = Refused(b, Rule::kPeriodLocked, {{"month", booking::MonthOf(tz, b.start)}});
       return Status::Ok();
     }
     b.status = BookingStatus::kCancelled;
@@ -145,11 +144,10 @@ Result<BookingOutcome> Decide(Store& store, const Clock& clock, const std::strin
       out = Refused(b, Rule::kNotPending, {{"status", ToString(b.status)}, {"code", b.code}});
       return Status::Ok();
     }
-    SS_ASSIGN_OR_RETURN(booking::JudgeContext ctx,
-                        booking::JudgeContext::Load(store, resource, b.school_id, b.start, b.end, now, true));
-    SS_ASSIGN_OR_RETURN(Verdict v, ctx.Evaluate(b));
-    if (v.Breaks(Rule::kPeriodLocked)) {
-      out = Refused(b, Rule::kPeriodLocked, {{"month", ctx.tz().LocalDate(b.start).ToString().substr(0, 7)}});
+    SS_ASSIGN_OR_RETURN(TimeZone tz, booking::ZoneOfSchool(store, resource.school_id));
+    SS_ASSIGN_OR_RETURN(bool locked, booking::PeriodLocked(store, resource.school_id, tz, b.start));
+    if (locked) {
+      out = Refused(b, Rule::kPeriodLocked, {{"month", booking::MonthOf(tz, b.start)}});
       return Status::Ok();
     }
     if (approve) {

@@ -21,6 +21,23 @@ Booking CandidateFrom(const BookingRequest& r, const std::string& id) {
   return b;
 }
 
+std::string MonthOf(const TimeZone& tz, Instant t) {
+  CivilDate d = tz.LocalDate(t);
+  char month[8];
+  std::snprintf(month, sizeof month, "%04d-%02d", d.year, d.month);
+  return month;
+}
+
+Result<bool> PeriodLocked(Store& store, const std::string& owner_school_id, const TimeZone& tz, Instant t) {
+  SS_ASSIGN_OR_RETURN(ReportPeriod p, store.GetReportPeriod(owner_school_id, MonthOf(tz, t)));
+  return p.status == PeriodStatus::kSignedOff;
+}
+
+Result<TimeZone> ZoneOfSchool(Store& store, const std::string& school_id) {
+  SS_ASSIGN_OR_RETURN(District district, store.DistrictOfSchool(school_id));
+  return TimeZone::Find(district.time_zone);
+}
+
 Result<JudgeContext> JudgeContext::Load(Store& store, const Resource& resource, const std::string& requester_school_id,
                                         Instant from, Instant to, Instant now, bool allow_backfill) {
   SS_ASSIGN_OR_RETURN(School owner, store.GetSchool(resource.school_id));
@@ -71,8 +88,7 @@ JudgeContext::JudgeContext(JudgeContext&& o) noexcept
       calendar_(std::move(o.calendar_)),
       agreements_(std::move(o.agreements_)),
       input_(std::move(o.input_)),
-      week_minutes_(std::move(o.week_minutes_)),
-      locked_(std::move(o.locked_)) {
+      week_minutes_(std::move(o.week_minutes_)) {
   PointInput();
 }
 
@@ -92,24 +108,13 @@ Result<int> JudgeContext::WeekMinutes(Instant week_start, Instant week_end,
   return minutes;
 }
 
-Result<bool> JudgeContext::Locked(Instant t) {
-  CivilDate d = tz_.LocalDate(t);
-  char month[8];
-  std::snprintf(month, sizeof month, "%04d-%02d", d.year, d.month);
-  if (auto it = locked_.find(month); it != locked_.end()) return it->second;
-  SS_ASSIGN_OR_RETURN(ReportPeriod p, store_->GetReportPeriod(owner_.id, month));
-  bool locked = p.status == PeriodStatus::kSignedOff;
-  locked_[month] = locked;
-  return locked;
-}
-
 Result<Verdict> JudgeContext::Evaluate(const Booking& candidate) {
   RuleInput& in = input_;
   in.candidate = candidate;
   in.agreements.clear();
   in.requester_week_minutes_on_resource = 0;
   in.requester_week_minutes_by_agreement.clear();
-  SS_ASSIGN_OR_RETURN(in.period_locked, Locked(candidate.start));
+  SS_ASSIGN_OR_RETURN(in.period_locked, PeriodLocked(*store_, owner_.id, tz_, candidate.start));
 
   bool cross_school = candidate.school_id != resource_.school_id;
   if (cross_school && candidate.end > candidate.start) {

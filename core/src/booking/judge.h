@@ -17,6 +17,13 @@ namespace schoolshare::booking {
 // The booking a request asks for, with `id`, before any rule has looked at it.
 Booking CandidateFrom(const BookingRequest& request, const std::string& id);
 
+// "2026-11": the report month that instant `t` falls in, in the district's zone.
+std::string MonthOf(const TimeZone& tz, Instant t);
+// Whether the owner school's report month of `t` is signed off (and so read-only).
+Result<bool> PeriodLocked(Store& store, const std::string& owner_school_id, const TimeZone& tz, Instant t);
+// The time zone of the district a school belongs to.
+Result<TimeZone> ZoneOfSchool(Store& store, const std::string& school_id);
+
 class JudgeContext {
  public:
   JudgeContext(JudgeContext&& other) noexcept;
@@ -41,7 +48,6 @@ class JudgeContext {
   void PointInput();  // input_ points at resource_, owner_, calendar_, tz_ of this object
   Result<int> WeekMinutes(Instant week_start, Instant week_end, const std::vector<std::string>& resource_ids,
                           const std::string& key);
-  Result<bool> Locked(Instant t);
 
   Store* store_;
   TimeZone tz_;
@@ -52,7 +58,6 @@ class JudgeContext {
   std::vector<SharingAgreement> agreements_;  // all between owner and requester; filtered per date
   RuleInput input_;                          // filled once by Load; Evaluate changes only what depends on the candidate
   std::map<std::string, int> week_minutes_;  // "<week start>/<key>" -> minutes
-  std::map<std::string, bool> locked_;       // "YYYY-MM" -> signed off
 };
 
 }  // namespace schoolshare::booking
