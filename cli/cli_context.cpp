@@ -52,6 +52,13 @@ Result<TimeZone> ZoneOfSchool(Store& store, const std::string& school_id) {
   return TimeZone::Find(d.time_zone);
 }
 
+TimeZone DefaultZone(Store& store) {
+  if (auto d = store.ListDistricts(); d.ok() && !d->empty()) {
+    if (auto z = TimeZone::Find((*d)[0].time_zone); z.ok()) return *z;
+  }
+  return TimeZone::Utc();
+}
+
 std::string SchoolName(Store& store, const std::string& school_id, Lang lang) {
   auto s = store.GetSchool(school_id);
   if (!s.ok()) return school_id;

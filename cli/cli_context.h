@@ -51,6 +51,8 @@ Actor CliActor();
 
 // The district's time zone for a school (its district's zone).
 Result<TimeZone> ZoneOfSchool(Store& store, const std::string& school_id);
+// The zone to show times in when no school says which: the first district's, UTC when there is none.
+TimeZone DefaultZone(Store& store);
 // A school's display name in the language (name_en falls back to name).
 std::string SchoolName(Store& store, const std::string& school_id, Lang lang);
 std::string ResourceName(Store& store, const std::string& resource_id, Lang lang);

@@ -197,13 +197,11 @@ void List(Context& ctx, const ListArgs& a) {
   if (zone_school.empty() && !a.resource.empty()) {
     if (auto r = (*store)->GetResource(a.resource); r.ok()) zone_school = r->school_id;
   }
-  TimeZone tz = TimeZone::Utc();
+  TimeZone tz = DefaultZone(**store);
   if (!zone_school.empty()) {
     auto z = ZoneOfSchool(**store, zone_school);
     if (!z.ok()) return (void)ctx.Fail(z.status());
     tz = *z;
-  } else if (auto d = (*store)->ListDistricts(); d.ok() && !d->empty()) {
-    if (auto z = TimeZone::Find((*d)[0].time_zone); z.ok()) tz = *z;
   }
   BookingFilter f;
   f.resource_id = a.resource;

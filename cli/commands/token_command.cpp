@@ -37,10 +37,7 @@ void AddTokenCommand(CLI::App& app, Context& ctx) {
     if (!store.ok()) return (void)ctx.Fail(store.status());
     auto tokens = (*store)->ListTokens();
     if (!tokens.ok()) return (void)ctx.Fail(tokens.status());
-    TimeZone tz = TimeZone::Utc();
-    if (auto d = (*store)->ListDistricts(); d.ok() && !d->empty()) {
-      if (auto z = TimeZone::Find((*d)[0].time_zone); z.ok()) tz = *z;
-    }
+    TimeZone tz = DefaultZone(**store);
     if (o->format == "json") {
       Json items = Json::array();
       for (const auto& t : *tokens) items.push_back(ToJson(t, tz));
