@@ -147,6 +147,7 @@ std::vector<Violation> ViolationsFromRules() {
   out.push_back(Violation{Rule::kPermission, {}, {}});
   out.push_back(Violation{Rule::kNotPending, {}, {{"status", "confirmed"}, {"code", "ABC234"}}});
   out.push_back(Violation{Rule::kAlreadyStarted, {}, {{"start", "2026-11-23 08:00"}, {"code", "ABC234"}}});
+  out.push_back(Violation{Rule::kStaleVersion, {}, {{"code", "ABC234"}, {"version", "3"}}});
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "forwarding_store.h"
 #include "schoolshare/csv.h"
 #include "schoolshare/store.h"
 #include "testutil.h"
@@ -428,86 +429,22 @@ TEST_F(ImportTest, BookingsMissingColumnAndUnknownColumn) {
 
 // Forwards to a real store, but fails the write of one chosen id (school, resource or booking) with a
 // chosen status: the import must roll back what it already wrote in the transaction.
-class FailingStore final : public Store {
+class FailingStore final : public testing::ForwardingStore {
  public:
   FailingStore(Store& inner, std::string fail_id, Status fail_with)
-      : in_(inner), fail_id_(std::move(fail_id)), fail_with_(std::move(fail_with)) {}
+      : ForwardingStore(inner), fail_id_(std::move(fail_id)), fail_with_(std::move(fail_with)) {}
 
-  Status Transaction(const std::function<Status()>& fn) override { return in_.Transaction(fn); }
-  Status ReadTransaction(const std::function<Status()>& fn) override { return in_.ReadTransaction(fn); }
-  int SchemaVersion() override { return in_.SchemaVersion(); }
-  Status Backup(const std::string& p) override { return in_.Backup(p); }
-  Status PutDistrict(const District& d, const Actor& by) override { return in_.PutDistrict(d, by); }
-  Result<District> GetDistrict(const std::string& id) override { return in_.GetDistrict(id); }
-  Result<std::vector<District>> ListDistricts() override { return in_.ListDistricts(); }
-  Result<District> DistrictOfSchool(const std::string& id) override { return in_.DistrictOfSchool(id); }
   Status PutSchool(const School& s, const Actor& by) override {
     return s.id == fail_id_ ? fail_with_ : in_.PutSchool(s, by);
   }
-  Result<School> GetSchool(const std::string& id) override { return in_.GetSchool(id); }
-  Result<std::vector<School>> ListSchools(const std::string& d) override { return in_.ListSchools(d); }
   Status PutResource(const Resource& r, const Actor& by) override {
     return r.id == fail_id_ ? fail_with_ : in_.PutResource(r, by);
-  }
-  Result<Resource> GetResource(const std::string& id) override { return in_.GetResource(id); }
-  Result<std::vector<Resource>> ListResources(const ResourceFilter& f) override { return in_.ListResources(f); }
-  Result<std::vector<Resource>> RelatedResources(const std::string& id) override { return in_.RelatedResources(id); }
-  Status PutBlackout(const Blackout& b, const Actor& by) override { return in_.PutBlackout(b, by); }
-  Status DeleteBlackout(const std::string& id, const Actor& by) override { return in_.DeleteBlackout(id, by); }
-  Result<std::vector<Blackout>> ListBlackouts(const std::string& id, Instant from, Instant to) override {
-    return in_.ListBlackouts(id, from, to);
-  }
-  Status PutCalendarDay(const CalendarDay& d, const std::string& district, const Actor& by) override {
-    return in_.PutCalendarDay(d, district, by);
-  }
-  Result<std::vector<CalendarDay>> ListCalendarDays(const std::string& district, const CivilDate& from,
-                                                    const CivilDate& to) override {
-    return in_.ListCalendarDays(district, from, to);
-  }
-  Status PutAgreement(const SharingAgreement& a, const Actor& by) override { return in_.PutAgreement(a, by); }
-  Result<std::vector<SharingAgreement>> ListAgreements(const std::string& owner, const std::string& borrower) override {
-    return in_.ListAgreements(owner, borrower);
   }
   Status InsertBooking(const Booking& b, const Actor& by, const std::string& action) override {
     return b.id == fail_id_ ? fail_with_ : in_.InsertBooking(b, by, action);
   }
-  Status UpdateBooking(const Booking& b, const Actor& by, const std::string& action) override {
-    return in_.UpdateBooking(b, by, action);
-  }
-  Result<Booking> GetBooking(const std::string& id) override { return in_.GetBooking(id); }
-  Result<Booking> FindBookingByCode(const std::string& code) override { return in_.FindBookingByCode(code); }
-  Result<std::vector<Booking>> ListBookings(const BookingFilter& f) override { return in_.ListBookings(f); }
-  Result<std::vector<Booking>> ListHeldBookings(const std::vector<std::string>& ids, Instant from,
-                                                Instant to) override {
-    return in_.ListHeldBookings(ids, from, to);
-  }
-  Result<int> HeldMinutes(const std::string& school, const std::vector<std::string>& ids, Instant from,
-                          Instant to) override {
-    return in_.HeldMinutes(school, ids, from, to);
-  }
-  bool BookingCodeExists(const std::string& code) override { return in_.BookingCodeExists(code); }
-  Status PutSeries(const BookingSeries& s, const Actor& by) override { return in_.PutSeries(s, by); }
-  Result<BookingSeries> GetSeries(const std::string& id) override { return in_.GetSeries(id); }
-  Status InsertFact(const UsageFact& f, const Actor& by) override { return in_.InsertFact(f, by); }
-  Result<std::vector<UsageFact>> ListFacts(const FactFilter& f) override { return in_.ListFacts(f); }
-  Result<ReportPeriod> GetReportPeriod(const std::string& school, const std::string& month) override {
-    return in_.GetReportPeriod(school, month);
-  }
-  Status PutReportPeriod(const ReportPeriod& p, const Actor& by) override { return in_.PutReportPeriod(p, by); }
-  Status InsertToken(const TokenRecord& t, const Actor& by) override { return in_.InsertToken(t, by); }
-  Result<TokenRecord> FindTokenByHash(const std::string& h) override { return in_.FindTokenByHash(h); }
-  Result<std::vector<TokenRecord>> ListTokens() override { return in_.ListTokens(); }
-  Status RevokeToken(const std::string& id, const Actor& by) override { return in_.RevokeToken(id, by); }
-  Result<std::vector<AuditEntry>> ListAudit(const std::string& e, const std::string& id) override {
-    return in_.ListAudit(e, id);
-  }
-  Result<std::vector<Change>> ListChanges(std::int64_t after, int limit) override {
-    return in_.ListChanges(after, limit);
-  }
-  Result<std::int64_t> LatestVersion() override { return in_.LatestVersion(); }
 
  private:
-  Store& in_;
   std::string fail_id_;
   Status fail_with_;
 };

@@ -49,6 +49,9 @@ struct CreateOptions {
   bool allow_backfill = false;  // honoured for district admins only
   bool with_alternatives = true;
   bool dry_run = false;  // judge only, write nothing (the "while typing" check)
+  // A walk-in recorded at the gate: it already happened, so it is not refused for being in the past
+  // or at short notice; every other rule (overlap, stock, hours, ...) still applies.
+  bool walk_in = false;
 };
 
 struct SeriesRequest {
@@ -87,8 +90,11 @@ class BookingService {
   // accepted=false and its violations; an actor out of scope is kPermissionDenied; an unknown id is
   // kNotFound. Cancelling a cancelled or rejected booking is an accepted no-op.
   Result<BookingOutcome> Cancel(const std::string& booking_id, const Actor& actor, const std::string& reason = "");
-  Result<BookingOutcome> Approve(const std::string& booking_id, const Actor& actor);
-  Result<BookingOutcome> Reject(const std::string& booking_id, const Actor& actor, const std::string& reason);
+  // With a base_version (the version the decider saw, e.g. from an offline client), a booking changed
+  // since is refused with stale_version instead of being decided blind.
+  Result<BookingOutcome> Approve(const std::string& booking_id, const Actor& actor, std::int64_t base_version = 0);
+  Result<BookingOutcome> Reject(const std::string& booking_id, const Actor& actor, const std::string& reason,
+                                std::int64_t base_version = 0);
 
   // Alternatives for a refused candidate: the same resource at the nearest free times (up to
   // `per_kind`), and similar resources (same type, enough capacity or stock, the features) at the

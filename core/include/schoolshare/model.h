@@ -264,6 +264,45 @@ struct Change {
   std::string op;    // put | del
   std::string data;  // JSON of the entity after the change
   Instant at = 0;
+  std::string scope;  // the school whose kiosks see it (owner of the resource); empty: everyone
+};
+
+// A device (kiosk or admin client) replicating through the sync service. Not replicated itself.
+struct SyncClient {
+  std::string id;        // chosen by the client (a UUID), one per local database
+  std::string token_id;  // the token that registered it: a client belongs to one token
+  std::string school_id;
+  std::int64_t last_client_seq = 0;  // every mutation up to here has a stored result
+  Instant registered_at = 0;
+  Instant last_seen_at = 0;
+};
+
+// The stored result of one pushed mutation; a repeat of the mutation gets it back word for word.
+struct MutationRecord {
+  std::string client_id;
+  std::int64_t client_seq = 0;
+  std::string mutation_id;
+  std::string name;
+  std::string status;  // applied | applied_flagged | rejected | quarantined
+  std::string result;  // JSON, exactly as first answered
+  Instant at = 0;
+};
+
+// Something a manager must look at: a fact that contradicts the schedule (a walk-in on a booked slot,
+// a check-in without a booking, ...). Raised by the sync service, resolved in the admin client.
+struct ReconciliationItem {
+  std::string id;
+  std::string school_id;  // the owner school whose manager resolves it
+  std::string resource_id;
+  std::string fact_id;
+  std::string booking_id;
+  std::string reason;  // walk_in_conflict | no_booking | booking_not_held | outside_window | over_stock
+  std::string detail;  // JSON: what conflicts
+  bool resolved = false;
+  std::string resolution;  // the manager's note
+  std::string resolved_by;
+  Instant created_at = 0;
+  Instant resolved_at = 0;
 };
 
 }  // namespace schoolshare

@@ -33,6 +33,7 @@ enum class Rule {
   kPermission,      // the actor may not do this
   kNotPending,      // approve or reject of a booking that is no longer waiting for that decision
   kAlreadyStarted,  // cancel of a booking that has started (only a district admin may)
+  kStaleVersion,    // a decision made on a version of the booking that has since changed (sync base_version)
 };
 const char* RuleName(Rule r);  // "overlap", "equipment_stock", ...
 

@@ -98,6 +98,7 @@ class Store {
 
   virtual Status PutBlackout(const Blackout& b, const Actor& by) = 0;
   virtual Status DeleteBlackout(const std::string& id, const Actor& by) = 0;
+  virtual Result<Blackout> GetBlackout(const std::string& id) = 0;
   // Blackouts of the resource, or school-wide ones of its school, touching [from, to).
   virtual Result<std::vector<Blackout>> ListBlackouts(const std::string& resource_id, Instant from, Instant to) = 0;
 
@@ -143,10 +144,40 @@ class Store {
   virtual Result<std::vector<TokenRecord>> ListTokens() = 0;
   virtual Status RevokeToken(const std::string& id, const Actor& by) = 0;
 
+  // --- reconciliation ---
+  // Insert or update (resolve) an item; it enters the change log in its school's scope.
+  virtual Status PutReconciliationItem(const ReconciliationItem& item, const Actor& by) = 0;
+  // Items of one owner school ("" for all), oldest first.
+  virtual Result<std::vector<ReconciliationItem>> ListReconciliationItems(const std::string& school_id,
+                                                                          bool open_only) = 0;
+
   // --- logs ---
   virtual Result<std::vector<AuditEntry>> ListAudit(const std::string& entity, const std::string& entity_id) = 0;
-  virtual Result<std::vector<Change>> ListChanges(std::int64_t after_version, int limit) = 0;
+  // Changes after `after_version` in order. With a scope school, only that school's changes and the
+  // district-wide ones (empty scope): what a kiosk of that school may see.
+  virtual Result<std::vector<Change>> ListChanges(std::int64_t after_version, int limit,
+                                                  const std::string& scope_school = "") = 0;
   virtual Result<std::int64_t> LatestVersion() = 0;
+  // The oldest version still in the log, minus one: a cursor below it has missed compacted changes.
+  virtual Result<std::int64_t> CompactedUpTo() = 0;
+  // Drops change-log entries written before `before` (their entities stay); audit entries keep their
+  // own detail-less rows. Returns how many were dropped.
+  virtual Result<std::int64_t> CompactChanges(Instant before) = 0;
+
+  // --- sync service bookkeeping (never replicated) ---
+  // A random id made when the database is created and made anew in every backup copy: a server
+  // restored from a backup presents a new epoch, so its clients know to resynchronise.
+  virtual Result<std::string> ServerEpoch() = 0;
+  virtual Status PutSyncClient(const SyncClient& c) = 0;
+  virtual Result<SyncClient> GetSyncClient(const std::string& id) = 0;
+  virtual Result<std::vector<SyncClient>> ListSyncClients() = 0;
+  // Stores the result and advances the client's last_client_seq to m.client_seq, in one write.
+  virtual Status PutMutationRecord(const MutationRecord& m) = 0;
+  virtual Result<MutationRecord> GetMutationRecord(const std::string& client_id, std::int64_t client_seq) = 0;
+  virtual Result<std::vector<MutationRecord>> ListMutationRecords(const std::string& client_id, std::int64_t after_seq,
+                                                                  int limit) = 0;
+  // Keeps the raw payload of a mutation that failed unexpectedly, for an operator to look at.
+  virtual Status PutQuarantine(const MutationRecord& m, const std::string& payload, const std::string& error) = 0;
 };
 
 }  // namespace schoolshare

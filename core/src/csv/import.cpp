@@ -86,7 +86,8 @@ std::optional<bool> ParseBool(std::string_view s) {
 
 // I/O, corruption and internal failures end the import; every other code is about the data.
 bool IsFatal(const Status& s) {
-  return s.code() == StatusCode::kIoError || s.code() == StatusCode::kCorruption || s.code() == StatusCode::kInternal;
+  return s.code() == StatusCode::kIoError || s.code() == StatusCode::kCorruption || s.code() == StatusCode::kInternal ||
+         s.code() == StatusCode::kUnavailable;
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -50,6 +50,7 @@ constexpr Message kMessages[] = {
     {"rule.permission", "没有权限执行此操作。", "You are not allowed to do this."},
     {"rule.not_pending", "预订 {code} 当前为“{status_text}”状态，无需再审批。", "Booking {code} is {status_text} and no longer awaits this decision."},
     {"rule.already_started", "预订 {code} 已于 {start} 开始，不能再取消（如需处理请联系学区管理员）。", "Booking {code} started at {start} and can no longer be cancelled (ask a district admin)."},
+    {"rule.stale_version", "预订 {code} 在您处理前已被他人修改（当前为第 {version} 版），请刷新后重新审批。", "Booking {code} was changed before your decision arrived (it is now version {version}); refresh and decide again."},
 
     // ---- Rule violations: short labels ----
     {"rule.invalid_interval.title", "时间无效", "Invalid time"},
@@ -72,6 +73,7 @@ constexpr Message kMessages[] = {
     {"rule.permission.title", "无权限", "Not allowed"},
     {"rule.not_pending.title", "无需审批", "Not awaiting a decision"},
     {"rule.already_started.title", "预订已开始", "Already started"},
+    {"rule.stale_version.title", "已被他人修改", "Changed meanwhile"},
 
     // ---- Enum words (model.h) ----
     {"school_kind.core", "核心校", "core school"},

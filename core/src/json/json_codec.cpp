@@ -167,6 +167,22 @@ Json ToJson(const AuditEntry& e, const TimeZone& tz) {
           {"detail", detail.is_discarded() ? Json(e.detail) : detail}};
 }
 
+Json ToJson(const ReconciliationItem& r, const TimeZone& tz) {
+  Json detail = Json::parse(r.detail.empty() ? "{}" : r.detail, nullptr, /*allow_exceptions=*/false);
+  return {{"id", r.id},
+          {"school_id", r.school_id},
+          {"resource_id", r.resource_id},
+          {"fact_id", r.fact_id},
+          {"booking_id", r.booking_id},
+          {"reason", r.reason},
+          {"detail", detail.is_discarded() ? Json(r.detail) : detail},
+          {"resolved", r.resolved},
+          {"resolution", r.resolution},
+          {"resolved_by", r.resolved_by},
+          {"created_at", Instants(r.created_at, tz)},
+          {"resolved_at", r.resolved_at ? Instants(r.resolved_at, tz) : Json(nullptr)}};
+}
+
 Json WindowsToJson(const std::vector<WeeklyWindow>& windows) {
   Json j = Json::array();
   for (const auto& w : windows) {

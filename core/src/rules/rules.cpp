@@ -26,6 +26,7 @@
 //   permission        none
 //   not_pending       code, status (booking status word)
 //   already_started   code, start
+//   stale_version     code, version (the current one)
 #include "schoolshare/rules.h"
 
 #include <algorithm>
@@ -146,6 +147,8 @@ const char* RuleName(Rule r) {
       return "not_pending";
     case Rule::kAlreadyStarted:
       return "already_started";
+    case Rule::kStaleVersion:
+      return "stale_version";
   }
   return "unknown";
 }

@@ -189,6 +189,76 @@ DROP INDEX bookings_resource_start;
 CREATE INDEX bookings_resource_span ON bookings(resource_id, start_at, end_at, status, school_id);
 )sql";
 
+// Version 5: the sync service. Each change names the school whose kiosks may see it (empty: everyone,
+// as for districts, schools and the district calendar); registered
+// clients with their last applied mutation, the stored result of every mutation, quarantined payloads,
+// reconciliation items, and the server epoch (made anew in every backup copy).
+constexpr const char kSchemaV5[] = R"sql(
+ALTER TABLE change_log ADD COLUMN scope TEXT NOT NULL DEFAULT '';
+UPDATE change_log SET scope = COALESCE(
+  CASE entity
+    WHEN 'resource' THEN (SELECT school_id FROM resources WHERE id = entity_id)
+    WHEN 'blackout' THEN (SELECT school_id FROM blackouts WHERE id = entity_id)
+    WHEN 'agreement' THEN (SELECT owner_school_id FROM sharing_agreements WHERE id = entity_id)
+    WHEN 'booking' THEN (SELECT r.school_id FROM bookings b JOIN resources r ON r.id = b.resource_id
+                         WHERE b.id = entity_id)
+    WHEN 'series' THEN (SELECT r.school_id FROM booking_series s JOIN resources r ON r.id = s.resource_id
+                        WHERE s.id = entity_id)
+    WHEN 'fact' THEN (SELECT r.school_id FROM usage_facts f JOIN resources r ON r.id = f.resource_id
+                      WHERE f.id = entity_id)
+    WHEN 'report_period' THEN substr(entity_id, 1, instr(entity_id, '/') - 1)
+    WHEN 'calendar_day' THEN json_extract(data, '$.school_id')
+  END, '');
+CREATE INDEX change_log_scope ON change_log(scope, version);
+CREATE TABLE server_meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+INSERT INTO server_meta(key, value) VALUES ('epoch', lower(hex(randomblob(16)))), ('compacted_up_to', '0');
+CREATE TABLE sync_clients (
+  id TEXT PRIMARY KEY,
+  token_id TEXT NOT NULL,
+  school_id TEXT NOT NULL DEFAULT '',
+  last_client_seq INTEGER NOT NULL DEFAULT 0 CHECK (last_client_seq >= 0),
+  registered_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL
+);
+CREATE TABLE mutation_results (
+  client_id TEXT NOT NULL REFERENCES sync_clients(id),
+  client_seq INTEGER NOT NULL,
+  mutation_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('applied', 'applied_flagged', 'rejected', 'quarantined')),
+  result TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  PRIMARY KEY (client_id, client_seq)
+) WITHOUT ROWID;
+CREATE TABLE quarantine (
+  client_id TEXT NOT NULL,
+  client_seq INTEGER NOT NULL,
+  mutation_id TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  error TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  PRIMARY KEY (client_id, client_seq)
+);
+CREATE TABLE reconciliation_items (
+  id TEXT PRIMARY KEY,
+  school_id TEXT NOT NULL REFERENCES schools(id),
+  resource_id TEXT NOT NULL DEFAULT '',
+  fact_id TEXT NOT NULL DEFAULT '',
+  booking_id TEXT NOT NULL DEFAULT '',
+  reason TEXT NOT NULL,
+  detail TEXT NOT NULL DEFAULT '{}',
+  resolved INTEGER NOT NULL DEFAULT 0,
+  resolution TEXT NOT NULL DEFAULT '',
+  resolved_by TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  resolved_at INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX reconciliation_school ON reconciliation_items(school_id, resolved, created_at);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -197,6 +267,7 @@ const std::vector<Migration>& Migrations() {
       {2, "sharing agreements and district calendar", kSchemaV2},
       {3, "audit entries refer to their change-log entry", kSchemaV3},
       {4, "covering index for weekly hours per resource", kSchemaV4},
+      {5, "sync service: change scope, clients, mutation results, quarantine, reconciliation, epoch", kSchemaV5},
   };
   return kMigrations;
 }

@@ -165,6 +165,15 @@ class SqliteStore final : public Store {
     sqlite3_backup_finish(b);
     Status s = rc == SQLITE_DONE ? Status::Ok()
                                  : sqlite::StatusFromSqlite(rc, std::string("backup failed: ") + sqlite3_errmsg(dest));
+    if (s.ok()) {
+      // The copy is a different history from the moment it is restored: give it an epoch of its own,
+      // so the clients of a server restored from it resynchronise and re-send what it lacks.
+      char* err = nullptr;
+      rc = sqlite3_exec(dest, "UPDATE server_meta SET value = lower(hex(randomblob(16))) WHERE key = 'epoch'", nullptr,
+                        nullptr, &err);
+      if (rc != SQLITE_OK) s = Status::IoError(std::string("cannot set the backup's epoch: ") + (err ? err : ""));
+      sqlite3_free(err);
+    }
     sqlite3_close(dest);
     return s;
   }
@@ -183,7 +192,7 @@ class SqliteStore final : public Store {
       st->Bind(1, d.id).Bind(2, d.name).Bind(3, d.time_zone).Bind(4, d.locale);
       SS_RETURN_IF_ERROR(st->Run());
       ForgetCaches();
-      return Log("district", d.id, "put", ToJson(d).dump(), by, "district.put");
+      return Log("district", d.id, "put", ToJson(d).dump(), by, "district.put", "");
     });
   }
 
@@ -235,7 +244,7 @@ class SqliteStore final : public Store {
       st->Bind(10, PeriodsToJson(s.periods).dump());
       SS_RETURN_IF_ERROR(Named(st->Run(), "school " + s.id + " (district \"" + s.district_id + "\" must exist)"));
       ForgetCaches();
-      return Log("school", s.id, "put", ToJson(s).dump(), by, "school.put");
+      return Log("school", s.id, "put", ToJson(s).dump(), by, "school.put", "");
     });
   }
 
@@ -300,7 +309,7 @@ class SqliteStore final : public Store {
       SS_RETURN_IF_ERROR(
           Named(st->Run(), "resource " + r.id + " (school \"" + r.school_id + "\" and parent must exist)"));
       ForgetCaches();
-      return Log("resource", r.id, "put", ToJson(r).dump(), by, "resource.put");
+      return Log("resource", r.id, "put", ToJson(r).dump(), by, "resource.put", r.school_id);
     });
   }
 
@@ -405,19 +414,33 @@ class SqliteStore final : public Store {
       st->Bind(1, full.id).BindOptional(2, full.resource_id).Bind(3, full.school_id).Bind(4, full.start);
       st->Bind(5, full.end).Bind(6, ToString(full.kind)).Bind(7, full.reason);
       SS_RETURN_IF_ERROR(Named(st->Run(), "blackout " + full.id));
-      return Log("blackout", full.id, "put", ToJson(full, TimeZone::Utc()).dump(), by, "blackout.put");
+      return Log("blackout", full.id, "put", ToJson(full, TimeZone::Utc()).dump(), by, "blackout.put", full.school_id);
     });
   }
 
   Status DeleteBlackout(const std::string& id, const Actor& by) override {
     return Write([&]() -> Status {
-      SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare("DELETE FROM blackouts WHERE id = ?1"));
+      SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare("DELETE FROM blackouts WHERE id = ?1 RETURNING school_id"));
       ScopedReset reset(*st);
       st->Bind(1, id);
+      SS_ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) return Status::NotFound("no blackout \"" + id + "\"");
+      std::string scope = st->Text(0);
       SS_RETURN_IF_ERROR(st->Run());
-      if (db_->Changes() == 0) return Status::NotFound("no blackout \"" + id + "\"");
-      return Log("blackout", id, "del", Json{{"id", id}}.dump(), by, "blackout.delete");
+      return Log("blackout", id, "del", Json{{"id", id}}.dump(), by, "blackout.delete", scope);
     });
+  }
+
+  Result<Blackout> GetBlackout(const std::string& id) override {
+    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare("SELECT id, COALESCE(resource_id, ''), school_id, start_at, "
+                                                     "end_at, kind, reason FROM blackouts WHERE id = ?1"));
+    ScopedReset reset(*st);
+    st->Bind(1, id);
+    SS_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) return Status::NotFound("no blackout \"" + id + "\"");
+    Blackout b{st->Text(0), st->Text(1), st->Text(2), st->Int(3), st->Int(4), BlackoutKind::kOther, st->Text(6)};
+    if (auto k = ParseBlackoutKind(st->Text(5)); k.ok()) b.kind = *k;
+    return b;
   }
 
   Result<std::vector<Blackout>> ListBlackouts(const std::string& resource_id, Instant from, Instant to) override {
@@ -466,7 +489,7 @@ class SqliteStore final : public Store {
       Json data = ToJson(d);
       data["district_id"] = district_id;
       return Log("calendar_day", district_id + "/" + d.date.ToString() + "/" + d.school_id, "put", data.dump(), by,
-                 "calendar.put");
+                 "calendar.put", d.school_id);
     });
   }
 
@@ -523,7 +546,7 @@ class SqliteStore final : public Store {
       st->Bind(8, a.valid_from.ToString()).Bind(9, a.valid_to.ToString());
       SS_RETURN_IF_ERROR(Named(st->Run(), "agreement " + a.id + " (both schools must exist)"));
       ForgetCaches();
-      return Log("agreement", a.id, "put", ToJson(a).dump(), by, "agreement.put");
+      return Log("agreement", a.id, "put", ToJson(a).dump(), by, "agreement.put", a.owner_school_id);
     });
   }
 
@@ -583,7 +606,8 @@ class SqliteStore final : public Store {
       }
       SS_RETURN_IF_ERROR(NoteLength(b.resource_id, b.end - b.start));
       std::string data = ToJson(b, TimeZone::Utc()).dump();
-      return Log("booking", b.id, "put", data, by, action);
+      SS_ASSIGN_OR_RETURN(std::string scope, OwnerOf(b.resource_id));
+      return Log("booking", b.id, "put", data, by, action, scope);
     });
   }
 
@@ -605,7 +629,8 @@ class SqliteStore final : public Store {
       }
       SS_RETURN_IF_ERROR(NoteLength(b.resource_id, b.end - b.start));
       SS_ASSIGN_OR_RETURN(Booking stored, GetBooking(b.id));
-      return Log("booking", b.id, "put", ToJson(stored, TimeZone::Utc()).dump(), by, action);
+      SS_ASSIGN_OR_RETURN(std::string scope, OwnerOf(b.resource_id));
+      return Log("booking", b.id, "put", ToJson(stored, TimeZone::Utc()).dump(), by, action, scope);
     });
   }
 
@@ -723,7 +748,8 @@ class SqliteStore final : public Store {
       st->Bind(1, s.id).Bind(2, s.resource_id).Bind(3, s.school_id).Bind(4, data).Bind(5, s.created_by);
       st->Bind(6, s.created_at);
       SS_RETURN_IF_ERROR(Named(st->Run(), "series " + s.id));
-      return Log("series", s.id, "put", data, by, "series.put");
+      SS_ASSIGN_OR_RETURN(std::string scope, OwnerOf(s.resource_id));
+      return Log("series", s.id, "put", data, by, "series.put", scope);
     });
   }
 
@@ -757,8 +783,9 @@ class SqliteStore final : public Store {
         SS_RETURN_IF_ERROR(Named(st->Run(), "fact " + stored.id));
         if (db_->Changes() == 0) return Status::AlreadyExists("fact " + stored.id + " is already recorded");
       }
+      SS_ASSIGN_OR_RETURN(std::string scope, OwnerOf(stored.resource_id));
       return Log("fact", stored.id, "put", ToJson(stored, TimeZone::Utc()).dump(), by,
-                 std::string("fact.") + ToString(stored.kind));
+                 std::string("fact.") + ToString(stored.kind), scope);
     });
   }
 
@@ -816,7 +843,7 @@ class SqliteStore final : public Store {
       SS_RETURN_IF_ERROR(Named(st->Run(), "report period " + p.school_id + " " + p.month));
       ForgetCaches();
       return Log("report_period", p.school_id + "/" + p.month, "put", ToJson(p, TimeZone::Utc()).dump(), by,
-                 "period.put");
+                 "period.put", p.school_id);
     });
   }
 
@@ -891,16 +918,223 @@ class SqliteStore final : public Store {
     return out;
   }
 
-  Result<std::vector<Change>> ListChanges(std::int64_t after_version, int limit) override {
-    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare("SELECT version, entity, entity_id, op, data, at FROM change_log "
-                                                     "WHERE version > ?1 ORDER BY version LIMIT ?2"));
+  Result<std::vector<Change>> ListChanges(std::int64_t after_version, int limit,
+                                          const std::string& scope_school) override {
+    // Two statements, so each uses its index: the version order for everyone, (scope, version) for a school.
+    SS_ASSIGN_OR_RETURN(Statement * st,
+                        scope_school.empty()
+                            ? db_->Prepare("SELECT version, entity, entity_id, op, data, at, scope FROM change_log "
+                                           "WHERE version > ?1 ORDER BY version LIMIT ?2")
+                            : db_->Prepare("SELECT version, entity, entity_id, op, data, at, scope FROM change_log "
+                                           "WHERE version > ?1 AND scope IN ('', ?3) ORDER BY version LIMIT ?2"));
     ScopedReset reset(*st);
     st->Bind(1, after_version).Bind(2, limit > 0 ? limit : -1);
+    if (!scope_school.empty()) st->Bind(3, scope_school);
     std::vector<Change> out;
     for (;;) {
       SS_ASSIGN_OR_RETURN(bool row, st->Step());
       if (!row) break;
-      out.push_back({st->Int(0), st->Text(1), st->Text(2), st->Text(3), st->Text(4), st->Int(5)});
+      out.push_back({st->Int(0), st->Text(1), st->Text(2), st->Text(3), st->Text(4), st->Int(5), st->Text(6)});
+    }
+    return out;
+  }
+
+  Result<std::int64_t> CompactedUpTo() override {
+    SS_ASSIGN_OR_RETURN(std::string v, Meta("compacted_up_to"));
+    return static_cast<std::int64_t>(std::stoll(v.empty() ? "0" : v));
+  }
+
+  Result<std::int64_t> CompactChanges(Instant before) override {
+    std::int64_t dropped = 0;
+    SS_RETURN_IF_ERROR(Write([&]() -> Status {
+      // History stays readable: audit entries take a copy of the data they pointed at.
+      SS_RETURN_IF_ERROR(db_->Exec(
+          "UPDATE audit_log SET detail = (SELECT data FROM change_log c WHERE c.version = audit_log.change_version), "
+          "change_version = NULL WHERE change_version IN (SELECT version FROM change_log WHERE at < " +
+          std::to_string(before) + ")"));
+      SS_ASSIGN_OR_RETURN(Statement * top, db_->Prepare("SELECT COALESCE(MAX(version), 0), COUNT(*) FROM change_log "
+                                                        "WHERE at < ?1"));
+      std::int64_t up_to = 0;
+      {
+        ScopedReset reset(*top);
+        top->Bind(1, before);
+        SS_ASSIGN_OR_RETURN(bool row, top->Step());
+        if (row) {
+          up_to = top->Int(0);
+          dropped = top->Int(1);
+        }
+      }
+      if (dropped == 0) return Status::Ok();
+      SS_ASSIGN_OR_RETURN(Statement * del, db_->Prepare("DELETE FROM change_log WHERE version <= ?1"));
+      ScopedReset reset(*del);
+      del->Bind(1, up_to);
+      SS_RETURN_IF_ERROR(del->Run());
+      dropped = db_->Changes();
+      return SetMeta("compacted_up_to", std::to_string(up_to));
+    }));
+    return dropped;
+  }
+
+  // ---------------------------------------------------------------- sync bookkeeping
+  Result<std::string> ServerEpoch() override { return Meta("epoch"); }
+
+  Status PutSyncClient(const SyncClient& c) override {
+    if (c.id.empty()) return Status::InvalidArgument("a sync client needs an id");
+    return Write([&]() -> Status {
+      SS_ASSIGN_OR_RETURN(
+          Statement * st,
+          db_->Prepare("INSERT INTO sync_clients(id, token_id, school_id, last_client_seq, registered_at, "
+                       "last_seen_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO UPDATE SET "
+                       "token_id = excluded.token_id, school_id = excluded.school_id, "
+                       "last_client_seq = excluded.last_client_seq, last_seen_at = excluded.last_seen_at"));
+      ScopedReset reset(*st);
+      st->Bind(1, c.id).Bind(2, c.token_id).Bind(3, c.school_id).Bind(4, c.last_client_seq);
+      st->Bind(5, c.registered_at ? c.registered_at : Now()).Bind(6, c.last_seen_at ? c.last_seen_at : Now());
+      return Named(st->Run(), "sync client " + c.id);
+    });
+  }
+
+  Result<SyncClient> GetSyncClient(const std::string& id) override {
+    SS_ASSIGN_OR_RETURN(Statement * st,
+                        db_->Prepare("SELECT id, token_id, school_id, last_client_seq, registered_at, last_seen_at "
+                                     "FROM sync_clients WHERE id = ?1"));
+    ScopedReset reset(*st);
+    st->Bind(1, id);
+    SS_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) return Status::NotFound("no sync client \"" + id + "\"");
+    return SyncClient{st->Text(0), st->Text(1), st->Text(2), st->Int(3), st->Int(4), st->Int(5)};
+  }
+
+  Result<std::vector<SyncClient>> ListSyncClients() override {
+    SS_ASSIGN_OR_RETURN(Statement * st,
+                        db_->Prepare("SELECT id, token_id, school_id, last_client_seq, registered_at, last_seen_at "
+                                     "FROM sync_clients ORDER BY school_id, id"));
+    ScopedReset reset(*st);
+    std::vector<SyncClient> out;
+    for (;;) {
+      SS_ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) break;
+      out.push_back({st->Text(0), st->Text(1), st->Text(2), st->Int(3), st->Int(4), st->Int(5)});
+    }
+    return out;
+  }
+
+  Status PutMutationRecord(const MutationRecord& m) override {
+    return Write([&]() -> Status {
+      SS_ASSIGN_OR_RETURN(Statement * st,
+                          db_->Prepare("INSERT INTO mutation_results(client_id, client_seq, mutation_id, name, status, "
+                                       "result, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+      {
+        ScopedReset reset(*st);
+        st->Bind(1, m.client_id).Bind(2, m.client_seq).Bind(3, m.mutation_id).Bind(4, m.name).Bind(5, m.status);
+        st->Bind(6, m.result).Bind(7, m.at ? m.at : Now());
+        SS_RETURN_IF_ERROR(Named(st->Run(), "result of mutation " + m.mutation_id));
+      }
+      SS_ASSIGN_OR_RETURN(Statement * up, db_->Prepare("UPDATE sync_clients SET last_client_seq = MAX(last_client_seq, "
+                                                       "?2), last_seen_at = ?3 WHERE id = ?1"));
+      ScopedReset reset(*up);
+      up->Bind(1, m.client_id).Bind(2, m.client_seq).Bind(3, Now());
+      SS_RETURN_IF_ERROR(up->Run());
+      if (db_->Changes() == 0) return Status::NotFound("no sync client \"" + m.client_id + "\"");
+      return Status::Ok();
+    });
+  }
+
+  Result<MutationRecord> GetMutationRecord(const std::string& client_id, std::int64_t client_seq) override {
+    SS_ASSIGN_OR_RETURN(Statement * st,
+                        db_->Prepare("SELECT client_id, client_seq, mutation_id, name, status, result, at "
+                                     "FROM mutation_results WHERE client_id = ?1 AND client_seq = ?2"));
+    ScopedReset reset(*st);
+    st->Bind(1, client_id).Bind(2, client_seq);
+    SS_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) return Status::NotFound("no result for mutation " + std::to_string(client_seq));
+    return MutationRecord{st->Text(0), st->Int(1), st->Text(2), st->Text(3), st->Text(4), st->Text(5), st->Int(6)};
+  }
+
+  Result<std::vector<MutationRecord>> ListMutationRecords(const std::string& client_id, std::int64_t after_seq,
+                                                          int limit) override {
+    SS_ASSIGN_OR_RETURN(Statement * st,
+                        db_->Prepare("SELECT client_id, client_seq, mutation_id, name, status, result, at "
+                                     "FROM mutation_results WHERE client_id = ?1 AND client_seq > ?2 "
+                                     "ORDER BY client_seq LIMIT ?3"));
+    ScopedReset reset(*st);
+    st->Bind(1, client_id).Bind(2, after_seq).Bind(3, limit > 0 ? limit : -1);
+    std::vector<MutationRecord> out;
+    for (;;) {
+      SS_ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) break;
+      out.push_back({st->Text(0), st->Int(1), st->Text(2), st->Text(3), st->Text(4), st->Text(5), st->Int(6)});
+    }
+    return out;
+  }
+
+  Status PutQuarantine(const MutationRecord& m, const std::string& payload, const std::string& error) override {
+    return Write([&]() -> Status {
+      SS_ASSIGN_OR_RETURN(Statement * st,
+                          db_->Prepare("INSERT OR REPLACE INTO quarantine(client_id, client_seq, mutation_id, payload, "
+                                       "error, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+      ScopedReset reset(*st);
+      st->Bind(1, m.client_id).Bind(2, m.client_seq).Bind(3, m.mutation_id).Bind(4, payload).Bind(5, error);
+      st->Bind(6, Now());
+      return st->Run();
+    });
+  }
+
+  // ---------------------------------------------------------------- reconciliation
+  Status PutReconciliationItem(const ReconciliationItem& item, const Actor& by) override {
+    if (item.id.empty() || item.school_id.empty() || item.reason.empty()) {
+      return Status::InvalidArgument("a reconciliation item needs an id, a school and a reason");
+    }
+    return Write([&]() -> Status {
+      SS_ASSIGN_OR_RETURN(
+          Statement * st,
+          db_->Prepare("INSERT INTO reconciliation_items(id, school_id, resource_id, fact_id, booking_id, reason, "
+                       "detail, resolved, resolution, resolved_by, created_at, resolved_at) VALUES (?1, ?2, ?3, ?4, "
+                       "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT(id) DO UPDATE SET resolved = excluded.resolved, "
+                       "resolution = excluded.resolution, resolved_by = excluded.resolved_by, "
+                       "resolved_at = excluded.resolved_at"));
+      ReconciliationItem stored = item;
+      if (stored.created_at == 0) stored.created_at = Now();
+      {
+        ScopedReset reset(*st);
+        st->Bind(1, stored.id).Bind(2, stored.school_id).Bind(3, stored.resource_id).Bind(4, stored.fact_id);
+        st->Bind(5, stored.booking_id).Bind(6, stored.reason).Bind(7, stored.detail.empty() ? "{}" : stored.detail);
+        st->Bind(8, stored.resolved).Bind(9, stored.resolution).Bind(10, stored.resolved_by);
+        st->Bind(11, stored.created_at).Bind(12, stored.resolved_at);
+        SS_RETURN_IF_ERROR(Named(st->Run(), "reconciliation item " + stored.id));
+      }
+      return Log("reconciliation", stored.id, "put", ToJson(stored, TimeZone::Utc()).dump(), by,
+                 stored.resolved ? "reconciliation.resolve" : "reconciliation.open", stored.school_id);
+    });
+  }
+
+  Result<std::vector<ReconciliationItem>> ListReconciliationItems(const std::string& school_id,
+                                                                  bool open_only) override {
+    SS_ASSIGN_OR_RETURN(
+        Statement * st,
+        db_->Prepare("SELECT id, school_id, resource_id, fact_id, booking_id, reason, detail, resolved, resolution, "
+                     "resolved_by, created_at, resolved_at FROM reconciliation_items WHERE (?1 = '' OR school_id = ?1) "
+                     "AND (?2 = 0 OR resolved = 0) ORDER BY created_at, id"));
+    ScopedReset reset(*st);
+    st->Bind(1, school_id).Bind(2, open_only);
+    std::vector<ReconciliationItem> out;
+    for (;;) {
+      SS_ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) break;
+      ReconciliationItem r;
+      r.id = st->Text(0);
+      r.school_id = st->Text(1);
+      r.resource_id = st->Text(2);
+      r.fact_id = st->Text(3);
+      r.booking_id = st->Text(4);
+      r.reason = st->Text(5);
+      r.detail = st->Text(6);
+      r.resolved = st->Int(7) != 0;
+      r.resolution = st->Text(8);
+      r.resolved_by = st->Text(9);
+      r.created_at = st->Int(10);
+      r.resolved_at = st->Int(11);
+      out.push_back(std::move(r));
     }
     return out;
   }
@@ -972,15 +1206,36 @@ class SqliteStore final : public Store {
                   what + ": " + s.message());
   }
 
+  Result<std::string> Meta(const std::string& key) {
+    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare("SELECT value FROM server_meta WHERE key = ?1"));
+    ScopedReset reset(*st);
+    st->Bind(1, key);
+    SS_ASSIGN_OR_RETURN(bool row, st->Step());
+    return row ? st->Text(0) : std::string();
+  }
+
+  Status SetMeta(const std::string& key, const std::string& value) {
+    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare("INSERT INTO server_meta(key, value) VALUES (?1, ?2) "
+                                                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
+    ScopedReset reset(*st);
+    st->Bind(1, key).Bind(2, value);
+    return st->Run();
+  }
+
+  // The school owning a resource: the scope of every change about the resource's bookings and facts.
+  Result<std::string> OwnerOf(const std::string& resource_id) {
+    SS_ASSIGN_OR_RETURN(Resource r, GetResource(resource_id));
+    return r.school_id;
+  }
+
   Status Log(const std::string& entity, const std::string& id, const std::string& op, const std::string& data,
-             const Actor& by, const std::string& action) {
+             const Actor& by, const std::string& action, const std::string& scope) {
     Instant now = Now();
-    SS_ASSIGN_OR_RETURN(
-        Statement * st,
-        db_->Prepare("INSERT INTO change_log(entity, entity_id, op, data, at) VALUES (?1, ?2, ?3, ?4, ?5)"));
+    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare("INSERT INTO change_log(entity, entity_id, op, data, at, scope) "
+                                                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
     {
       ScopedReset reset(*st);
-      st->Bind(1, entity).Bind(2, id).Bind(3, op).Bind(4, data).Bind(5, now);
+      st->Bind(1, entity).Bind(2, id).Bind(3, op).Bind(4, data).Bind(5, now).Bind(6, scope);
       SS_RETURN_IF_ERROR(st->Run());
     }
     // The audit entry points at the change it made instead of repeating its data.
