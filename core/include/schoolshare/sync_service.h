@@ -36,7 +36,8 @@ Reply ErrorReply(const Status& s);
 
 class SyncService {
  public:
-  SyncService(Store& store, const Clock& clock, std::mutex& write_lock) : store_(store), clock_(clock), lock_(write_lock) {}
+  SyncService(Store& store, const Clock& clock, std::mutex& write_lock)
+      : store_(store), clock_(clock), lock_(write_lock) {}
 
   // POST /v1/sync/register {client_id}: binds the client to the caller's token (a client id already
   // bound to another token is 403) and answers {client_id, server_epoch, last_client_seq, server_time}.

@@ -43,7 +43,8 @@ class Fields {
       Fail(key, "must be a whole number");
       return fallback;
     }
-    std::int64_t n = v.is_number_unsigned() && v.get<std::uint64_t>() > std::uint64_t(max) ? max + 1 : v.get<std::int64_t>();
+    std::int64_t n =
+        v.is_number_unsigned() && v.get<std::uint64_t>() > std::uint64_t(max) ? max + 1 : v.get<std::int64_t>();
     if (n < min || n > max) {
       Fail(key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
       return fallback;
@@ -158,8 +159,10 @@ Result<School> SchoolFromJson(const Json& j) {
   }
   if (const Json* p = f.Sub("periods")) {
     auto periods = PeriodsFromJson(*p);
-    if (!periods.ok()) f.Fail("periods", periods.status().message());
-    else s.periods = *periods;
+    if (!periods.ok())
+      f.Fail("periods", periods.status().message());
+    else
+      s.periods = *periods;
   }
   if (!f.status().ok()) return f.status();
   return s;
@@ -178,8 +181,10 @@ Result<Resource> ResourceFromJson(const Json& j) {
   r.features = f.Strings("features");
   if (const Json* w = f.Sub("opening_hours")) {
     auto windows = WindowsFromJson(*w);
-    if (!windows.ok()) f.Fail("opening_hours", windows.status().message());
-    else r.opening_hours = *windows;
+    if (!windows.ok())
+      f.Fail("opening_hours", windows.status().message());
+    else
+      r.opening_hours = *windows;
   }
   r.buffer_minutes = static_cast<int>(f.Int("buffer_minutes", false, 0, 0, 24 * 60));
   r.parent_id = f.Str("parent_id", false);
@@ -222,8 +227,10 @@ Result<SharingAgreement> AgreementFromJson(const Json& j) {
   a.resource_ids = f.Strings("resource_ids");
   if (const Json* w = f.Sub("windows")) {
     auto windows = WindowsFromJson(*w);
-    if (!windows.ok()) f.Fail("windows", windows.status().message());
-    else a.windows = *windows;
+    if (!windows.ok())
+      f.Fail("windows", windows.status().message());
+    else
+      a.windows = *windows;
   }
   a.weekly_cap_minutes = static_cast<int>(f.Int("weekly_cap_minutes", false));
   a.auto_approve = f.Bool("auto_approve", true);

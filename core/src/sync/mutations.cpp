@@ -79,7 +79,8 @@ MutationOutcome FromBookingOutcome(const BookingOutcome& b, const TimeZone& tz, 
   o.message = DescribeViolation(lang, first);
   o.http = first.rule == Rule::kOverlap || first.rule == Rule::kEquipmentStock ? 409 : 422;
   std::set<std::string> conflicts;
-  for (const auto& v : b.violations) conflicts.insert(v.conflicting_booking_ids.begin(), v.conflicting_booking_ids.end());
+  for (const auto& v : b.violations)
+    conflicts.insert(v.conflicting_booking_ids.begin(), v.conflicting_booking_ids.end());
   o.fields["violations"] = full["violations"];
   o.fields["conflicts"] = conflicts;
   o.fields["alternatives"] = full["alternatives"];
@@ -116,9 +117,9 @@ Reply RestReply(const MutationOutcome& o) {
 
 namespace {
 
-constexpr Instant kEarlyCheckIn = 30 * 60;         // a check-in this long before the start is on time
-constexpr Instant kFutureTolerance = 5 * 60;       // a fact this far in the future has a wrong clock
-constexpr Instant kClockTrust = 7 * 24 * 3600;     // a device clock last synced longer ago is not trusted
+constexpr Instant kEarlyCheckIn = 30 * 60;      // a check-in this long before the start is on time
+constexpr Instant kFutureTolerance = 5 * 60;    // a fact this far in the future has a wrong clock
+constexpr Instant kClockTrust = 7 * 24 * 3600;  // a device clock last synced longer ago is not trusted
 
 Status RequireString(const Json& args, const char* key, std::string* out) {
   if (!args.contains(key) || !args[key].is_string() || args[key].get<std::string>().empty()) {
@@ -159,8 +160,8 @@ Result<SyncService::Outcome> SyncService::CreateBooking(const Actor& actor, cons
   if (!with_school.contains("school_id") && !actor.school_id.empty()) with_school["school_id"] = actor.school_id;
   SS_ASSIGN_OR_RETURN(Booking b, BookingFromJson(with_school, tz));
   if (b.end <= b.start) {
-    return Status::InvalidArgument("the booking must end after it starts (start " + tz.FormatLocal(b.start) +
-                                   ", end " + tz.FormatLocal(b.end) + ")");
+    return Status::InvalidArgument("the booking must end after it starts (start " + tz.FormatLocal(b.start) + ", end " +
+                                   tz.FormatLocal(b.end) + ")");
   }
   BookingRequest req;
   req.id = b.id;
@@ -245,7 +246,7 @@ Result<SyncService::Outcome> SyncService::RecordFact(const Actor& actor, const J
   fact.received_at = now;
   fact.flag.clear();
 
-  std::vector<std::string> flags;           // stored on the fact
+  std::vector<std::string> flags;                   // stored on the fact
   std::vector<std::pair<std::string, Json>> raise;  // reconciliation items: reason, detail
   // Clocks: ordering never depends on them, but reports must say when a time is doubtful.
   if (args.contains("clock_synced_at")) {
@@ -289,7 +290,8 @@ Result<SyncService::Outcome> SyncService::RecordFact(const Actor& actor, const J
       Json violations = Json::array();
       for (const auto& v : claimed.violations) violations.push_back(ToJson(v, lang));
       raise.push_back({"walk_in_conflict",
-                       {{"start", tz.FormatRfc3339(claim.start)}, {"end", tz.FormatRfc3339(claim.end)},
+                       {{"start", tz.FormatRfc3339(claim.start)},
+                        {"end", tz.FormatRfc3339(claim.end)},
                         {"violations", violations}}});
     }
   } else if (fact.kind != FactKind::kWalkIn) {
@@ -350,8 +352,7 @@ Result<SyncService::Outcome> SyncService::RecordFact(const Actor& actor, const J
   return out;
 }
 
-Result<SyncService::Outcome> SyncService::EditCatalogue(const Actor& actor, const std::string& name,
-                                                        const Json& args) {
+Result<SyncService::Outcome> SyncService::EditCatalogue(const Actor& actor, const std::string& name, const Json& args) {
   Outcome out;
   if (name == sync::kPutResource) {
     SS_ASSIGN_OR_RETURN(Resource r, ResourceFromJson(args));

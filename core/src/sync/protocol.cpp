@@ -24,14 +24,20 @@ int JsonDepth(const std::string& text) {
   bool escaped = false;
   for (char c : text) {
     if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
       continue;
     }
-    if (c == '"') in_string = true;
-    else if (c == '[' || c == '{') deepest = std::max(deepest, ++depth);
-    else if (c == ']' || c == '}') --depth;
+    if (c == '"')
+      in_string = true;
+    else if (c == '[' || c == '{')
+      deepest = std::max(deepest, ++depth);
+    else if (c == ']' || c == '}')
+      --depth;
   }
   return deepest;
 }
@@ -70,8 +76,7 @@ Result<PushRequest> ParsePushRequest(const std::string& body) {
     const std::string at = "mutation " + std::to_string(i);
     if (!m.is_object()) return Bad(at + " must be an object {id, client_seq, name, args, client_time}");
     if (!m.contains("id") || !GoodId(m["id"])) return Bad(at + ": \"id\" must be a non-empty string");
-    if (!m.contains("client_seq") || !m["client_seq"].is_number_integer() ||
-        m["client_seq"].get<std::int64_t>() < 1) {
+    if (!m.contains("client_seq") || !m["client_seq"].is_number_integer() || m["client_seq"].get<std::int64_t>() < 1) {
       return Bad(at + ": \"client_seq\" must be a whole number from 1");
     }
     if (!m.contains("name") || !m["name"].is_string()) return Bad(at + ": \"name\" must be a string");

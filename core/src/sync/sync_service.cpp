@@ -16,9 +16,7 @@ namespace {
 
 constexpr Instant kSnapshotHistory = 180 * 24 * 3600;
 
-bool Transient(const Status& s) {
-  return s.code() == StatusCode::kUnavailable || s.code() == StatusCode::kIoError;
-}
+bool Transient(const Status& s) { return s.code() == StatusCode::kUnavailable || s.code() == StatusCode::kIoError; }
 
 Json Quoted(const std::string& s) { return Json(s); }
 
@@ -59,11 +57,14 @@ int HttpStatusOf(const Status& s) {
 }
 
 Reply ErrorReply(const Status& s) {
-  static const std::map<StatusCode, const char*> kCodes = {
-      {StatusCode::kInvalidArgument, "invalid_request"}, {StatusCode::kPermissionDenied, "forbidden"},
-      {StatusCode::kNotFound, "not_found"},              {StatusCode::kAlreadyExists, "already_exists"},
-      {StatusCode::kConflict, "conflict"},               {StatusCode::kLocked, "period_locked"},
-      {StatusCode::kUnavailable, "unavailable"},         {StatusCode::kIoError, "unavailable"}};
+  static const std::map<StatusCode, const char*> kCodes = {{StatusCode::kInvalidArgument, "invalid_request"},
+                                                           {StatusCode::kPermissionDenied, "forbidden"},
+                                                           {StatusCode::kNotFound, "not_found"},
+                                                           {StatusCode::kAlreadyExists, "already_exists"},
+                                                           {StatusCode::kConflict, "conflict"},
+                                                           {StatusCode::kLocked, "period_locked"},
+                                                           {StatusCode::kUnavailable, "unavailable"},
+                                                           {StatusCode::kIoError, "unavailable"}};
   auto it = kCodes.find(s.code());
   return ErrorReply(HttpStatusOf(s), it != kCodes.end() ? it->second : "internal", s.message());
 }
@@ -159,7 +160,8 @@ Reply SyncService::Push(const Actor& actor, const std::string& body, Lang lang) 
           return Status::Ok();
         }
         SS_ASSIGN_OR_RETURN(Json original, ParseJson(rec.result));
-        results.push_back({{"id", m.id}, {"client_seq", m.client_seq}, {"status", "duplicate"}, {"original", original}});
+        results.push_back(
+            {{"id", m.id}, {"client_seq", m.client_seq}, {"status", "duplicate"}, {"original", original}});
         continue;
       }
       if (m.client_seq > last + 1) {
@@ -190,7 +192,10 @@ Reply SyncService::Push(const Actor& actor, const std::string& body, Lang lang) 
           outcome = sync::QuarantineOutcome(applied);
           rec.status = outcome.status;
           rec.result = sync::ResultJson(m, outcome).dump();
-          Json payload = {{"id", m.id}, {"client_seq", m.client_seq}, {"name", m.name}, {"args", m.args},
+          Json payload = {{"id", m.id},
+                          {"client_seq", m.client_seq},
+                          {"name", m.name},
+                          {"args", m.args},
                           {"client_time", m.client_time}};
           SS_RETURN_IF_ERROR(store_.PutQuarantine(rec, payload.dump(-1, ' ', false, Json::error_handler_t::replace),
                                                   applied.ToString()));
@@ -214,7 +219,8 @@ Reply SyncService::Push(const Actor& actor, const std::string& body, Lang lang) 
     return ErrorReply(503, "unavailable", "the server is busy; retry later: " + transient.message(),
                       {{"retryable", true}, {"processed_up_to", last}, {"results", results}, {"server_time", now}});
   }
-  return JsonReply(200, {{"results", results}, {"last_client_seq", last}, {"server_epoch", epoch}, {"server_time", now}});
+  return JsonReply(200,
+                   {{"results", results}, {"last_client_seq", last}, {"server_epoch", epoch}, {"server_time", now}});
 }
 
 // ------------------------------------------------------------------------------------------ pull
@@ -235,9 +241,12 @@ Reply SyncService::Pull(const Actor& actor, const std::string& client_id, const 
     SS_ASSIGN_OR_RETURN(std::int64_t latest, store_.LatestVersion());
     const std::string now = TimeZone::Utc().FormatRfc3339(clock_.Now());
     std::string reason;
-    if (!cursor->epoch.empty() && cursor->epoch != epoch) reason = "epoch";
-    else if (cursor->version < compacted) reason = "expired";
-    else if (cursor->version > latest) reason = "ahead";
+    if (!cursor->epoch.empty() && cursor->epoch != epoch)
+      reason = "epoch";
+    else if (cursor->version < compacted)
+      reason = "expired";
+    else if (cursor->version > latest)
+      reason = "ahead";
     if (!reason.empty()) {
       out = Json{{"reset", true}, {"reason", reason}, {"server_epoch", epoch}, {"server_time", now}}.dump();
       return Status::Ok();
