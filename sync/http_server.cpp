@@ -76,7 +76,8 @@ Lang LangOf(const httplib::Request& req) {
 
 std::string NewRequestId() {
   static std::atomic<std::uint64_t> counter{0};
-  static const std::string prefix = std::to_string(std::chrono::steady_clock::now().time_since_epoch().count() % 100000);
+  static const std::string prefix =
+      std::to_string(std::chrono::steady_clock::now().time_since_epoch().count() % 100000);
   return prefix + "-" + std::to_string(++counter);
 }
 
@@ -121,7 +122,8 @@ Result<Json> Body(const httplib::Request& req) {
 
 // The district's zone for query times: the caller's school's district, or the only/first district.
 TimeZone ZoneFor(Store& store, const Actor& actor) {
-  Result<District> d = actor.school_id.empty() ? Result<District>(Status::NotFound("")) : store.DistrictOfSchool(actor.school_id);
+  Result<District> d =
+      actor.school_id.empty() ? Result<District>(Status::NotFound("")) : store.DistrictOfSchool(actor.school_id);
   if (!d.ok()) {
     auto all = store.ListDistricts();
     if (all.ok() && !all->empty()) d = (*all)[0];
@@ -180,7 +182,8 @@ Reply Bookings(Call& c, const httplib::Request& req) {
     std::string v = Param(req, name);
     if (v.empty()) continue;
     auto t = tz.Parse(v);
-    if (!t.ok()) return ErrorReply(400, "invalid_request", std::string("parameter \"") + name + "\": " + t.status().message());
+    if (!t.ok())
+      return ErrorReply(400, "invalid_request", std::string("parameter \"") + name + "\": " + t.status().message());
     (std::string(name) == "from" ? f.from : f.to) = *t;
   }
   if (f.from && f.to && *f.to <= *f.from) {
@@ -262,6 +265,14 @@ Status Server::Bind() {
   http_->set_keep_alive_timeout(options_.keep_alive_seconds);
   http_->set_keep_alive_max_count(100000);
   Routes();
+  // cpp-httplib listens with a backlog of 5: bursts of new connections would lose SYNs and wait a
+  // second for the retry. Remember the socket so its backlog can be raised after bind.
+  auto listening = std::make_shared<std::atomic<int>>(-1);
+  http_->set_socket_options([listening](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    listening->store(sock);
+  });
   if (options_.port == 0) {
     port_ = http_->bind_to_any_port(options_.host.c_str());
     if (port_ < 0) port_ = 0;
@@ -271,6 +282,7 @@ Status Server::Bind() {
   if (port_ == 0) {
     return Status::IoError("cannot listen on " + options_.host + ":" + std::to_string(options_.port));
   }
+  if (listening->load() >= 0) ::listen(listening->load(), SOMAXCONN);  // Linux updates the backlog in place
   return Status::Ok();
 }
 
@@ -327,20 +339,22 @@ void Server::Routes() {
         }
         stores_->Give(std::move(store));
       }
-      const double ms =
-          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
       spdlog::info("rid={} {} {} status={} actor={} ms={:.2f}", rid, req.method, req.path, res.status, who, ms);
     };
   };
 
   auto& s = *http_;
-  s.Get("/v1/health", wrap([](Call&, const httplib::Request&) {
-          return JsonReply(200, {{"ok", true}, {"version", SCHOOLSHARE_VERSION}});
-        }, false));
+  s.Get("/v1/health", wrap(
+                          [](Call&, const httplib::Request&) {
+                            return JsonReply(200, {{"ok", true}, {"version", SCHOOLSHARE_VERSION}});
+                          },
+                          false));
   s.Get("/v1/schools", wrap([](Call& c, const httplib::Request&) { return Schools(c); }));
   s.Get("/v1/resources", wrap([](Call& c, const httplib::Request& r) { return Resources(c, r); }));
   s.Get("/v1/bookings", wrap([](Call& c, const httplib::Request& r) { return Bookings(c, r); }));
-  s.Get(R"(/v1/bookings/([^/]+))", wrap([](Call& c, const httplib::Request& r) { return OneBooking(c, r.matches[1]); }));
+  s.Get(R"(/v1/bookings/([^/]+))",
+        wrap([](Call& c, const httplib::Request& r) { return OneBooking(c, r.matches[1]); }));
 
   auto mutation = [](const char* name) {
     return [name](Call& c, const httplib::Request& r) {
@@ -354,8 +368,7 @@ void Server::Routes() {
   s.Post("/v1/facts", wrap(mutation(sync::kRecordFact)));
   for (auto [verb, name] : {std::pair{"cancel", sync::kCancelBooking}, std::pair{"approve", sync::kApproveBooking},
                             std::pair{"reject", sync::kRejectBooking}}) {
-    s.Post(std::string(R"(/v1/bookings/([^/]+)/)") + verb,
-           wrap([name = name](Call& c, const httplib::Request& r) {
+    s.Post(std::string(R"(/v1/bookings/([^/]+)/)") + verb, wrap([name = name](Call& c, const httplib::Request& r) {
              auto body = Body(r);
              if (!body.ok()) return ErrorReply(body.status());
              (*body)["booking_id"] = std::string(r.matches[1]);

@@ -21,13 +21,13 @@ namespace schoolshare::http {
 struct ServerOptions {
   std::string db_path;
   std::string host = "127.0.0.1";
-  int port = 8480;  // 0: any free port (see Server::port())
-  int threads = 64;  // cpp-httplib holds one thread per keep-alive connection
+  int port = 8480;                       // 0: any free port (see Server::port())
+  int threads = 64;                      // cpp-httplib holds one thread per keep-alive connection
   std::size_t max_body_bytes = 8 << 20;  // larger bodies: 413
   int read_timeout_seconds = 10;
   int write_timeout_seconds = 10;
-  int keep_alive_seconds = 30;
-  std::string tls_cert;  // both set: HTTPS
+  int keep_alive_seconds = 5;  // also bounds how long a stop waits for idle keep-alive connections
+  std::string tls_cert;        // both set: HTTPS
   std::string tls_key;
   bool synchronous_full = true;  // acknowledged writes survive a power cut
   const Clock* clock = nullptr;  // null: the system clock

@@ -1,13 +1,12 @@
 // schoolshare-sync --db FILE [--host 127.0.0.1] [--port 8480] [--tls-cert F --tls-key F]: the HTTP API
 // and sync service. Prints "listening on HOST:PORT" once it accepts connections; SIGTERM or SIGINT
 // finish the requests in flight, close the database cleanly and exit 0.
-#include <CLI/CLI.hpp>
+#include <signal.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
-
-#include <signal.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
 #include <thread>
@@ -23,11 +22,11 @@ int main(int argc, char** argv) {
   app.add_option("--db", options.db_path, "SQLite database (made with `schoolshare init`)")->required();
   app.add_option("--host", options.host, "address to listen on")->capture_default_str();
   app.add_option("--port", options.port, "port (0: any free port)")->capture_default_str();
-  app.add_option("--threads", options.threads, "worker threads (one per keep-alive connection)")
-      ->capture_default_str();
+  app.add_option("--threads", options.threads, "worker threads (one per keep-alive connection)")->capture_default_str();
   app.add_option("--tls-cert", options.tls_cert, "PEM certificate: serve HTTPS");
   app.add_option("--tls-key", options.tls_key, "PEM private key of --tls-cert");
-  app.add_option("--max-body-mb", options.max_body_bytes, "largest request body in bytes")->capture_default_str();
+  app.add_option("--max-body-bytes", options.max_body_bytes, "largest request body (larger: 413)")
+      ->capture_default_str();
   app.add_option("--log-level", log_level, "trace|debug|info|warn|error|off")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 

@@ -104,6 +104,25 @@ class ForwardingStore : public Store {
   Status PutQuarantine(const MutationRecord& m, const std::string& payload, const std::string& error) override {
     return in_.PutQuarantine(m, payload, error);
   }
+  Status ApplyReplicated(const Change& c) override { return in_.ApplyReplicated(c); }
+  Status ClearReplica() override { return in_.ClearReplica(); }
+  Status PutOutboxEntry(const OutboxEntry& e) override { return in_.PutOutboxEntry(e); }
+  Status DeleteOutboxEntry(std::int64_t seq) override { return in_.DeleteOutboxEntry(seq); }
+  Result<std::vector<OutboxEntry>> ListOutbox(std::int64_t after, std::optional<OutboxState> state,
+                                              int limit) override {
+    return in_.ListOutbox(after, state, limit);
+  }
+  Result<std::int64_t> CountOutbox(OutboxState state) override { return in_.CountOutbox(state); }
+  Result<std::int64_t> PurgeOutbox(Instant before) override { return in_.PurgeOutbox(before); }
+  Result<std::string> GetClientState(const std::string& key) override { return in_.GetClientState(key); }
+  Status PutClientState(const std::string& key, const std::string& value) override {
+    return in_.PutClientState(key, value);
+  }
+  Status PutAttentionItem(const AttentionItem& a) override { return in_.PutAttentionItem(a); }
+  Result<std::vector<AttentionItem>> ListAttentionItems(bool dismissed) override {
+    return in_.ListAttentionItems(dismissed);
+  }
+  Status DismissAttentionItem(const std::string& id, Instant at) override { return in_.DismissAttentionItem(id, at); }
 
  protected:
   Store& in_;

@@ -24,7 +24,8 @@ enum class Role { kDistrictAdmin, kSchoolManager, kKiosk, kAuditor };  // distri
 enum class BlackoutKind { kMaintenance, kExam, kEvent, kOther };       // maintenance|exam|event|other
 // public_holiday|school_holiday|exam|makeup_workday (调休: a weekend day that runs another weekday's timetable)
 enum class CalendarDayKind { kPublicHoliday, kSchoolHoliday, kExam, kMakeupWorkday };
-enum class PeriodStatus { kOpen, kSignedOff };  // open|signed_off
+enum class PeriodStatus { kOpen, kSignedOff };           // open|signed_off
+enum class OutboxState { kPending, kAcked, kRejected };  // pending|acked|rejected (sync client outbox)
 
 const char* ToString(SchoolKind v);
 const char* ToString(ResourceType v);
@@ -36,6 +37,7 @@ const char* ToString(Role v);
 const char* ToString(BlackoutKind v);
 const char* ToString(CalendarDayKind v);
 const char* ToString(PeriodStatus v);
+const char* ToString(OutboxState v);
 
 // Each Parse returns InvalidArgument naming the accepted words when `word` is not one of them.
 Result<SchoolKind> ParseSchoolKind(const std::string& word);
@@ -48,6 +50,7 @@ Result<Role> ParseRole(const std::string& word);
 Result<BlackoutKind> ParseBlackoutKind(const std::string& word);
 Result<CalendarDayKind> ParseCalendarDayKind(const std::string& word);
 Result<PeriodStatus> ParsePeriodStatus(const std::string& word);
+Result<OutboxState> ParseOutboxState(const std::string& word);
 
 struct GeoPoint {
   double lat = 0;
@@ -303,6 +306,40 @@ struct ReconciliationItem {
   std::string resolved_by;
   Instant created_at = 0;
   Instant resolved_at = 0;
+};
+
+// --- a sync client's own bookkeeping (its local replica only; never replicated) ---
+
+// One mutation a client wrote: queued in the same local transaction as its optimistic effect, sent in
+// client_seq order, acknowledged once the server's last_client_seq covers it, and kept after that for
+// a retention window so it can be sent again to a server restored from an older backup.
+struct OutboxEntry {
+  std::int64_t client_seq = 0;  // 1, 2, 3, ... per client id, no gaps
+  std::string mutation_id;      // a UUID
+  std::string name;             // create_booking, record_fact, ... (sync_protocol.h)
+  std::string args;             // JSON object
+  std::string client_time;      // RFC 3339 device time when it was written
+  Instant created_at = 0;       // server-corrected time when it was written (retention counts from here)
+  OutboxState state = OutboxState::kPending;
+  std::string result;  // JSON: the server's result, "" until it is known
+  // JSON list of {entity, id, op, data}: the rows as they were before the optimistic effect, to put
+  // back when the client rebases; "" when no optimistic effect is in the replica.
+  std::string undo;
+  Instant acked_at = 0;
+};
+
+// A mutation the server refused (or quarantined): kept until the user dismisses it.
+struct AttentionItem {
+  std::string mutation_id;
+  std::int64_t client_seq = 0;
+  std::string name;
+  std::string args;    // JSON, as sent
+  std::string result;  // JSON, as answered
+  std::string error;   // the rule word or error code ("overlap", "forbidden", "quarantined", ...)
+  std::string message;
+  Instant created_at = 0;
+  bool dismissed = false;
+  Instant dismissed_at = 0;
 };
 
 }  // namespace schoolshare

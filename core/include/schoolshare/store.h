@@ -33,6 +33,10 @@ struct StoreOptions {
   // at start-up; `schoolshare check` does it on demand. Off, a file that is not a database is still
   // refused at once.
   bool verify_integrity = false;
+  // Foreign keys are enforced (PRAGMA foreign_keys). A sync client's replica turns them off: it holds
+  // only what its scope may see (a booking's series or a part's whole may be outside it) and the server,
+  // which enforces them, is the authority for every replicated row.
+  bool foreign_keys = true;
 };
 
 struct ResourceFilter {
@@ -178,6 +182,33 @@ class Store {
                                                                   int limit) = 0;
   // Keeps the raw payload of a mutation that failed unexpectedly, for an operator to look at.
   virtual Status PutQuarantine(const MutationRecord& m, const std::string& payload, const std::string& error) = 0;
+
+  // --- sync client bookkeeping (a client's local replica; never replicated) ---
+  // Writes one entity as the server replicated it (a pulled change or a snapshot entity; data is the
+  // entity's JSON shape, times in UTC): op "put" inserts or replaces the row, "del" removes it. No
+  // change-log or audit entry is written: the replica mirrors the server's log and adds nothing to it.
+  // Unknown entities are skipped (ok), so an older client survives a newer server.
+  virtual Status ApplyReplicated(const Change& change) = 0;
+  // Removes every replicated row (catalogue, calendar, agreements, bookings, series, facts, periods,
+  // reconciliation items) before a snapshot is loaded. The client's own tables stay.
+  virtual Status ClearReplica() = 0;
+  // Inserts the entry, or replaces the one with the same client_seq.
+  virtual Status PutOutboxEntry(const OutboxEntry& e) = 0;
+  virtual Status DeleteOutboxEntry(std::int64_t client_seq) = 0;
+  // Entries after `after_seq` in client_seq order, of one state or of all, at most `limit` (0: all).
+  virtual Result<std::vector<OutboxEntry>> ListOutbox(std::int64_t after_seq, std::optional<OutboxState> state,
+                                                      int limit) = 0;
+  virtual Result<std::int64_t> CountOutbox(OutboxState state) = 0;
+  // Drops acknowledged and rejected entries created before `before` (never pending ones); returns how many.
+  virtual Result<std::int64_t> PurgeOutbox(Instant before) = 0;
+  // The client's small key/value state (client id, cursor, epoch, clock offset): "" when unset.
+  virtual Result<std::string> GetClientState(const std::string& key) = 0;
+  virtual Status PutClientState(const std::string& key, const std::string& value) = 0;
+  // Adds an item once per mutation id: putting the same mutation again changes nothing.
+  virtual Status PutAttentionItem(const AttentionItem& item) = 0;
+  // Oldest first.
+  virtual Result<std::vector<AttentionItem>> ListAttentionItems(bool include_dismissed) = 0;
+  virtual Status DismissAttentionItem(const std::string& mutation_id, Instant at) = 0;
 };
 
 }  // namespace schoolshare

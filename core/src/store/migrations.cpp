@@ -259,6 +259,41 @@ CREATE TABLE reconciliation_items (
 CREATE INDEX reconciliation_school ON reconciliation_items(school_id, resolved, created_at);
 )sql";
 
+// Version 6: a sync client's own tables in its local replica (the server never writes them): the
+// outbox of mutations with their results and undo information, the client's state (id, cursor, epoch,
+// clock offset) and the needs-attention list of refused mutations.
+constexpr const char kSchemaV6[] = R"sql(
+CREATE TABLE client_outbox (
+  client_seq INTEGER PRIMARY KEY,
+  mutation_id TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  args TEXT NOT NULL,
+  client_time TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'acked', 'rejected')),
+  result TEXT NOT NULL DEFAULT '',
+  undo TEXT NOT NULL DEFAULT '',
+  acked_at INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX client_outbox_state ON client_outbox(state, client_seq);
+CREATE TABLE client_state (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE client_attention (
+  mutation_id TEXT PRIMARY KEY,
+  client_seq INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  args TEXT NOT NULL,
+  result TEXT NOT NULL,
+  error TEXT NOT NULL DEFAULT '',
+  message TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  dismissed INTEGER NOT NULL DEFAULT 0,
+  dismissed_at INTEGER NOT NULL DEFAULT 0
+);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -268,6 +303,7 @@ const std::vector<Migration>& Migrations() {
       {3, "audit entries refer to their change-log entry", kSchemaV3},
       {4, "covering index for weekly hours per resource", kSchemaV4},
       {5, "sync service: change scope, clients, mutation results, quarantine, reconciliation, epoch", kSchemaV5},
+      {6, "sync client: outbox, client state, needs-attention list", kSchemaV6},
   };
   return kMigrations;
 }

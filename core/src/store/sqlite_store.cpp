@@ -21,6 +21,11 @@ using sqlite::Statement;
 
 constexpr const char kHeld[] = "status IN ('pending','confirmed')";
 
+// What a sync client's replica holds from the server, children before parents (a snapshot empties them).
+constexpr const char* kReplicatedTables[] = {
+    "reconciliation_items", "usage_facts",        "booking_bounds", "bookings",  "booking_series", "report_periods",
+    "calendar_days",        "sharing_agreements", "blackouts",      "resources", "schools",        "districts"};
+
 constexpr const char kBookingColumns[] =
     "id, resource_id, school_id, organizer, title, activity_type, attendees, quantity, start_at, end_at, status, "
     "stage, series_id, code, note, created_by, created_at, updated_at, version";
@@ -1080,6 +1085,284 @@ class SqliteStore final : public Store {
     });
   }
 
+  // ---------------------------------------------------------------- sync client replica
+  Status ApplyReplicated(const Change& c) override {
+    if (c.op != "put" && c.op != "del") return Status::InvalidArgument("unknown change op \"" + c.op + "\"");
+    return Write([&]() -> Status {
+      if (c.op == "del") return DeleteReplicated(c.entity, c.entity_id);
+      SS_ASSIGN_OR_RETURN(Json j, ParseJson(c.data));
+      const TimeZone utc = TimeZone::Utc();
+      if (c.entity == "booking") {
+        SS_ASSIGN_OR_RETURN(Booking b, BookingFromJson(j, utc));
+        if (b.end <= b.start) return Status::InvalidArgument("replicated booking " + b.id + " ends before it starts");
+        // A code now used by another booking (a row the server no longer has) must give way.
+        SS_RETURN_IF_ERROR(Run("DELETE FROM bookings WHERE code = ?1 AND id <> ?2", {b.code, b.id}));
+        SS_ASSIGN_OR_RETURN(Statement * st,
+                            db_->Prepare(std::string("INSERT OR REPLACE INTO bookings(") + kBookingColumns +
+                                         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+                                         "?16, ?17, ?18, ?19)"));
+        {
+          ScopedReset reset(*st);
+          BindBooking(*st, b, 1);
+          SS_RETURN_IF_ERROR(Named(st->Run(), "replicated booking " + b.id));
+        }
+        return NoteLength(b.resource_id, b.end - b.start);
+      }
+      if (c.entity == "fact") {
+        SS_ASSIGN_OR_RETURN(UsageFact f, FactFromJson(j, utc));
+        SS_ASSIGN_OR_RETURN(Statement * st,
+                            db_->Prepare(std::string("INSERT OR REPLACE INTO usage_facts(") + kFactColumns +
+                                         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"));
+        ScopedReset reset(*st);
+        st->Bind(1, f.id).Bind(2, ToString(f.kind)).BindOptional(3, f.booking_id).Bind(4, f.resource_id);
+        st->Bind(5, f.school_id).Bind(6, f.at).Bind(7, f.quantity).Bind(8, f.condition).Bind(9, f.note);
+        st->Bind(10, f.recorded_by).Bind(11, f.received_at).Bind(12, f.flag);
+        return Named(st->Run(), "replicated fact " + f.id);
+      }
+      ForgetCaches();  // everything below is catalogue, calendar or bookkeeping the caches may hold
+      if (c.entity == "district") {
+        SS_ASSIGN_OR_RETURN(District d, DistrictFromJson(j));
+        return Run("INSERT OR REPLACE INTO districts(id, name, time_zone, locale) VALUES (?1, ?2, ?3, ?4)",
+                   {d.id, d.name, d.time_zone, d.locale});
+      }
+      if (c.entity == "school") {
+        SS_ASSIGN_OR_RETURN(School sc, SchoolFromJson(j));
+        SS_ASSIGN_OR_RETURN(Statement * st,
+                            db_->Prepare(std::string("INSERT OR REPLACE INTO schools(") + kSchoolColumns +
+                                         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
+        ScopedReset reset(*st);
+        st->Bind(1, sc.id).Bind(2, sc.district_id).Bind(3, sc.name).Bind(4, sc.name_en).Bind(5, ToString(sc.kind));
+        st->Bind(6, sc.weak).Bind(7, sc.students).Bind(8, sc.location.lat).Bind(9, sc.location.lon);
+        st->Bind(10, PeriodsToJson(sc.periods).dump());
+        return Named(st->Run(), "replicated school " + sc.id);
+      }
+      if (c.entity == "resource") {
+        SS_ASSIGN_OR_RETURN(Resource r, ResourceFromJson(j));
+        SS_ASSIGN_OR_RETURN(Statement * st,
+                            db_->Prepare(std::string("INSERT OR REPLACE INTO resources(") + kResourceColumns +
+                                         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+                                         "?16, ?17, ?18, ?19)"));
+        ScopedReset reset(*st);
+        const SharingPolicy& p = r.policy;
+        st->Bind(1, r.id).Bind(2, r.school_id).Bind(3, r.name).Bind(4, r.name_en).Bind(5, ToString(r.type));
+        st->Bind(6, r.capacity).Bind(7, r.quantity).Bind(8, Json(r.features).dump());
+        st->Bind(9, WindowsToJson(r.opening_hours).dump()).Bind(10, r.buffer_minutes).BindOptional(11, r.parent_id);
+        st->Bind(12, p.shared).Bind(13, ToString(p.approval)).Bind(14, p.min_notice_minutes);
+        st->Bind(15, p.max_advance_days).Bind(16, p.max_duration_minutes).Bind(17, p.weekly_cap_minutes);
+        st->Bind(18, p.hourly_fee_cents).Bind(19, r.active);
+        return Named(st->Run(), "replicated resource " + r.id);
+      }
+      if (c.entity == "blackout") {
+        SS_ASSIGN_OR_RETURN(Blackout b, BlackoutFromJson(j, utc));
+        SS_ASSIGN_OR_RETURN(Statement * st,
+                            db_->Prepare("INSERT OR REPLACE INTO blackouts(id, resource_id, school_id, start_at, "
+                                         "end_at, kind, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+        ScopedReset reset(*st);
+        st->Bind(1, b.id).BindOptional(2, b.resource_id).Bind(3, b.school_id).Bind(4, b.start).Bind(5, b.end);
+        st->Bind(6, ToString(b.kind)).Bind(7, b.reason);
+        return Named(st->Run(), "replicated blackout " + b.id);
+      }
+      if (c.entity == "agreement") {
+        SS_ASSIGN_OR_RETURN(SharingAgreement a, AgreementFromJson(j));
+        SS_ASSIGN_OR_RETURN(Statement * st,
+                            db_->Prepare("INSERT OR REPLACE INTO sharing_agreements(id, owner_school_id, "
+                                         "borrower_school_id, resource_ids, windows, weekly_cap_minutes, auto_approve, "
+                                         "valid_from, valid_to) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+        ScopedReset reset(*st);
+        st->Bind(1, a.id).Bind(2, a.owner_school_id).Bind(3, a.borrower_school_id);
+        st->Bind(4, Json(a.resource_ids).dump()).Bind(5, WindowsToJson(a.windows).dump());
+        st->Bind(6, a.weekly_cap_minutes).Bind(7, a.auto_approve).Bind(8, a.valid_from.ToString());
+        st->Bind(9, a.valid_to.ToString());
+        return Named(st->Run(), "replicated agreement " + a.id);
+      }
+      if (c.entity == "calendar_day") {
+        SS_ASSIGN_OR_RETURN(CalendarDay d, CalendarDayFromJson(j));
+        const std::string district = j.value("district_id", std::string());
+        SS_ASSIGN_OR_RETURN(Statement * st,
+                            db_->Prepare("INSERT OR REPLACE INTO calendar_days(district_id, date, school_id, kind, "
+                                         "runs_weekday, name) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+        ScopedReset reset(*st);
+        st->Bind(1, district).Bind(2, d.date.ToString()).Bind(3, d.school_id).Bind(4, ToString(d.kind));
+        st->Bind(5, d.runs_weekday).Bind(6, d.name);
+        return Named(st->Run(), "replicated calendar day " + d.date.ToString());
+      }
+      if (c.entity == "series") {
+        SS_ASSIGN_OR_RETURN(BookingSeries se, SeriesFromJson(j));
+        return Run(
+            "INSERT OR REPLACE INTO booking_series(id, resource_id, school_id, data, created_by, created_at) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            {se.id, se.resource_id, se.school_id, ToJson(se).dump(), se.created_by, std::to_string(se.created_at)});
+      }
+      if (c.entity == "report_period") {
+        SS_ASSIGN_OR_RETURN(ReportPeriod p, ReportPeriodFromJson(j, utc));
+        return Run(
+            "INSERT OR REPLACE INTO report_periods(school_id, month, status, signed_off_by, signed_off_at) "
+            "VALUES (?1, ?2, ?3, ?4, ?5)",
+            {p.school_id, p.month, ToString(p.status), p.signed_off_by, std::to_string(p.signed_off_at)});
+      }
+      if (c.entity == "reconciliation") {
+        SS_ASSIGN_OR_RETURN(ReconciliationItem r, ReconciliationFromJson(j, utc));
+        SS_ASSIGN_OR_RETURN(
+            Statement * st,
+            db_->Prepare("INSERT OR REPLACE INTO reconciliation_items(id, school_id, resource_id, fact_id, booking_id, "
+                         "reason, detail, resolved, resolution, resolved_by, created_at, resolved_at) VALUES (?1, ?2, "
+                         "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"));
+        ScopedReset reset(*st);
+        st->Bind(1, r.id).Bind(2, r.school_id).Bind(3, r.resource_id).Bind(4, r.fact_id).Bind(5, r.booking_id);
+        st->Bind(6, r.reason).Bind(7, r.detail.empty() ? "{}" : r.detail).Bind(8, r.resolved).Bind(9, r.resolution);
+        st->Bind(10, r.resolved_by).Bind(11, r.created_at).Bind(12, r.resolved_at);
+        return Named(st->Run(), "replicated reconciliation item " + r.id);
+      }
+      return Status::Ok();  // an entity this client does not know
+    });
+  }
+
+  Status ClearReplica() override {
+    return Write([&]() -> Status {
+      for (const char* table : kReplicatedTables) SS_RETURN_IF_ERROR(Do(std::string("DELETE FROM ") + table));
+      ForgetCaches();
+      return Status::Ok();
+    });
+  }
+
+  Status PutOutboxEntry(const OutboxEntry& e) override {
+    if (e.client_seq < 1 || e.mutation_id.empty() || e.name.empty()) {
+      return Status::InvalidArgument("an outbox entry needs a client_seq from 1, a mutation id and a name");
+    }
+    return Write([&]() -> Status {
+      SS_ASSIGN_OR_RETURN(Statement * st,
+                          db_->Prepare("INSERT OR REPLACE INTO client_outbox(client_seq, mutation_id, name, args, "
+                                       "client_time, created_at, state, result, undo, acked_at) VALUES (?1, ?2, ?3, "
+                                       "?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
+      ScopedReset reset(*st);
+      st->Bind(1, e.client_seq).Bind(2, e.mutation_id).Bind(3, e.name).Bind(4, e.args.empty() ? "{}" : e.args);
+      st->Bind(5, e.client_time).Bind(6, e.created_at).Bind(7, ToString(e.state)).Bind(8, e.result);
+      st->Bind(9, e.undo).Bind(10, e.acked_at);
+      return Named(st->Run(), "outbox entry " + std::to_string(e.client_seq));
+    });
+  }
+
+  Status DeleteOutboxEntry(std::int64_t client_seq) override {
+    return Write([&]() -> Status {
+      SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare("DELETE FROM client_outbox WHERE client_seq = ?1"));
+      ScopedReset reset(*st);
+      st->Bind(1, client_seq);
+      return st->Run();
+    });
+  }
+
+  Result<std::vector<OutboxEntry>> ListOutbox(std::int64_t after_seq, std::optional<OutboxState> state,
+                                              int limit) override {
+    SS_ASSIGN_OR_RETURN(Statement * st,
+                        db_->Prepare("SELECT client_seq, mutation_id, name, args, client_time, created_at, state, "
+                                     "result, undo, acked_at FROM client_outbox WHERE client_seq > ?1 AND "
+                                     "(?2 = '' OR state = ?2) ORDER BY client_seq LIMIT ?3"));
+    ScopedReset reset(*st);
+    st->Bind(1, after_seq).Bind(2, state ? ToString(*state) : "").Bind(3, limit > 0 ? limit : -1);
+    std::vector<OutboxEntry> out;
+    for (;;) {
+      SS_ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) break;
+      OutboxEntry e;
+      e.client_seq = st->Int(0);
+      e.mutation_id = st->Text(1);
+      e.name = st->Text(2);
+      e.args = st->Text(3);
+      e.client_time = st->Text(4);
+      e.created_at = st->Int(5);
+      if (auto s = ParseOutboxState(st->Text(6)); s.ok()) e.state = *s;
+      e.result = st->Text(7);
+      e.undo = st->Text(8);
+      e.acked_at = st->Int(9);
+      out.push_back(std::move(e));
+    }
+    return out;
+  }
+
+  Result<std::int64_t> CountOutbox(OutboxState state) override {
+    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare("SELECT COUNT(*) FROM client_outbox WHERE state = ?1"));
+    ScopedReset reset(*st);
+    st->Bind(1, ToString(state));
+    SS_ASSIGN_OR_RETURN(bool row, st->Step());
+    return row ? st->Int(0) : 0;
+  }
+
+  Result<std::int64_t> PurgeOutbox(Instant before) override {
+    std::int64_t dropped = 0;
+    SS_RETURN_IF_ERROR(Write([&]() -> Status {
+      SS_ASSIGN_OR_RETURN(Statement * st,
+                          db_->Prepare("DELETE FROM client_outbox WHERE state <> 'pending' AND created_at < ?1"));
+      ScopedReset reset(*st);
+      st->Bind(1, before);
+      SS_RETURN_IF_ERROR(st->Run());
+      dropped = db_->Changes();
+      return Status::Ok();
+    }));
+    return dropped;
+  }
+
+  Result<std::string> GetClientState(const std::string& key) override {
+    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare("SELECT value FROM client_state WHERE key = ?1"));
+    ScopedReset reset(*st);
+    st->Bind(1, key);
+    SS_ASSIGN_OR_RETURN(bool row, st->Step());
+    return row ? st->Text(0) : std::string();
+  }
+
+  Status PutClientState(const std::string& key, const std::string& value) override {
+    return Write([&]() -> Status {
+      return Run(
+          "INSERT INTO client_state(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET "
+          "value = excluded.value",
+          {key, value});
+    });
+  }
+
+  Status PutAttentionItem(const AttentionItem& a) override {
+    if (a.mutation_id.empty()) return Status::InvalidArgument("an attention item needs a mutation id");
+    return Write([&]() -> Status {
+      SS_ASSIGN_OR_RETURN(Statement * st,
+                          db_->Prepare("INSERT INTO client_attention(mutation_id, client_seq, name, args, result, "
+                                       "error, message, created_at, dismissed, dismissed_at) VALUES (?1, ?2, ?3, ?4, "
+                                       "?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT(mutation_id) DO NOTHING"));
+      ScopedReset reset(*st);
+      st->Bind(1, a.mutation_id).Bind(2, a.client_seq).Bind(3, a.name).Bind(4, a.args).Bind(5, a.result);
+      st->Bind(6, a.error).Bind(7, a.message).Bind(8, a.created_at ? a.created_at : Now()).Bind(9, a.dismissed);
+      st->Bind(10, a.dismissed_at);
+      return Named(st->Run(), "attention item " + a.mutation_id);
+    });
+  }
+
+  Result<std::vector<AttentionItem>> ListAttentionItems(bool include_dismissed) override {
+    SS_ASSIGN_OR_RETURN(Statement * st,
+                        db_->Prepare("SELECT mutation_id, client_seq, name, args, result, error, message, created_at, "
+                                     "dismissed, dismissed_at FROM client_attention WHERE (?1 = 1 OR dismissed = 0) "
+                                     "ORDER BY created_at, client_seq"));
+    ScopedReset reset(*st);
+    st->Bind(1, include_dismissed);
+    std::vector<AttentionItem> out;
+    for (;;) {
+      SS_ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) break;
+      out.push_back({st->Text(0), st->Int(1), st->Text(2), st->Text(3), st->Text(4), st->Text(5), st->Text(6),
+                     st->Int(7), st->Int(8) != 0, st->Int(9)});
+    }
+    return out;
+  }
+
+  Status DismissAttentionItem(const std::string& mutation_id, Instant at) override {
+    return Write([&]() -> Status {
+      SS_ASSIGN_OR_RETURN(
+          Statement * st,
+          db_->Prepare("UPDATE client_attention SET dismissed = 1, dismissed_at = ?2 WHERE mutation_id = ?1"));
+      ScopedReset reset(*st);
+      st->Bind(1, mutation_id).Bind(2, at);
+      SS_RETURN_IF_ERROR(st->Run());
+      if (db_->Changes() == 0) return Status::NotFound("no attention item for mutation \"" + mutation_id + "\"");
+      return Status::Ok();
+    });
+  }
+
   // ---------------------------------------------------------------- reconciliation
   Status PutReconciliationItem(const ReconciliationItem& item, const Actor& by) override {
     if (item.id.empty() || item.school_id.empty() || item.reason.empty()) {
@@ -1192,6 +1475,48 @@ class SqliteStore final : public Store {
     Do("RELEASE " + name);
     ForgetCaches();
     return s;
+  }
+
+  // Runs a cached statement with text parameters ?1, ?2, ... (numbers given as text are compared and
+  // stored by the column's affinity).
+  Status Run(const std::string& sql, const std::vector<std::string>& params) {
+    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(sql));
+    ScopedReset reset(*st);
+    for (std::size_t i = 0; i < params.size(); ++i) st->Bind(static_cast<int>(i + 1), params[i]);
+    return st->Run();
+  }
+
+  Status DeleteReplicated(const std::string& entity, const std::string& id) {
+    static const std::map<std::string, std::string> kById = {{"district", "districts"},
+                                                             {"school", "schools"},
+                                                             {"resource", "resources"},
+                                                             {"blackout", "blackouts"},
+                                                             {"agreement", "sharing_agreements"},
+                                                             {"booking", "bookings"},
+                                                             {"series", "booking_series"},
+                                                             {"fact", "usage_facts"},
+                                                             {"reconciliation", "reconciliation_items"}};
+    ForgetCaches();
+    if (auto it = kById.find(entity); it != kById.end()) {
+      return Run("DELETE FROM " + it->second + " WHERE id = ?1", {id});
+    }
+    auto parts = [&]() {
+      std::vector<std::string> out;
+      std::size_t from = 0;
+      for (;;) {
+        std::size_t slash = id.find('/', from);
+        out.push_back(id.substr(from, slash == std::string::npos ? std::string::npos : slash - from));
+        if (slash == std::string::npos) return out;
+        from = slash + 1;
+      }
+    }();
+    if (entity == "calendar_day" && parts.size() == 3) {
+      return Run("DELETE FROM calendar_days WHERE district_id = ?1 AND date = ?2 AND school_id = ?3", parts);
+    }
+    if (entity == "report_period" && parts.size() == 2) {
+      return Run("DELETE FROM report_periods WHERE school_id = ?1 AND month = ?2", parts);
+    }
+    return Status::Ok();
   }
 
   // A write: its own transaction, or a savepoint inside the caller's.
@@ -1359,7 +1684,8 @@ class SqliteStore final : public Store {
 Result<std::unique_ptr<Store>> Store::OpenSqlite(const std::string& path, const StoreOptions& options) {
   SS_ASSIGN_OR_RETURN(auto db, sqlite::Database::Open(path, options.create_if_missing));
   // A file that is not a database fails here, at the first read.
-  Status s = db->Exec("PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL;");
+  Status s = db->Exec(std::string(options.foreign_keys ? "PRAGMA foreign_keys = ON;" : "PRAGMA foreign_keys = OFF;") +
+                      " PRAGMA journal_mode = WAL;");
   if (!s.ok()) return Status::Corruption("cannot open " + path + " as a schoolshare database: " + s.message());
   SS_RETURN_IF_ERROR(db->Exec(options.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL"));
   // 64 MiB of page cache: a city-scale file is far larger than SQLite's 2 MB default, and index pages of

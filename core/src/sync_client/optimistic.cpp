@@ -1,0 +1,152 @@
+#include "sync_client/optimistic.h"
+
+#include "schoolshare/json.h"
+#include "schoolshare/rules.h"
+#include "schoolshare/sync_protocol.h"
+
+namespace schoolshare::sync_client {
+namespace {
+
+Json UndoItem(const std::string& entity, const std::string& id, const std::string& op, Json data) {
+  return {{"entity", entity}, {"id", id}, {"op", op}, {"data", std::move(data)}};
+}
+
+Status Put(Store& store, const std::string& entity, const std::string& id, const Json& data) {
+  Change c;
+  c.entity = entity;
+  c.entity_id = id;
+  c.op = "put";
+  c.data = data.dump();
+  return store.ApplyReplicated(c);
+}
+
+std::string Str(const Json& args, const char* key) {
+  return args.contains(key) && args[key].is_string() ? args[key].get<std::string>() : std::string();
+}
+
+}  // namespace
+
+std::string LocalCode(const std::string& booking_id) { return "~" + booking_id; }
+bool IsLocalCode(const std::string& code) { return !code.empty() && code[0] == '~'; }
+
+Result<std::string> ApplyOptimistic(Store& store, const OutboxEntry& entry, const Actor& actor, Instant now) {
+  SS_ASSIGN_OR_RETURN(Json args, ParseJson(entry.args));
+  const TimeZone utc = TimeZone::Utc();
+  Json undo = Json::array();
+
+  // A pending booking that holds its slot in the replica until the server's row replaces it.
+  auto claim = [&](Booking b) -> Status {
+    auto stored = store.GetBooking(b.id);
+    if (stored.ok()) return Status::Ok();  // the server's row is here: it wins
+    if (stored.status().code() != StatusCode::kNotFound) return stored.status();
+    b.status = BookingStatus::kPending;
+    b.stage = ApprovalStage::kNone;
+    b.code = LocalCode(b.id);
+    b.created_by = actor.id;
+    b.created_at = b.updated_at = now;
+    b.version = 0;
+    SS_RETURN_IF_ERROR(Put(store, "booking", b.id, ToJson(b, utc)));
+    undo.push_back(UndoItem("booking", b.id, "del", nullptr));
+    return Status::Ok();
+  };
+
+  if (entry.name == sync::kCreateBooking) {
+    Json with_school = args;
+    if (!with_school.contains("school_id") && !actor.school_id.empty()) with_school["school_id"] = actor.school_id;
+    SS_ASSIGN_OR_RETURN(Booking b, BookingFromJson(with_school, utc));
+    SS_RETURN_IF_ERROR(claim(b));
+  } else if (entry.name == sync::kCancelBooking || entry.name == sync::kApproveBooking ||
+             entry.name == sync::kRejectBooking) {
+    auto found = store.GetBooking(Str(args, "booking_id"));
+    if (!found.ok()) {
+      if (found.status().code() == StatusCode::kNotFound) return std::string();
+      return found.status();
+    }
+    Booking b = *found;
+    const Json before = ToJson(b, utc);
+    bool changed = false;
+    if (entry.name == sync::kCancelBooking && b.held()) {
+      b.status = BookingStatus::kCancelled;
+      b.note = Str(args, "reason");
+      changed = true;
+    } else if (entry.name == sync::kApproveBooking && b.status == BookingStatus::kPending) {
+      // One stage further; the booking stays pending: only the server confirms.
+      SS_ASSIGN_OR_RETURN(Resource r, store.GetResource(b.resource_id));
+      b.stage = NextStage(r, b.stage);
+      changed = true;
+    } else if (entry.name == sync::kRejectBooking && b.status == BookingStatus::kPending) {
+      b.status = BookingStatus::kRejected;
+      b.stage = ApprovalStage::kNone;
+      b.note = Str(args, "reason");
+      changed = true;
+    }
+    if (changed) {
+      b.updated_at = now;  // the version stays the server's: it is what a decision's base_version names
+      SS_RETURN_IF_ERROR(Put(store, "booking", b.id, ToJson(b, utc)));
+      undo.push_back(UndoItem("booking", b.id, "put", before));
+    }
+  } else if (entry.name == sync::kRecordFact) {
+    SS_ASSIGN_OR_RETURN(UsageFact f, FactFromJson(args, utc));
+    FactFilter same;
+    same.resource_id = f.resource_id;
+    same.from = f.at;
+    same.to = f.at + 1;
+    SS_ASSIGN_OR_RETURN(std::vector<UsageFact> stored, store.ListFacts(same));
+    bool present = false;
+    for (const auto& s : stored) present = present || s.id == f.id;
+    if (!present) {
+      if (f.school_id.empty()) f.school_id = actor.school_id;
+      if (f.recorded_by.empty()) f.recorded_by = actor.id;
+      f.received_at = 0;
+      f.flag.clear();
+      if (f.kind == FactKind::kWalkIn && f.booking_id.empty() && args.contains("end")) {
+        // The walk-in's claim on the slot (the server judges it; a refusal leaves the fact only).
+        Booking b;
+        b.id = Str(args, "claim_id").empty() ? f.id : Str(args, "claim_id");
+        b.resource_id = f.resource_id;
+        b.school_id = f.school_id;
+        b.organizer = Str(args, "organizer");
+        b.title = Str(args, "title");
+        b.activity_type = "walk_in";
+        b.attendees = args.value("attendees", Json(0)).is_number_integer() ? args.value("attendees", 0) : 0;
+        b.quantity = f.quantity;
+        b.start = f.at;
+        SS_ASSIGN_OR_RETURN(b.end, utc.Parse(Str(args, "end")));
+        if (b.end > b.start) {
+          SS_RETURN_IF_ERROR(claim(b));
+          f.booking_id = b.id;
+        }
+      }
+      SS_RETURN_IF_ERROR(Put(store, "fact", f.id, ToJson(f, utc)));
+      undo.push_back(UndoItem("fact", f.id, "del", nullptr));
+    }
+  }
+  // Catalogue edits are not applied optimistically: they are rare, made online, and shown once pulled.
+  return undo.empty() ? std::string() : undo.dump();
+}
+
+Status Undo(Store& store, const std::string& undo) {
+  if (undo.empty()) return Status::Ok();
+  SS_ASSIGN_OR_RETURN(Json list, ParseJson(undo));
+  if (!list.is_array()) return Status::Corruption("outbox undo information is not a list");
+  for (auto it = list.rbegin(); it != list.rend(); ++it) {
+    Change c;
+    c.entity = it->value("entity", "");
+    c.entity_id = it->value("id", "");
+    c.op = it->value("op", "");
+    if (c.op == "put") c.data = (*it)["data"].dump();
+    SS_RETURN_IF_ERROR(store.ApplyReplicated(c));
+  }
+  return Status::Ok();
+}
+
+void EntityIdsOf(const OutboxEntry& entry, std::vector<std::string>* ids) {
+  Json args = Json::parse(entry.args, nullptr, false);
+  if (!args.is_object()) return;
+  for (const char* key : {"id", "booking_id", "claim_id"}) {
+    std::string v = Str(args, key);
+    if (!v.empty()) ids->push_back(v);
+  }
+}
+
+}  // namespace schoolshare::sync_client
