@@ -124,7 +124,9 @@ TEST_F(CliTest, EveryVerbHasHelp) {
                                                        {"backup", "--help"},
                                                        {"gen", "--help"},
                                                        {"report", "ledger", "--help"},
-                                                       {"tour", "--help"}};
+                                                       {"tour", "--help"},
+                                                       {"sync", "clients", "--help"},
+                                                       {"sync", "compact", "--help"}};
   for (const auto& v : verbs) {
     CliRun r = Cli(v);
     EXPECT_EQ(r.code, 0) << v[0] << (v.size() > 1 ? " " + v[1] : "");
@@ -356,6 +358,18 @@ TEST_F(CliTest, BackupMakesAUsableCopyAndNeverOverwrites) {
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(Json::parse(Cli({"booking", "list", "--db", copy, "--format", "json"}).out)["items"].size(), 1u);
   EXPECT_EQ(Cli({"backup", "--db", db_, "--to", copy}).code, 3);
+}
+
+TEST_F(CliTest, SyncCompactDropsOldChangesAndKeepsHistory) {
+  SeedDistrict();
+  ASSERT_EQ(Book("a-field", "a", "2030-03-05 16:00", "2030-03-05 17:00").code, 0);
+  CliRun r = Cli({"sync", "compact", "--db", db_, "--keep-days", "30"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("dropped 0 "), std::string::npos) << r.out;  // everything is younger than 30 days
+  EXPECT_EQ(Cli({"sync", "compact", "--db", db_, "--keep-days", "0"}).code, 2);
+  r = Cli({"sync", "clients", "--db", db_});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("last seq"), std::string::npos) << r.out;
 }
 
 TEST_F(CliTest, LedgerReportCsvAndJson) {

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "schoolshare/json.h"
 
@@ -27,7 +28,7 @@ class ServerProcess {
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   // Starts the server on `db` and waits until it listens. Logs go to `log_path`.
-  bool Start(const std::string& db, const std::string& log_path) {
+  bool Start(const std::string& db, const std::string& log_path, const std::vector<std::string>& extra = {}) {
     int out[2];
     if (pipe(out) != 0) return false;
     pid_ = fork();
@@ -37,8 +38,13 @@ class ServerProcess {
       if (log) dup2(fileno(log), STDERR_FILENO);
       close(out[0]);
       close(out[1]);
-      execl(SCHOOLSHARE_SYNC_BIN, SCHOOLSHARE_SYNC_BIN, "--db", db.c_str(), "--host", "127.0.0.1", "--port", "0",
-            "--threads", "64", static_cast<char*>(nullptr));
+      std::vector<std::string> args = {SCHOOLSHARE_SYNC_BIN, "--db", db, "--host", "127.0.0.1", "--port", "0",
+                                       "--threads",          "64"};
+      args.insert(args.end(), extra.begin(), extra.end());
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(SCHOOLSHARE_SYNC_BIN, argv.data());
       _exit(127);
     }
     close(out[1]);

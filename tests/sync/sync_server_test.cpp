@@ -54,12 +54,15 @@ class SyncServerTest : public ::testing::Test {
 
   Json Booking(const std::string& id, const std::string& resource, const std::string& school, Instant start,
                Instant end, int quantity = 0) const {
-    return {{"id", id}, {"resource_id", resource}, {"school_id", school}, {"title", "test"},
-            {"start", T(start)}, {"end", T(end)}, {"quantity", quantity}};
+    return {{"id", id},          {"resource_id", resource}, {"school_id", school}, {"title", "test"},
+            {"start", T(start)}, {"end", T(end)},           {"quantity", quantity}};
   }
 
   Json Mutation(std::int64_t seq, const std::string& name, Json args, const std::string& id = "") const {
-    return {{"id", id.empty() ? NewUuid() : id}, {"client_seq", seq}, {"name", name}, {"args", std::move(args)},
+    return {{"id", id.empty() ? NewUuid() : id},
+            {"client_seq", seq},
+            {"name", name},
+            {"args", std::move(args)},
             {"client_time", T(clock_.Now())}};
   }
 
@@ -171,9 +174,9 @@ void ExpectInvariant(Store& store) {
   auto overlaps = [](const schoolshare::Booking& x, const schoolshare::Booking& y) {
     return x.start < y.end && y.start < x.end;
   };
-  const std::map<std::string, std::vector<std::string>> family = {
-      {"a-field", {"a-field", "a-field-n", "a-field-s"}}, {"a-field-n", {"a-field", "a-field-n"}},
-      {"a-field-s", {"a-field", "a-field-s"}}};
+  const std::map<std::string, std::vector<std::string>> family = {{"a-field", {"a-field", "a-field-n", "a-field-s"}},
+                                                                  {"a-field-n", {"a-field", "a-field-n"}},
+                                                                  {"a-field-s", {"a-field", "a-field-s"}}};
   for (const auto& [resource, list] : held) {
     if (resource == "a-balls") {
       for (const auto& b : list) {
@@ -274,8 +277,9 @@ TEST_F(SyncServerTest, AGapIsAnsweredWithTheExpectedSequence) {
   EXPECT_EQ(gap.body["error"], "out_of_order");
   EXPECT_EQ(gap.body["expected"], 1);
   Json unordered = {{"client_id", "kiosk-a-1"},
-                    {"mutations", {Mutation(2, "record_fact", Fact(NewUuid(), "check_in", "a-field", clock_.Now())),
-                                   Mutation(1, "record_fact", Fact(NewUuid(), "check_in", "a-field", clock_.Now()))}}};
+                    {"mutations",
+                     {Mutation(2, "record_fact", Fact(NewUuid(), "check_in", "a-field", clock_.Now())),
+                      Mutation(1, "record_fact", Fact(NewUuid(), "check_in", "a-field", clock_.Now()))}}};
   EXPECT_EQ(Post(*kiosk, "/v1/sync/push", unordered).status, 400);
   auto store = Open();
   EXPECT_TRUE(store->ListFacts({})->empty());
@@ -334,8 +338,8 @@ TEST_F(SyncServerTest, KillNineInTheMiddleOfAPushLosesNothingAndDoublesNothing) 
     Json body = {{"client_id", "kiosk-a-1"}, {"mutations", Json::array()}};
     for (int i = 0; i < kPerBatch; ++i) {
       ++seq;
-      body["mutations"].push_back(Mutation(seq, "record_fact", Fact(NewUuid(), "check_out", "a-field",
-                                                                    clock_.Now() - seq)));
+      body["mutations"].push_back(
+          Mutation(seq, "record_fact", Fact(NewUuid(), "check_out", "a-field", clock_.Now() - seq)));
     }
     batches.push_back(body);
   }
@@ -417,8 +421,10 @@ TEST_F(SyncServerTest, EveryRoleStaysInsideItsScope) {
     Json body;
     Expect expect;
   };
-  std::map<std::string, std::string> tokens = {{"manager_a", manager_a_}, {"manager_b", manager_b_},
-                                               {"kiosk_a", kiosk_a_},     {"kiosk_b", kiosk_b_},
+  std::map<std::string, std::string> tokens = {{"manager_a", manager_a_},
+                                               {"manager_b", manager_b_},
+                                               {"kiosk_a", kiosk_a_},
+                                               {"kiosk_b", kiosk_b_},
                                                {"auditor", auditor_}};
   const Json create_b_at_b = Booking(NewUuid(), "b-hall", "b", Tomorrow(14), Tomorrow(15));
   const Json create_b_at_a = Booking(NewUuid(), "a-field", "b", Tomorrow(14), Tomorrow(15));
@@ -474,12 +480,13 @@ TEST_F(SyncServerTest, EveryRoleStaysInsideItsScope) {
   // In a push, an out-of-scope mutation is a "forbidden" result; the queue moves on and nothing is written.
   ASSERT_EQ(Register(*kiosk_a, "kiosk-a-1").status, 200);
   const std::int64_t mid = *store->LatestVersion();
-  Answer push = Post(*kiosk_a, "/v1/sync/push",
-                     Json{{"client_id", "kiosk-a-1"},
-                          {"mutations", {Mutation(1, "record_fact", Fact(NewUuid(), "check_in", "b-hall", clock_.Now())),
-                                         Mutation(2, "cancel_booking", {{"booking_id", b_booking}}),
-                                         Mutation(3, "put_resource", {{"id", "b-hall"}, {"school_id", "b"},
-                                                                      {"name", "x"}, {"type", "hall"}})}}});
+  Answer push = Post(
+      *kiosk_a, "/v1/sync/push",
+      Json{{"client_id", "kiosk-a-1"},
+           {"mutations",
+            {Mutation(1, "record_fact", Fact(NewUuid(), "check_in", "b-hall", clock_.Now())),
+             Mutation(2, "cancel_booking", {{"booking_id", b_booking}}),
+             Mutation(3, "put_resource", {{"id", "b-hall"}, {"school_id", "b"}, {"name", "x"}, {"type", "hall"}})}}});
   ASSERT_EQ(push.status, 200) << push.text;
   for (const auto& r : push.body["results"]) {
     EXPECT_EQ(r["status"], "rejected");
@@ -564,8 +571,9 @@ TEST_F(SyncServerTest, BadInputGetsADocumentedErrorAndTheServerKeepsServing) {
   // A push whose mutation has bad arguments is a rejected result, not a blocked queue.
   Answer push = Post(*admin, "/v1/sync/push",
                      Json{{"client_id", "admin-1"},
-                          {"mutations", {Mutation(1, "create_booking", {{"resource_id", "a-field"}, {"id", "z"}}),
-                                         Mutation(2, "record_fact", Fact(NewUuid(), "check_in", "a-field", clock_.Now()))}}});
+                          {"mutations",
+                           {Mutation(1, "create_booking", {{"resource_id", "a-field"}, {"id", "z"}}),
+                            Mutation(2, "record_fact", Fact(NewUuid(), "check_in", "a-field", clock_.Now()))}}});
   ASSERT_EQ(push.status, 200) << push.text;
   EXPECT_EQ(push.body["results"][0]["status"], "rejected");
   EXPECT_EQ(push.body["results"][0]["error"], "invalid_request");
@@ -575,6 +583,67 @@ TEST_F(SyncServerTest, BadInputGetsADocumentedErrorAndTheServerKeepsServing) {
   f.resource_id = "a-field";
   EXPECT_TRUE(store->ListBookings(f)->empty());
   EXPECT_EQ(server_.Stop(), 0) << "the server did not stop cleanly";
+}
+
+TEST_F(SyncServerTest, ACursorOlderThanTheCompactedLogAnswersResetAndASnapshotRecovers) {
+  auto admin = server_.Client(admin_);
+  ASSERT_EQ(Post(*admin, "/v1/bookings", Booking(NewUuid(), "a-field", "a", Tomorrow(9), Tomorrow(10))).status, 201);
+  Answer first = Get(*admin, "/v1/sync/pull");
+  ASSERT_EQ(first.status, 200);
+  const std::string epoch = first.body["server_epoch"];
+  ASSERT_GT(Open()->CompactChanges(clock_.Now() + 1).value(), 0);
+  Answer old = Get(*admin, "/v1/sync/pull?cursor=" + epoch + ":1");
+  EXPECT_EQ(old.body["reset"], true) << old.text;
+  EXPECT_EQ(old.body["reason"], "expired");
+  Answer snapshot = Get(*admin, "/v1/sync/snapshot");
+  ASSERT_EQ(snapshot.status, 200);
+  int bookings = 0;
+  for (const auto& e : snapshot.body["entities"]) bookings += e["entity"] == "booking";
+  EXPECT_EQ(bookings, 1);
+  Answer after = Get(*admin, "/v1/sync/pull?cursor=" + snapshot.body["cursor"].get<std::string>());
+  EXPECT_EQ(after.status, 200);
+  EXPECT_TRUE(after.body["changes"].empty());
+}
+
+TEST_F(SyncServerTest, SigtermFinishesTheRequestInFlightThenStopsCleanly) {
+  auto kiosk = server_.Client(kiosk_a_);
+  ASSERT_EQ(Register(*kiosk, "kiosk-a-1").status, 200);
+  Json body = {{"client_id", "kiosk-a-1"}, {"mutations", Json::array()}};
+  for (int i = 1; i <= 1000; ++i) {
+    body["mutations"].push_back(Mutation(i, "record_fact", Fact(NewUuid(), "check_out", "a-field", clock_.Now() - i)));
+  }
+  Answer answer;
+  std::thread pusher([&] { answer = Post(*kiosk, "/v1/sync/push", body); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(server_.Stop(), 0);
+  pusher.join();
+  // Either the push was in flight and finished (acknowledged, all stored), or it had not arrived yet.
+  auto store = Open();
+  if (answer.status == 200) {
+    EXPECT_EQ(answer.body["last_client_seq"], 1000);
+    EXPECT_EQ(store->ListFacts({})->size(), 1000u);
+  } else {
+    EXPECT_EQ(store->ListFacts({})->size(), 0u);
+  }
+  EXPECT_EQ(store->SchemaVersion(), 6);
+}
+
+TEST_F(SyncServerTest, ServesHttpsWhenGivenACertificate) {
+  ASSERT_EQ(server_.Stop(), 0);
+  const std::string cert = dir_.File("cert.pem");
+  const std::string key = dir_.File("key.pem");
+  const std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -keyout '" + key +
+                          "' -out '" + cert + "' >/dev/null 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << "openssl is needed to make a test certificate";
+  ASSERT_TRUE(server_.Start(db_, dir_.File("server.log"), {"--tls-cert", cert, "--tls-key", key}));
+  httplib::SSLClient tls("127.0.0.1", server_.port());
+  tls.enable_server_certificate_verification(false);  // self-signed
+  auto health = tls.Get("/v1/health");
+  ASSERT_TRUE(health) << "no HTTPS answer";
+  EXPECT_EQ(health->status, 200);
+  httplib::Client plain("127.0.0.1", server_.port());
+  auto refused = plain.Get("/v1/health");
+  EXPECT_TRUE(!refused || refused->status != 200) << "plain HTTP must not be served on the TLS port";
 }
 
 TEST_F(SyncServerTest, AWalkInOnABookedSlotStandsAndRaisesAReconciliationItem) {
