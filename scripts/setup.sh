@@ -12,7 +12,7 @@ packages=(
   # not linked yet: the sync service (HTTP, TLS, logs) and the kiosk (QR codes, PNG) will use them
   libcpp-httplib-dev libssl-dev libspdlog-dev libqrencode-dev libstb-dev
   # tests and benchmarks
-  libgtest-dev libbenchmark-dev openssl  # openssl: a self-signed certificate for the TLS test
+  libgtest-dev libbenchmark-dev openssl curl  # openssl: the TLS test's certificate; curl: the demo
   clang-14 libfuzzer-14-dev  # fuzzing (fuzz/run.sh)
 )
 

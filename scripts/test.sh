@@ -22,7 +22,7 @@ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSCHOOLSHARE_SANITIZ
   -DSCHOOLSHARE_WERROR=ON >/dev/null
 cmake --build build-asan -j "$jobs"
 
-echo "== tests under sanitizers (core and CLI) =="
+echo "== tests under sanitizers (core, CLI and sync) =="
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-(cd build-asan && ctest --output-on-failure -j "$jobs" -L 'core|cli')
+(cd build-asan && ctest --output-on-failure -j "$jobs" -L 'core|cli|sync')

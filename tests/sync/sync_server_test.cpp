@@ -501,6 +501,146 @@ TEST_F(SyncServerTest, EveryRoleStaysInsideItsScope) {
             403);
 }
 
+// Every role against every mutation kind (through push) and every read route: allowed ones are applied,
+// the others are "forbidden" and write nothing.
+TEST_F(SyncServerTest, ScopeMatrixOfEveryRoleAndEveryMutationKind) {
+  const std::vector<std::pair<std::string, std::string>> roles = {{"admin", admin_},         {"manager_a", manager_a_},
+                                                                  {"manager_b", manager_b_}, {"kiosk_a", kiosk_a_},
+                                                                  {"kiosk_b", kiosk_b_},     {"auditor", auditor_}};
+  auto admin = server_.Client(admin_);
+  ASSERT_EQ(Register(*admin, "admin-setup").status, 200);
+  std::int64_t setup_seq = 0;
+  auto setup = [&](const std::string& name, Json args) {
+    Answer a = Post(*admin, "/v1/sync/push",
+                    Json{{"client_id", "admin-setup"}, {"mutations", {Mutation(++setup_seq, name, std::move(args))}}});
+    EXPECT_EQ(a.status, 200) << a.text;
+    EXPECT_NE(a.body["results"][0]["status"], "rejected") << a.text;
+    return a.body["results"][0];
+  };
+  // A weekday at least two days ahead (a-hall opens Monday to Friday and needs a day's notice); the
+  // rejections go a week later (the weekly cap of a-hall is 4 hours per borrowing school).
+  int ahead = 2;
+  while (Shanghai().LocalDate(Tomorrow(12, 0, ahead - 1)).IsoWeekday() > 5) ++ahead;
+
+  struct Kind {
+    std::string name;
+    std::set<std::string> allowed;
+    std::function<Json(int)> args;  // built fresh for role number i (set-up done by the admin)
+  };
+  std::vector<Kind> kinds = {
+      {"create_booking",
+       {"admin", "manager_a", "kiosk_a"},
+       [&](int i) { return Booking(NewUuid(), "a-field", "a", Tomorrow(7 + i), Tomorrow(7 + i, 30)); }},
+      {"create_booking",
+       {"admin", "manager_b", "kiosk_a"},  // a kiosk books walk-ins of visitors too
+       [&](int i) { return Booking(NewUuid(), "a-field", "b", Tomorrow(14 + i), Tomorrow(14 + i, 30)); }},
+      {"cancel_booking",
+       {"admin", "manager_a", "manager_b"},
+       [&](int i) {
+         Json b = Booking(NewUuid(), "a-field", "b", Tomorrow(7 + i, 0, 3), Tomorrow(7 + i, 30, 3));
+         setup("create_booking", b);
+         return Json{{"booking_id", b["id"]}};
+       }},
+      {"approve_booking",
+       {"admin", "manager_a"},
+       [&](int i) {
+         Json b = Booking(NewUuid(), "a-hall", "b", Tomorrow(9 + i, 0, ahead - 1), Tomorrow(9 + i, 30, ahead - 1));
+         EXPECT_EQ(setup("create_booking", b)["booking"]["status"], "pending");
+         return Json{{"booking_id", b["id"]}};
+       }},
+      {"reject_booking",
+       {"admin", "manager_a"},
+       [&](int i) {
+         Json b = Booking(NewUuid(), "a-hall", "b", Tomorrow(9 + i, 0, ahead + 6), Tomorrow(9 + i, 30, ahead + 6));
+         setup("create_booking", b);
+         return Json{{"booking_id", b["id"]}, {"reason", "维修"}};
+       }},
+      {"record_fact",
+       {"admin", "manager_a", "kiosk_a"},
+       [&](int) { return Fact(NewUuid(), "check_out", "a-field", clock_.Now()); }},
+      {"put_resource",
+       {"admin", "manager_a"},
+       [&](int) {
+         return Json{{"id", "a-lab"}, {"school_id", "a"}, {"name", "甲校实验室"},
+                     {"type", "lab"}, {"capacity", 40},   {"policy", {{"shared", false}}}};
+       }},
+      {"put_blackout",
+       {"admin", "manager_a"},
+       [&](int i) {
+         return Json{{"id", NewUuid()},
+                     {"school_id", "a"},
+                     {"resource_id", "a-field"},
+                     {"start", T(Tomorrow(6, 0, 10 + i))},
+                     {"end", T(Tomorrow(7, 0, 10 + i))},
+                     {"kind", "maintenance"}};
+       }},
+      {"delete_blackout",
+       {"admin", "manager_a"},
+       [&](int i) {
+         const std::string id = NewUuid();
+         setup("put_blackout", Json{{"id", id},
+                                    {"school_id", "a"},
+                                    {"start", T(Tomorrow(5, 0, 20 + i))},
+                                    {"end", T(Tomorrow(6, 0, 20 + i))}});
+         return Json{{"id", id}};
+       }},
+      {"resolve_reconciliation",
+       {"admin", "manager_a"},
+       [&](int) {
+         Json r = setup("record_fact", Fact(NewUuid(), "check_in", "a-field", clock_.Now()));
+         return Json{{"id", r["reconciliation_ids"][0]}, {"resolution", "已核实"}};
+       }},
+  };
+  auto store = Open();
+  for (std::size_t r = 0; r < roles.size(); ++r) {
+    const auto& [role, token] = roles[r];
+    auto client = server_.Client(token);
+    const std::string client_id = "matrix-" + role;
+    if (role != "auditor") {
+      ASSERT_EQ(Register(*client, client_id).status, 200);
+    }
+    std::int64_t seq = 0;
+    for (const Kind& kind : kinds) {
+      Json args = kind.args(static_cast<int>(r));
+      const std::int64_t before = *store->LatestVersion();
+      Answer a = Post(*client, "/v1/sync/push",
+                      Json{{"client_id", client_id}, {"mutations", {Mutation(seq + 1, kind.name, args)}}});
+      const std::string what = role + " " + kind.name + " " + args.dump();
+      if (role == "auditor") {  // read-only: the whole push is refused
+        EXPECT_EQ(a.status, 403) << what;
+        EXPECT_EQ(*store->LatestVersion(), before) << what;
+        continue;
+      }
+      ASSERT_EQ(a.status, 200) << what << ": " << a.text;
+      ++seq;
+      const Json& result = a.body["results"][0];
+      if (kind.allowed.count(role)) {
+        EXPECT_NE(result["status"], "rejected") << what << ": " << result.dump();
+        EXPECT_GT(*store->LatestVersion(), before) << what;
+      } else {
+        EXPECT_EQ(result["status"], "rejected") << what;
+        EXPECT_EQ(result["error"], "forbidden") << what << ": " << result.dump();
+        EXPECT_EQ(*store->LatestVersion(), before) << what << ": a refused mutation wrote something";
+      }
+    }
+  }
+
+  // Reads.
+  const std::string on_b = NewUuid();
+  setup("create_booking", Booking(on_b, "b-hall", "b", Tomorrow(10), Tomorrow(11)));
+  for (const auto& [role, token] : roles) {
+    auto client = server_.Client(token);
+    const bool kiosk_a = role == "kiosk_a";
+    EXPECT_EQ(Get(*client, "/v1/schools").status, 200) << role;
+    EXPECT_EQ(Get(*client, "/v1/resources").status, 200) << role;
+    EXPECT_EQ(Get(*client, "/v1/resources?school=b").status, kiosk_a ? 403 : 200) << role;
+    EXPECT_EQ(Get(*client, "/v1/bookings").status, 200) << role;
+    EXPECT_EQ(Get(*client, "/v1/bookings/" + on_b).status, kiosk_a ? 403 : 200) << role;
+    EXPECT_EQ(Get(*client, "/v1/sync/snapshot").status, 200) << role;
+    EXPECT_EQ(Get(*client, "/v1/sync/pull").status, 200) << role;
+  }
+}
+
 // ------------------------------------------------------------------------------------------ bad input
 
 TEST_F(SyncServerTest, BadInputGetsADocumentedErrorAndTheServerKeepsServing) {
