@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs the demo: seeds the demo district (Jiulongpo education groups) into a fresh
-# database dated around today, and takes a short tour from the command line.
+# database dated around today, takes a short tour from the command line, then starts the sync service
+# on 127.0.0.1 and asks it what a kiosk at the school gate would see, over HTTP.
 # Language: SCHOOLSHARE_LANG (zh-CN or en), else LANG; Chinese when neither says otherwise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,7 +9,7 @@ cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
 scripts/setup.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j "$jobs" --target schoolshare
+cmake --build build -j "$jobs" --target schoolshare schoolshare-sync
 
 out=demo-out
 mkdir -p "$out"
@@ -16,5 +17,24 @@ db="$out/demo.db"
 rm -f "$db" "$db-wal" "$db-shm"
 build/bin/schoolshare init --db "$db" --demo
 build/bin/schoolshare tour --db "$db"
+
 echo
-echo "demo database: $db  (try: build/bin/schoolshare booking list --db $db --status pending)"
+echo "== schoolshare-sync =="
+kiosk_token=$(build/bin/schoolshare token create --db "$db" --role kiosk --school xjw --label "谢家湾小学 南门一体机" 2>/dev/null)
+build/bin/schoolshare-sync --db "$db" --host 127.0.0.1 --port 0 >"$out/sync.out" 2>"$out/sync.log" &
+sync_pid=$!
+trap 'kill "$sync_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 50); do grep -q listening "$out/sync.out" 2>/dev/null && break; sleep 0.1; done
+address=$(sed -n 's/^listening on //p' "$out/sync.out")
+echo "listening on $address (log: $out/sync.log)"
+echo "\$ curl http://$address/v1/health"
+curl -s "http://$address/v1/health"; echo
+today=$(TZ=Asia/Shanghai date +%F)
+echo "\$ curl -H 'Authorization: Bearer <kiosk token of xjw>' 'http://$address/v1/bookings?from=${today}T00:00:00%2B08:00&limit=3'"
+curl -s -H "Authorization: Bearer $kiosk_token" "http://$address/v1/bookings?from=${today}T00:00:00%2B08:00&limit=3" |
+  head -c 900; echo " …"
+kill -TERM "$sync_pid"; wait "$sync_pid" 2>/dev/null || true
+trap - EXIT
+echo
+echo "demo database: $db  (try: build/bin/schoolshare booking list --db $db --status pending;"
+echo "  build/bin/schoolshare-sync --db $db, then the routes of docs/api.md)"
