@@ -23,7 +23,8 @@ void AddSyncCommands(CLI::App& app, Context& ctx) {
     TimeZone tz = DefaultZone(**store);
     std::vector<std::vector<std::string>> rows;
     for (const auto& c : *list) {
-      rows.push_back({c.id, c.token_id, c.school_id, std::to_string(c.last_client_seq), tz.FormatLocal(c.last_seen_at)});
+      rows.push_back(
+          {c.id, c.token_id, c.school_id, std::to_string(c.last_client_seq), tz.FormatLocal(c.last_seen_at)});
     }
     PrintTable(ctx.out,
                {ctx.T("cli.col.id"), ctx.T("cli.col.token"), ctx.T("cli.col.school"), ctx.T("cli.col.last_seq"),
@@ -41,7 +42,8 @@ void AddSyncCommands(CLI::App& app, Context& ctx) {
     if (!store.ok()) return (void)ctx.Fail(store.status());
     auto dropped = (*store)->CompactChanges(ctx.clock.Now() - static_cast<Instant>(o->keep_days) * kDay);
     if (!dropped.ok()) return (void)ctx.Fail(dropped.status());
-    ctx.out << ctx.T("cli.sync.compacted", {{"count", std::to_string(*dropped)}, {"days", std::to_string(o->keep_days)}})
+    ctx.out << ctx.T("cli.sync.compacted",
+                     {{"count", std::to_string(*dropped)}, {"days", std::to_string(o->keep_days)}})
             << "\n";
   });
 }

@@ -91,7 +91,9 @@ Result<PushRequest> ParsePushRequest(const std::string& body) {
       if (!m["client_time"].is_string()) return Bad(at + ": \"client_time\" must be an RFC 3339 string");
       out.client_time = m["client_time"].get<std::string>();
     }
-    if (!req.mutations.empty() && out.client_seq != req.mutations.back().client_seq + 1) {
+    // client_seq >= 1 here, so "- 1" cannot overflow; "back + 1" did when back was INT64_MAX (undefined
+    // behaviour; fuzz/corpus/push/seq_overflow.json).
+    if (!req.mutations.empty() && out.client_seq - 1 != req.mutations.back().client_seq) {
       return Bad(at + ": client_seq " + std::to_string(out.client_seq) + " does not follow " +
                  std::to_string(req.mutations.back().client_seq));
     }
