@@ -5,8 +5,12 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <future>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "schoolshare/i18n.h"
 #include "schoolshare/json.h"
@@ -49,6 +53,97 @@ class Server::StorePool {
   StoreOptions options_;
   std::mutex mu_;
   std::vector<std::unique_ptr<Store>> idle_;
+};
+
+// The single writer of the REST writes (POST /v1/bookings, /v1/facts, cancel/approve/reject): handlers
+// queue their request and wait; the writer takes everything queued, applies each in its own savepoint
+// inside one transaction under the write lock, commits once (one fsync for the group) and only then
+// answers them all. A refusal undoes only its own savepoint; a failed commit answers every request of the
+// group 503, none of them acknowledged. The writer's connection is the only one writing, so it keeps its
+// page cache between groups.
+class Server::GroupCommitter {
+ public:
+  static constexpr std::size_t kMaxGroup = 256;
+
+  GroupCommitter(std::unique_ptr<Store> store, const Clock& clock, std::mutex& write_lock)
+      : store_(std::move(store)), service_(*store_, clock, write_lock), write_lock_(write_lock) {
+    thread_ = std::thread([this] { Loop(); });
+  }
+  ~GroupCommitter() {
+    {
+      std::lock_guard<std::mutex> hold(mu_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+
+  Reply Submit(const Actor& actor, const std::string& name, Json args, Lang lang) {
+    Job job{actor, name, std::move(args), lang, {}};
+    std::future<Reply> answer = job.done.get_future();
+    {
+      std::lock_guard<std::mutex> hold(mu_);
+      queue_.push_back(&job);
+    }
+    wake_.notify_one();
+    return answer.get();
+  }
+
+ private:
+  struct Job {
+    Actor actor;
+    std::string name;
+    Json args;
+    Lang lang;
+    std::promise<Reply> done;
+  };
+
+  void Loop() {
+    for (;;) {
+      std::vector<Job*> group;
+      {
+        std::unique_lock<std::mutex> hold(mu_);
+        wake_.wait(hold, [this] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) return;  // stopping, and every request answered
+        while (!queue_.empty() && group.size() < kMaxGroup) {
+          group.push_back(queue_.front());
+          queue_.pop_front();
+        }
+      }
+      std::vector<Reply> replies(group.size());
+      Status committed;
+      {
+        std::lock_guard<std::mutex> hold(write_lock_);
+        committed = store_->Transaction([&]() -> Status {
+          for (std::size_t i = 0; i < group.size(); ++i) {
+            Job& j = *group[i];
+            try {
+              replies[i] = service_.ApplyLocked(j.actor, j.name, j.args, j.lang);
+            } catch (const std::exception& e) {  // its own savepoint has already rolled back
+              replies[i] = ErrorReply(500, "internal", std::string("unexpected failure: ") + e.what());
+            }
+          }
+          return Status::Ok();
+        });
+      }
+      for (std::size_t i = 0; i < group.size(); ++i) {
+        group[i]->done.set_value(
+            committed.ok()
+                ? std::move(replies[i])
+                : ErrorReply(503, "unavailable", "the server could not store the change; retry: " + committed.message(),
+                             {{"retryable", true}}));
+      }
+    }
+  }
+
+  std::unique_ptr<Store> store_;
+  SyncService service_;
+  std::mutex& write_lock_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  std::deque<Job*> queue_;
+  bool stopping_ = false;
+  std::thread thread_;
 };
 
 namespace {
@@ -241,6 +336,11 @@ Status Server::Bind() {
     SS_ASSIGN_OR_RETURN(auto first, Store::OpenSqlite(options_.db_path, so));
     stores_ = std::make_unique<StorePool>(options_.db_path, so);
     stores_->Give(std::move(first));
+    SS_ASSIGN_OR_RETURN(auto writer, stores_->Take());
+    SS_ASSIGN_OR_RETURN(auto own, stores_->Take());  // the pool opens a new connection when empty
+    stores_->Give(std::move(writer));
+    committer_ = std::make_unique<GroupCommitter>(
+        std::move(own), options_.clock ? *options_.clock : static_cast<const Clock&>(kSystemClock), write_lock_);
   }
   if (!options_.tls_cert.empty() || !options_.tls_key.empty()) {
     if (options_.tls_cert.empty() || options_.tls_key.empty()) {
@@ -289,7 +389,8 @@ Status Server::Bind() {
 Status Server::Run() {
   if (!http_) return Status::Internal("Bind() first");
   bool clean = http_->listen_after_bind();
-  stores_->Close();  // every request has finished: close the connections (WAL checkpoint)
+  committer_.reset();  // every handler has returned, so its queue is empty: the writer ends
+  stores_->Close();    // every request has finished: close the connections (WAL checkpoint)
   return clean ? Status::Ok() : Status::IoError("the server stopped listening unexpectedly");
 }
 
@@ -356,24 +457,23 @@ void Server::Routes() {
   s.Get(R"(/v1/bookings/([^/]+))",
         wrap([](Call& c, const httplib::Request& r) { return OneBooking(c, r.matches[1]); }));
 
-  auto mutation = [](const char* name) {
-    return [name](Call& c, const httplib::Request& r) {
+  auto mutation = [this](const char* name) {
+    return [this, name](Call& c, const httplib::Request& r) {
       auto body = Body(r);
       if (!body.ok()) return ErrorReply(body.status());
-      SyncService svc(c.store, c.clock, c.write_lock);
-      return svc.Apply(c.actor, name, *body, c.lang);
+      return committer_->Submit(c.actor, name, std::move(*body), c.lang);
     };
   };
   s.Post("/v1/bookings", wrap(mutation(sync::kCreateBooking)));
   s.Post("/v1/facts", wrap(mutation(sync::kRecordFact)));
   for (auto [verb, name] : {std::pair{"cancel", sync::kCancelBooking}, std::pair{"approve", sync::kApproveBooking},
                             std::pair{"reject", sync::kRejectBooking}}) {
-    s.Post(std::string(R"(/v1/bookings/([^/]+)/)") + verb, wrap([name = name](Call& c, const httplib::Request& r) {
+    s.Post(std::string(R"(/v1/bookings/([^/]+)/)") + verb,
+           wrap([this, name = name](Call& c, const httplib::Request& r) {
              auto body = Body(r);
              if (!body.ok()) return ErrorReply(body.status());
              (*body)["booking_id"] = std::string(r.matches[1]);
-             SyncService svc(c.store, c.clock, c.write_lock);
-             return svc.Apply(c.actor, name, *body, c.lang);
+             return committer_->Submit(c.actor, name, std::move(*body), c.lang);
            }));
   }
 

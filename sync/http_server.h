@@ -50,11 +50,13 @@ class Server {
 
  private:
   class StorePool;
+  class GroupCommitter;
   void Routes();
 
   ServerOptions options_;
   std::unique_ptr<httplib::Server> http_;
   std::unique_ptr<StorePool> stores_;
+  std::unique_ptr<GroupCommitter> committer_;
   std::mutex write_lock_;
   int port_ = 0;
 };

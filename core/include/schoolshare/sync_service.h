@@ -58,6 +58,9 @@ class SyncService {
   // Idempotent by the entity id it carries. 201 created, 200 done or duplicate, 409 conflict,
   // 422 other rule, 400/403/404 as usual; a fact is always 201 (flags in the body).
   Reply Apply(const Actor& actor, const std::string& name, const Json& args, Lang lang);
+  // Apply for a caller that already holds `write_lock` and may be inside a transaction of its own (the
+  // server's group commit): the mutation runs in a savepoint, so a refusal undoes only itself.
+  Reply ApplyLocked(const Actor& actor, const std::string& name, const Json& args, Lang lang);
 
  private:
   using Outcome = sync::MutationOutcome;

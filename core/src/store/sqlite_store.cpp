@@ -795,10 +795,17 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<UsageFact>> ListFacts(const FactFilter& f) override {
-    std::string sql = std::string("SELECT ") + kFactColumns +
-                      " FROM usage_facts WHERE (?1 = '' OR booking_id = ?1) "
-                      "AND (?2 = '' OR resource_id = ?2) AND at >= ?3 AND at < ?4 ORDER BY at, id";
-    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(sql));
+    // One statement per filter shape, each answered by its index (an "?1 = '' OR" form scans the table).
+    const std::string head = std::string("SELECT ") + kFactColumns + " FROM usage_facts WHERE ";
+    const std::string tail = " AND at >= ?3 AND at < ?4 ORDER BY at, id";
+    std::string where;
+    if (!f.booking_id.empty())
+      where = "booking_id = ?1 AND (?2 = '' OR resource_id = ?2)";
+    else if (!f.resource_id.empty())
+      where = "resource_id = ?2 AND ?1 = ''";
+    else
+      where = "?1 = '' AND ?2 = ''";
+    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(head + where + tail));
     ScopedReset reset(*st);
     st->Bind(1, f.booking_id).Bind(2, f.resource_id);
     st->Bind(3, f.from.value_or(std::numeric_limits<Instant>::min()));
@@ -1691,6 +1698,8 @@ Result<std::unique_ptr<Store>> Store::OpenSqlite(const std::string& path, const 
   // 64 MiB of page cache: a city-scale file is far larger than SQLite's 2 MB default, and index pages of
   // random keys (ids, codes) are touched on every insert.
   SS_RETURN_IF_ERROR(db->Exec("PRAGMA cache_size = -65536"));
+  // Savepoint journals (one per pushed mutation) stay in memory instead of spilling to a temporary file.
+  SS_RETURN_IF_ERROR(db->Exec("PRAGMA temp_store = MEMORY"));
   if (options.verify_integrity) {
     SS_ASSIGN_OR_RETURN(sqlite::Statement * st, db->Prepare("PRAGMA quick_check"));
     sqlite::ScopedReset reset(*st);

@@ -387,9 +387,14 @@ Reply SyncService::Snapshot(const Actor& actor, const std::string& client_id) {
 
 Reply SyncService::Apply(const Actor& actor, const std::string& name, const Json& args, Lang lang) {
   if (!args.is_object()) return ErrorReply(400, "invalid_request", "the body must be a JSON object");
+  std::lock_guard<std::mutex> hold(lock_);
+  return ApplyLocked(actor, name, args, lang);
+}
+
+Reply SyncService::ApplyLocked(const Actor& actor, const std::string& name, const Json& args, Lang lang) {
+  if (!args.is_object()) return ErrorReply(400, "invalid_request", "the body must be a JSON object");
   sync::Mutation m{NewUuid(), 0, name, args, ""};
   Outcome outcome;
-  std::lock_guard<std::mutex> hold(lock_);
   Status s = store_.Transaction([&]() -> Status {
     SS_ASSIGN_OR_RETURN(outcome, ApplyMutation(actor, m, lang));
     return Status::Ok();
