@@ -26,3 +26,6 @@ echo "== tests under sanitizers (core, CLI and sync) =="
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 (cd build-asan && ctest --output-on-failure -j "$jobs" -L 'core|cli|sync')
+
+echo "== fuzz: the push-body parser and validator, briefly (docs/fuzzing.md for long runs) =="
+fuzz/run.sh 20 push_parse

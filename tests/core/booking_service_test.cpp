@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 
 #include "testutil.h"
 
@@ -92,6 +93,26 @@ TEST_F(BookingServiceTest, DoubleBookingIsRefusedWithConflictAndAlternatives) {
   EXPECT_TRUE(same_resource);
   // The nearest free start is 17:30, right after the existing booking (touching is fine).
   EXPECT_EQ(out->alternatives.front().start, At("2026-11-24 17:30"));
+}
+
+// Found by the push fuzzer: a century-long request took 16 s (alternatives expanded opening hours over
+// the whole span) while holding the write lock. Now it is refused at once, whoever asks.
+TEST_F(BookingServiceTest, ABookingLongerThanAMonthIsRefusedAtOnce) {
+  const auto t0 = std::chrono::steady_clock::now();
+  auto out = service_->Create(Request("a-field", "a", "2026-11-24 16:00", "2126-11-24 16:00"), admin_);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_FALSE(out->accepted);
+  ASSERT_EQ(out->violations.size(), 1u);
+  EXPECT_EQ(out->violations[0].rule, Rule::kMaxDuration);
+  EXPECT_EQ(out->violations[0].params.at("limit"), std::to_string(31 * 24 * 60));
+  EXPECT_TRUE(out->alternatives.empty());
+  EXPECT_LT(seconds, 1.0);  // generous: it is milliseconds; the bug took 16 s
+  // A month is still allowed for the owner (a-field is open every day, 07:00-21:00: not the whole day).
+  auto month = service_->Create(Request("a-field", "a", "2026-11-24 16:00", "2026-12-24 16:00"), admin_);
+  ASSERT_TRUE(month.ok());
+  ASSERT_FALSE(month->violations.empty());
+  EXPECT_NE(month->violations[0].rule, Rule::kMaxDuration);
 }
 
 TEST_F(BookingServiceTest, DivisibleVenueWholeAndHalves) {

@@ -77,6 +77,9 @@ struct Verdict {
   bool Breaks(Rule r) const;
 };
 
+// No booking may last longer than this, whoever asks (longer uses are series or blackouts).
+constexpr Instant kLongestBooking = 31 * kDay;
+
 // Judges the candidate against every rule; returns all violations, not only the first.
 Verdict CheckBooking(const RuleInput& input);
 

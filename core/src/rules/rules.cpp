@@ -205,6 +205,12 @@ Verdict CheckBooking(const RuleInput& input) {
     add(Rule::kInvalidInterval, {{"start", tz.FormatLocal(c.start)}, {"end", tz.FormatLocal(c.end)}});
     return verdict;
   }
+  // A booking longer than any real use is refused before anything expands its span (opening hours,
+  // alternatives): a request for a century must not hold the write lock for seconds.
+  if (c.end - c.start > kLongestBooking) {
+    add(Rule::kMaxDuration, {{"limit", Num(kLongestBooking / kMinute)}, {"actual", Num((c.end - c.start) / kMinute)}});
+    return verdict;
+  }
   const int duration = static_cast<int>((c.end - c.start) / kMinute);
   const bool cross_school = c.school_id != res.school_id;
 

@@ -257,7 +257,8 @@ Result<SyncService::Outcome> SyncService::RecordFact(const Actor& actor, const J
   if (fact.at > now + kFutureTolerance) flags.push_back("clock_skew");
   if (!client_time.empty()) {
     auto device = tz.Parse(client_time);
-    if (device.ok() && *device > now + kFutureTolerance) flags.push_back("clock_skew");
+    const bool flagged = !flags.empty() && flags.back() == "clock_skew";
+    if (device.ok() && *device > now + kFutureTolerance && !flagged) flags.push_back("clock_skew");
   }
 
   if (fact.kind == FactKind::kWalkIn && fact.booking_id.empty()) {
