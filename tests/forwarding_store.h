@@ -65,6 +65,7 @@ class ForwardingStore : public Store {
   Status PutSeries(const BookingSeries& s, const Actor& by) override { return in_.PutSeries(s, by); }
   Result<BookingSeries> GetSeries(const std::string& id) override { return in_.GetSeries(id); }
   Status InsertFact(const UsageFact& f, const Actor& by) override { return in_.InsertFact(f, by); }
+  Result<UsageFact> GetFact(const std::string& id) override { return in_.GetFact(id); }
   Result<std::vector<UsageFact>> ListFacts(const FactFilter& f) override { return in_.ListFacts(f); }
   Result<ReportPeriod> GetReportPeriod(const std::string& school, const std::string& month) override {
     return in_.GetReportPeriod(school, month);

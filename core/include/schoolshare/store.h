@@ -136,6 +136,7 @@ class Store {
   // --- usage facts ---
   // A fact whose id is already stored is kAlreadyExists and changes nothing.
   virtual Status InsertFact(const UsageFact& f, const Actor& by) = 0;
+  virtual Result<UsageFact> GetFact(const std::string& id) = 0;  // kNotFound when not recorded
   virtual Result<std::vector<UsageFact>> ListFacts(const FactFilter& filter) = 0;
 
   // --- report periods ---

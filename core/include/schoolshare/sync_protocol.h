@@ -15,7 +15,9 @@
 #include <string>
 #include <vector>
 
+#include "schoolshare/booking_service.h"
 #include "schoolshare/json.h"
+#include "schoolshare/model.h"
 #include "schoolshare/status.h"
 
 namespace schoolshare::sync {
@@ -59,6 +61,13 @@ int JsonDepth(const std::string& text);
 // Parses and checks a push body: shape, types, sizes, known names, contiguous sequence numbers.
 // The arguments of each mutation are checked when it is applied. Never throws.
 Result<PushRequest> ParsePushRequest(const std::string& body);
+
+// The string field `key` of an object, or "" when it is missing or not a string.
+std::string StringField(const Json& j, const char* key);
+
+// The booking a walk-in fact claims on its slot, from the fact and its mutation arguments (claim_id,
+// organizer, title, attendees) and its end: the server judges it, a client shows it optimistically.
+BookingRequest WalkInClaim(const UsageFact& fact, const Json& args, Instant end);
 
 struct Cursor {
   std::string epoch;

@@ -794,6 +794,16 @@ class SqliteStore final : public Store {
     });
   }
 
+  Result<UsageFact> GetFact(const std::string& id) override {
+    SS_ASSIGN_OR_RETURN(Statement * st,
+                        db_->Prepare(std::string("SELECT ") + kFactColumns + " FROM usage_facts WHERE id = ?1"));
+    ScopedReset reset(*st);
+    st->Bind(1, id);
+    SS_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) return Status::NotFound("no fact \"" + id + "\"");
+    return ReadFact(*st);
+  }
+
   Result<std::vector<UsageFact>> ListFacts(const FactFilter& f) override {
     // One statement per filter shape, each answered by its index (an "?1 = '' OR" form scans the table).
     const std::string head = std::string("SELECT ") + kFactColumns + " FROM usage_facts WHERE ";

@@ -129,10 +129,6 @@ Status RequireString(const Json& args, const char* key, std::string* out) {
   return Status::Ok();
 }
 
-std::string OptionalString(const Json& args, const char* key) {
-  return args.contains(key) && args[key].is_string() ? args[key].get<std::string>() : std::string();
-}
-
 Status Forbidden(const Actor& actor, const std::string& what) {
   return Status::PermissionDenied("a " + std::string(ToString(actor.role)) + " token" +
                                   (actor.school_id.empty() ? "" : " of school \"" + actor.school_id + "\"") +
@@ -197,7 +193,7 @@ Result<SyncService::Outcome> SyncService::DecideBooking(const Actor& actor, cons
     }
     base_version = args["base_version"].get<std::int64_t>();
   }
-  const std::string reason = OptionalString(args, "reason");
+  const std::string reason = sync::StringField(args, "reason");
   SS_ASSIGN_OR_RETURN(Booking b, store_.GetBooking(id));
   SS_ASSIGN_OR_RETURN(Resource resource, store_.GetResource(b.resource_id));
   SS_ASSIGN_OR_RETURN(TimeZone tz, ZoneOf(resource.school_id));
@@ -226,20 +222,14 @@ Result<SyncService::Outcome> SyncService::RecordFact(const Actor& actor, const J
   const Instant now = clock_.Now();
   Outcome out;
   out.http = 201;
-  {
-    FactFilter same;
-    same.resource_id = fact.resource_id;
-    same.from = fact.at;
-    same.to = fact.at + 1;
-    SS_ASSIGN_OR_RETURN(std::vector<UsageFact> stored, store_.ListFacts(same));
-    for (const auto& f : stored) {
-      if (f.id != fact.id) continue;
-      out.http = 200;
-      out.fields["fact"] = ToJson(f, tz);
-      out.fields["duplicate"] = true;
-      out.entity = out.fields["fact"];
-      return out;
-    }
+  if (auto stored = store_.GetFact(fact.id); stored.ok()) {  // recorded before: facts are idempotent by id
+    out.http = 200;
+    out.fields["fact"] = ToJson(*stored, tz);
+    out.fields["duplicate"] = true;
+    out.entity = out.fields["fact"];
+    return out;
+  } else if (stored.status().code() != StatusCode::kNotFound) {
+    return stored.status();
   }
   if (fact.school_id.empty()) fact.school_id = actor.school_id.empty() ? resource.school_id : actor.school_id;
   fact.recorded_by = actor.id;
@@ -267,17 +257,7 @@ Result<SyncService::Outcome> SyncService::RecordFact(const Actor& actor, const J
     SS_RETURN_IF_ERROR(RequireString(args, "end", &end_text));
     SS_ASSIGN_OR_RETURN(Instant end, tz.Parse(end_text));
     if (end <= fact.at) return Status::InvalidArgument("a walk-in must end after it starts");
-    BookingRequest claim;
-    claim.id = OptionalString(args, "claim_id").empty() ? fact.id : OptionalString(args, "claim_id");
-    claim.resource_id = fact.resource_id;
-    claim.school_id = fact.school_id;
-    claim.organizer = OptionalString(args, "organizer");
-    claim.title = OptionalString(args, "title");
-    claim.activity_type = "walk_in";
-    claim.attendees = args.value("attendees", Json(0)).is_number_integer() ? args.value("attendees", 0) : 0;
-    claim.quantity = fact.quantity;
-    claim.start = fact.at;
-    claim.end = end;
+    BookingRequest claim = sync::WalkInClaim(fact, args, end);
     CreateOptions options;
     options.walk_in = true;
     options.with_alternatives = false;
@@ -336,7 +316,7 @@ Result<SyncService::Outcome> SyncService::RecordFact(const Actor& actor, const J
     item.school_id = resource.school_id;
     item.resource_id = resource.id;
     item.fact_id = fact.id;
-    item.booking_id = fact.booking_id.empty() ? OptionalString(args, "booking_id") : fact.booking_id;
+    item.booking_id = fact.booking_id.empty() ? sync::StringField(args, "booking_id") : fact.booking_id;
     item.reason = reason;
     item.detail = detail.dump();
     item.created_at = now;

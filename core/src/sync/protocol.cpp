@@ -102,6 +102,25 @@ Result<PushRequest> ParsePushRequest(const std::string& body) {
   return req;
 }
 
+std::string StringField(const Json& j, const char* key) {
+  return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
+}
+
+BookingRequest WalkInClaim(const UsageFact& fact, const Json& args, Instant end) {
+  BookingRequest claim;
+  claim.id = StringField(args, "claim_id").empty() ? fact.id : StringField(args, "claim_id");
+  claim.resource_id = fact.resource_id;
+  claim.school_id = fact.school_id;
+  claim.organizer = StringField(args, "organizer");
+  claim.title = StringField(args, "title");
+  claim.activity_type = "walk_in";
+  claim.attendees = args.value("attendees", Json(0)).is_number_integer() ? args.value("attendees", 0) : 0;
+  claim.quantity = fact.quantity;
+  claim.start = fact.at;
+  claim.end = end;
+  return claim;
+}
+
 Result<Cursor> ParseCursor(const std::string& text) {
   if (text.empty()) return Cursor{};
   auto colon = text.rfind(':');

@@ -1,5 +1,6 @@
 #include "sync_client/optimistic.h"
 
+#include "booking/judge.h"
 #include "schoolshare/json.h"
 #include "schoolshare/rules.h"
 #include "schoolshare/sync_protocol.h"
@@ -18,10 +19,6 @@ Status Put(Store& store, const std::string& entity, const std::string& id, const
   c.op = "put";
   c.data = data.dump();
   return store.ApplyReplicated(c);
-}
-
-std::string Str(const Json& args, const char* key) {
-  return args.contains(key) && args[key].is_string() ? args[key].get<std::string>() : std::string();
 }
 
 }  // namespace
@@ -57,7 +54,7 @@ Result<std::string> ApplyOptimistic(Store& store, const OutboxEntry& entry, cons
     SS_RETURN_IF_ERROR(claim(b));
   } else if (entry.name == sync::kCancelBooking || entry.name == sync::kApproveBooking ||
              entry.name == sync::kRejectBooking) {
-    auto found = store.GetBooking(Str(args, "booking_id"));
+    auto found = store.GetBooking(sync::StringField(args, "booking_id"));
     if (!found.ok()) {
       if (found.status().code() == StatusCode::kNotFound) return std::string();
       return found.status();
@@ -67,7 +64,7 @@ Result<std::string> ApplyOptimistic(Store& store, const OutboxEntry& entry, cons
     bool changed = false;
     if (entry.name == sync::kCancelBooking && b.held()) {
       b.status = BookingStatus::kCancelled;
-      b.note = Str(args, "reason");
+      b.note = sync::StringField(args, "reason");
       changed = true;
     } else if (entry.name == sync::kApproveBooking && b.status == BookingStatus::kPending) {
       // One stage further; the booking stays pending: only the server confirms.
@@ -77,7 +74,7 @@ Result<std::string> ApplyOptimistic(Store& store, const OutboxEntry& entry, cons
     } else if (entry.name == sync::kRejectBooking && b.status == BookingStatus::kPending) {
       b.status = BookingStatus::kRejected;
       b.stage = ApprovalStage::kNone;
-      b.note = Str(args, "reason");
+      b.note = sync::StringField(args, "reason");
       changed = true;
     }
     if (changed) {
@@ -87,31 +84,18 @@ Result<std::string> ApplyOptimistic(Store& store, const OutboxEntry& entry, cons
     }
   } else if (entry.name == sync::kRecordFact) {
     SS_ASSIGN_OR_RETURN(UsageFact f, FactFromJson(args, utc));
-    FactFilter same;
-    same.resource_id = f.resource_id;
-    same.from = f.at;
-    same.to = f.at + 1;
-    SS_ASSIGN_OR_RETURN(std::vector<UsageFact> stored, store.ListFacts(same));
-    bool present = false;
-    for (const auto& s : stored) present = present || s.id == f.id;
-    if (!present) {
+    auto stored = store.GetFact(f.id);
+    if (!stored.ok() && stored.status().code() != StatusCode::kNotFound) return stored.status();
+    if (!stored.ok()) {  // not in the replica yet
       if (f.school_id.empty()) f.school_id = actor.school_id;
       if (f.recorded_by.empty()) f.recorded_by = actor.id;
       f.received_at = 0;
       f.flag.clear();
       if (f.kind == FactKind::kWalkIn && f.booking_id.empty() && args.contains("end")) {
         // The walk-in's claim on the slot (the server judges it; a refusal leaves the fact only).
-        Booking b;
-        b.id = Str(args, "claim_id").empty() ? f.id : Str(args, "claim_id");
-        b.resource_id = f.resource_id;
-        b.school_id = f.school_id;
-        b.organizer = Str(args, "organizer");
-        b.title = Str(args, "title");
-        b.activity_type = "walk_in";
-        b.attendees = args.value("attendees", Json(0)).is_number_integer() ? args.value("attendees", 0) : 0;
-        b.quantity = f.quantity;
-        b.start = f.at;
-        SS_ASSIGN_OR_RETURN(b.end, utc.Parse(Str(args, "end")));
+        SS_ASSIGN_OR_RETURN(Instant end, utc.Parse(sync::StringField(args, "end")));
+        const BookingRequest request = sync::WalkInClaim(f, args, end);
+        Booking b = booking::CandidateFrom(request, request.id);
         if (b.end > b.start) {
           SS_RETURN_IF_ERROR(claim(b));
           f.booking_id = b.id;
@@ -144,7 +128,7 @@ void EntityIdsOf(const OutboxEntry& entry, std::vector<std::string>* ids) {
   Json args = Json::parse(entry.args, nullptr, false);
   if (!args.is_object()) return;
   for (const char* key : {"id", "booking_id", "claim_id"}) {
-    std::string v = Str(args, key);
+    std::string v = sync::StringField(args, key);
     if (!v.empty()) ids->push_back(v);
   }
 }

@@ -40,10 +40,6 @@ std::int64_t IntField(const Json& j, const char* key) {
   return j.is_object() && j.contains(key) && j[key].is_number_integer() ? j[key].get<std::int64_t>() : 0;
 }
 
-std::string StrField(const Json& j, const char* key) {
-  return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
-}
-
 // Device time corrected by the offset measured against the server's clock.
 class OffsetClock final : public Clock {
  public:
@@ -385,7 +381,7 @@ class SyncAgent::Impl {
     a.status = r.status;
     a.body = Json::parse(r.body, nullptr, false);
     if (a.body.is_discarded()) a.body = Json::object();
-    const std::string server_time = StrField(a.body, "server_time");
+    const std::string server_time = sync::StringField(a.body, "server_time");
     if (!server_time.empty()) {
       auto at = TimeZone::Utc().Parse(server_time);
       if (at.ok()) {
@@ -401,8 +397,8 @@ class SyncAgent::Impl {
   }
 
   static Status ErrorOf(const Answer& a, const std::string& what) {
-    const std::string text = what + " answered HTTP " + std::to_string(a.status) + " " + StrField(a.body, "error") +
-                             ": " + StrField(a.body, "message");
+    const std::string text = what + " answered HTTP " + std::to_string(a.status) + " " +
+                             sync::StringField(a.body, "error") + ": " + sync::StringField(a.body, "message");
     if (a.status == 401 || a.status == 403) return Status::PermissionDenied(text);
     if (a.status >= 500) return Status::Unavailable(text);
     return Status::Internal(text);
@@ -411,7 +407,7 @@ class SyncAgent::Impl {
   Status Register() {
     SS_ASSIGN_OR_RETURN(Answer a, Call(true, "/v1/sync/register", {{"client_id", client_id()}}, {}));
     if (a.status != 200) return ErrorOf(a, "register");
-    const std::string epoch = StrField(a.body, "server_epoch");
+    const std::string epoch = sync::StringField(a.body, "server_epoch");
     const std::int64_t last = IntField(a.body, "last_client_seq");
     bool gap = false;
     SS_RETURN_IF_ERROR(Reconcile(epoch, last, &gap));
@@ -479,7 +475,7 @@ class SyncAgent::Impl {
       next.client_id = fresh;
       next.next_seq = seq + 1;
       next.applied_through = next.results_through = next.server_seq = base;
-      next.epoch = StrField(a.body, "server_epoch");
+      next.epoch = sync::StringField(a.body, "server_epoch");
       return SaveState(next);
     });
     if (!s.ok()) return s;
@@ -515,12 +511,12 @@ class SyncAgent::Impl {
     if (seq <= 0) return Status::Ok();
     SS_ASSIGN_OR_RETURN(std::vector<OutboxEntry> found, store_->ListOutbox(seq - 1, std::nullopt, 1));
     next->results_through = std::max(next->results_through, seq);
-    if (found.empty() || found.front().client_seq != seq || found.front().mutation_id != StrField(r, "id")) {
+    if (found.empty() || found.front().client_seq != seq || found.front().mutation_id != sync::StringField(r, "id")) {
       return Status::Ok();  // purged, or a result of an older numbering
     }
     OutboxEntry e = found.front();
-    const Json& effective = StrField(r, "status") == "duplicate" && r.contains("original") ? r["original"] : r;
-    const std::string status = StrField(effective, "status");
+    const Json& effective = sync::StringField(r, "status") == "duplicate" && r.contains("original") ? r["original"] : r;
+    const std::string status = sync::StringField(effective, "status");
     const bool refused = status == "rejected" || status == "quarantined";
     e.result = effective.dump();
     e.state = refused ? OutboxState::kRejected : OutboxState::kAcked;
@@ -533,8 +529,8 @@ class SyncAgent::Impl {
       item.name = e.name;
       item.args = e.args;
       item.result = e.result;
-      item.error = StrField(effective, "error");
-      item.message = StrField(effective, "message");
+      item.error = sync::StringField(effective, "error");
+      item.message = sync::StringField(effective, "message");
       item.created_at = clock_.Now();
       SS_RETURN_IF_ERROR(store_->PutAttentionItem(item));
     }
@@ -588,7 +584,7 @@ class SyncAgent::Impl {
       SS_ASSIGN_OR_RETURN(Answer a, Call(true, "/v1/sync/push", {{"client_id", id}, {"mutations", mutations}}, {}));
       if (a.status == 200) {
         SS_RETURN_IF_ERROR(ApplyResults(a.body.value("results", Json::array()), IntField(a.body, "last_client_seq")));
-        const std::string now_epoch = StrField(a.body, "server_epoch");
+        const std::string now_epoch = sync::StringField(a.body, "server_epoch");
         if (!now_epoch.empty() && now_epoch != epoch) {  // restored, yet the sequence matched: resync all the same
           need_register_ = true;
           return Status::Ok();
@@ -639,14 +635,14 @@ class SyncAgent::Impl {
       if (a.status != 200) return ErrorOf(a, "pull");
       if (a.body.value("reset", false)) {
         // A restored server (new epoch) must learn what it lost; an expired cursor needs a snapshot only.
-        if (StrField(a.body, "reason") == "epoch") need_register_ = true;
+        if (sync::StringField(a.body, "reason") == "epoch") need_register_ = true;
         need_snapshot_ = true;
         return Status::Ok();
       }
       const Json changes = a.body.value("changes", Json::array());
       const bool more = a.body.value("more", false);
       SS_RETURN_IF_ERROR(ApplyPage(changes, false, a.body.value("results", Json::array()),
-                                   IntField(a.body, "last_client_seq"), !more, StrField(a.body, "cursor")));
+                                   IntField(a.body, "last_client_seq"), !more, sync::StringField(a.body, "cursor")));
       {
         std::lock_guard<std::mutex> st(status_mu_);
         status_.pull_changes += static_cast<std::int64_t>(changes.size());
@@ -666,7 +662,7 @@ class SyncAgent::Impl {
     }
     if (a.status != 200) return ErrorOf(a, "snapshot");
     SS_RETURN_IF_ERROR(ApplyPage(a.body.value("entities", Json::array()), true, Json::array(),
-                                 IntField(a.body, "last_client_seq"), true, StrField(a.body, "cursor")));
+                                 IntField(a.body, "last_client_seq"), true, sync::StringField(a.body, "cursor")));
     need_snapshot_ = false;
     std::lock_guard<std::mutex> st(status_mu_);
     ++status_.snapshots;
@@ -698,9 +694,9 @@ class SyncAgent::Impl {
       if (items.is_array()) {
         for (const Json& item : items) {
           Change c;
-          c.entity = StrField(item, "entity");
-          c.entity_id = StrField(item, "id");
-          c.op = snapshot ? "put" : StrField(item, "op");
+          c.entity = sync::StringField(item, "entity");
+          c.entity_id = sync::StringField(item, "id");
+          c.op = snapshot ? "put" : sync::StringField(item, "op");
           if (c.op == "put") c.data = item.value("data", Json()).dump();
           SS_RETURN_IF_ERROR(store_->ApplyReplicated(c));
         }
