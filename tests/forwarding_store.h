@@ -90,6 +90,9 @@ class ForwardingStore : public Store {
   Result<std::vector<ReconciliationItem>> ListReconciliationItems(const std::string& school, bool open) override {
     return in_.ListReconciliationItems(school, open);
   }
+  Result<ReconciliationItem> GetReconciliationItem(const std::string& id) override {
+    return in_.GetReconciliationItem(id);
+  }
   Result<std::string> ServerEpoch() override { return in_.ServerEpoch(); }
   Status PutSyncClient(const SyncClient& c) override { return in_.PutSyncClient(c); }
   Result<SyncClient> GetSyncClient(const std::string& id) override { return in_.GetSyncClient(id); }

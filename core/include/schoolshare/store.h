@@ -155,6 +155,7 @@ class Store {
   // Items of one owner school ("" for all), oldest first.
   virtual Result<std::vector<ReconciliationItem>> ListReconciliationItems(const std::string& school_id,
                                                                           bool open_only) = 0;
+  virtual Result<ReconciliationItem> GetReconciliationItem(const std::string& id) = 0;
 
   // --- logs ---
   virtual Result<std::vector<AuditEntry>> ListAudit(const std::string& entity, const std::string& entity_id) = 0;

@@ -112,6 +112,27 @@ School ReadSchool(const Statement& s) {
   return sc;
 }
 
+constexpr const char kReconciliationColumns[] =
+    "id, school_id, resource_id, fact_id, booking_id, reason, detail, resolved, resolution, resolved_by, created_at, "
+    "resolved_at";
+
+ReconciliationItem ReadReconciliation(const Statement& s) {
+  ReconciliationItem r;
+  r.id = s.Text(0);
+  r.school_id = s.Text(1);
+  r.resource_id = s.Text(2);
+  r.fact_id = s.Text(3);
+  r.booking_id = s.Text(4);
+  r.reason = s.Text(5);
+  r.detail = s.Text(6);
+  r.resolved = s.Int(7) != 0;
+  r.resolution = s.Text(8);
+  r.resolved_by = s.Text(9);
+  r.created_at = s.Int(10);
+  r.resolved_at = s.Int(11);
+  return r;
+}
+
 UsageFact ReadFact(const Statement& s) {
   UsageFact f;
   f.id = s.Text(0);
@@ -1410,33 +1431,28 @@ class SqliteStore final : public Store {
 
   Result<std::vector<ReconciliationItem>> ListReconciliationItems(const std::string& school_id,
                                                                   bool open_only) override {
-    SS_ASSIGN_OR_RETURN(
-        Statement * st,
-        db_->Prepare("SELECT id, school_id, resource_id, fact_id, booking_id, reason, detail, resolved, resolution, "
-                     "resolved_by, created_at, resolved_at FROM reconciliation_items WHERE (?1 = '' OR school_id = ?1) "
-                     "AND (?2 = 0 OR resolved = 0) ORDER BY created_at, id"));
+    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(std::string("SELECT ") + kReconciliationColumns +
+                                                     " FROM reconciliation_items WHERE (?1 = '' OR school_id = ?1) "
+                                                     "AND (?2 = 0 OR resolved = 0) ORDER BY created_at, id"));
     ScopedReset reset(*st);
     st->Bind(1, school_id).Bind(2, open_only);
     std::vector<ReconciliationItem> out;
     for (;;) {
       SS_ASSIGN_OR_RETURN(bool row, st->Step());
       if (!row) break;
-      ReconciliationItem r;
-      r.id = st->Text(0);
-      r.school_id = st->Text(1);
-      r.resource_id = st->Text(2);
-      r.fact_id = st->Text(3);
-      r.booking_id = st->Text(4);
-      r.reason = st->Text(5);
-      r.detail = st->Text(6);
-      r.resolved = st->Int(7) != 0;
-      r.resolution = st->Text(8);
-      r.resolved_by = st->Text(9);
-      r.created_at = st->Int(10);
-      r.resolved_at = st->Int(11);
-      out.push_back(std::move(r));
+      out.push_back(ReadReconciliation(*st));
     }
     return out;
+  }
+
+  Result<ReconciliationItem> GetReconciliationItem(const std::string& id) override {
+    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(std::string("SELECT ") + kReconciliationColumns +
+                                                     " FROM reconciliation_items WHERE id = ?1"));
+    ScopedReset reset(*st);
+    st->Bind(1, id);
+    SS_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) return Status::NotFound("no reconciliation item \"" + id + "\"");
+    return ReadReconciliation(*st);
   }
 
   Result<std::int64_t> LatestVersion() override {

@@ -380,13 +380,10 @@ Result<SyncService::Outcome> SyncService::EditCatalogue(const Actor& actor, cons
     std::string resolution;
     SS_RETURN_IF_ERROR(RequireString(args, "id", &id));
     SS_RETURN_IF_ERROR(RequireString(args, "resolution", &resolution));
-    SS_ASSIGN_OR_RETURN(std::vector<ReconciliationItem> items, store_.ListReconciliationItems("", false));
-    auto it = std::find_if(items.begin(), items.end(), [&](const ReconciliationItem& r) { return r.id == id; });
-    if (it == items.end()) return Status::NotFound("no reconciliation item \"" + id + "\"");
-    if (!MayAct(actor, Action::kEditCatalogue, "", it->school_id)) {
-      return Forbidden(actor, "resolve items of school \"" + it->school_id + "\"");
+    SS_ASSIGN_OR_RETURN(ReconciliationItem item, store_.GetReconciliationItem(id));
+    if (!MayAct(actor, Action::kEditCatalogue, "", item.school_id)) {
+      return Forbidden(actor, "resolve items of school \"" + item.school_id + "\"");
     }
-    ReconciliationItem item = *it;
     item.resolved = true;
     item.resolution = resolution;
     item.resolved_by = actor.id;
