@@ -389,13 +389,18 @@ Status Server::Bind() {
 Status Server::Run() {
   if (!http_) return Status::Internal("Bind() first");
   bool clean = http_->listen_after_bind();
+  run_over_ = true;
   committer_.reset();  // every handler has returned, so its queue is empty: the writer ends
   stores_->Close();    // every request has finished: close the connections (WAL checkpoint)
   return clean ? Status::Ok() : Status::IoError("the server stopped listening unexpectedly");
 }
 
 void Server::Stop() {
-  if (http_) http_->stop();
+  if (!http_) return;
+  // cpp-httplib's stop() does nothing before listen_after_bind() has started running, so a stop that
+  // comes right after "listening on" (a SIGTERM at start-up) waits for the loop to run, then ends it.
+  while (!http_->is_running() && !run_over_) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  http_->stop();
 }
 
 void Server::Routes() {

@@ -59,6 +59,7 @@ class Server {
   std::unique_ptr<GroupCommitter> committer_;
   std::mutex write_lock_;
   int port_ = 0;
+  std::atomic<bool> run_over_{false};  // Run() has returned (or will not serve)
 };
 
 }  // namespace schoolshare::http
