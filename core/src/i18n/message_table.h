@@ -18,5 +18,7 @@ struct MessageTable {
 
 // The command line's words (cli_messages.cpp).
 MessageTable CliMessages();
+// The admin client's words (admin_messages.cpp).
+MessageTable AdminMessages();
 
 }  // namespace schoolshare::i18n

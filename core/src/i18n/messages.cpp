@@ -266,8 +266,9 @@ const Table& Messages() {
   static const Table table = [] {  // built once, read-only afterwards
     Table t;
     for (const Message& m : kMessages) t.emplace(m.key, &m);
-    const i18n::MessageTable cli = i18n::CliMessages();
-    for (std::size_t i = 0; i < cli.size; ++i) t.emplace(cli.entries[i].key, &cli.entries[i]);
+    for (const i18n::MessageTable& more : {i18n::CliMessages(), i18n::AdminMessages()}) {
+      for (std::size_t i = 0; i < more.size; ++i) t.emplace(more.entries[i].key, &more.entries[i]);
+    }
     return t;
   }();
   return table;
