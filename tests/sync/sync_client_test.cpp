@@ -18,6 +18,7 @@
 #include <sstream>
 #include <thread>
 
+#include "schoolshare/booking_service.h"
 #include "schoolshare/json.h"
 #include "schoolshare/tokens.h"
 #include "testutil.h"
@@ -463,6 +464,75 @@ TEST_F(SyncAgentTest, StaffAndClassesReachTheirSchoolsKiosk) {
   ASSERT_TRUE(at_kiosk.ok());
   EXPECT_EQ(at_kiosk->class_id, "a-g7-1");
   EXPECT_EQ(ServerStore()->GetBooking(made->entity_id)->class_id, "a-g7-1");
+}
+
+// A weekly series travels as one mutation: its dates hold their slots as pending bookings under the
+// server's ids until the server's rows replace them; all-or-nothing refuses it whole when one date is
+// taken (needs attention, nothing left in the replica), skip-conflicts writes the free dates.
+TEST_F(SyncAgentTest, WeeklySeriesIsOneMutationWithItsDatesAwaitingTheServer) {
+  StartServer();
+  SyncAgent& admin = NewClient("admin", admin_token_, ActorOf(Role::kDistrictAdmin, ""));
+  SyncAgent& b = NewClient("manager-b", manager_b_token_, ActorOf(Role::kSchoolManager, "b"));
+  ASSERT_TRUE(admin.SyncOnce().ok());
+  ASSERT_TRUE(b.SyncOnce().ok());
+  const CivilDate first = Shanghai().LocalDate(Tomorrow(10));
+  auto series = [&](const std::string& title) {
+    SeriesRequest r;
+    r.series.resource_id = "a-field";
+    r.series.school_id = "a";
+    r.series.title = title;
+    r.series.attendees = 20;
+    r.series.first_date = first;
+    r.series.last_date = first.AddDays(20);  // three weeks
+    r.series.weekdays = {first.IsoWeekday()};
+    r.series.start_minute = 16 * 60;
+    r.series.end_minute = 17 * 60;
+    r.series.exceptions = {first.AddDays(7)};  // the middle week is off
+    return r;
+  };
+  auto made = admin.CreateSeries(series("足球社团"));
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  ASSERT_TRUE(made->queued);
+  EXPECT_EQ(made->series.created, 2);
+  const std::string day1 = SeriesOccurrenceId(made->entity_id, first);
+  const std::string day3 = SeriesOccurrenceId(made->entity_id, first.AddDays(14));
+  EXPECT_EQ(LocalBooking(admin, day1)->status, BookingStatus::kPending);
+  EXPECT_TRUE(admin.AwaitingServer()->count(day3));
+  for (int round = 0; round < 2; ++round) ASSERT_TRUE(admin.SyncOnce().ok()) << admin.status().last_error;
+  EXPECT_EQ(LocalBooking(admin, day1)->status, BookingStatus::kConfirmed);
+  EXPECT_EQ(LocalBooking(admin, day3)->series_id, made->entity_id);
+  EXPECT_FALSE(LocalBooking(admin, SeriesOccurrenceId(made->entity_id, first.AddDays(7))).ok());
+  EXPECT_TRUE(admin.AwaitingServer()->empty());
+  EXPECT_EQ(ServerStore()->GetSeries(made->entity_id)->title, "足球社团");
+
+  // School b takes the middle week's slot meanwhile; an offline all-or-nothing series with that date
+  // is refused whole by the server.
+  auto taken = b.CreateBooking(Request("a-field", "b", Tomorrow(17) + 7 * 24 * kHour, 60, "借用"));
+  ASSERT_TRUE(taken.ok() && taken->queued);
+  ASSERT_TRUE(b.SyncOnce().ok());
+  SeriesRequest clash = series("第二个社团");
+  clash.series.exceptions.clear();
+  clash.series.start_minute = 17 * 60;
+  clash.series.end_minute = 18 * 60;
+  auto whole = admin.CreateSeries(clash, {/*judge_locally=*/false});
+  ASSERT_TRUE(whole.ok() && whole->queued);
+  for (int round = 0; round < 2; ++round) ASSERT_TRUE(admin.SyncOnce().ok());
+  auto attention = admin.NeedsAttention();
+  ASSERT_TRUE(attention.ok());
+  ASSERT_EQ(attention->size(), 1u);
+  EXPECT_EQ((*attention)[0].name, "create_series");
+  EXPECT_FALSE(LocalBooking(admin, SeriesOccurrenceId(whole->entity_id, first.AddDays(14))).ok());
+
+  clash.mode = SeriesRequest::Mode::kSkipConflicts;
+  clash.series.id.clear();
+  auto free_ones = admin.CreateSeries(clash);
+  ASSERT_TRUE(free_ones.ok() && free_ones->queued);
+  EXPECT_EQ(free_ones->series.created, 2);
+  EXPECT_EQ(free_ones->series.refused, 1);
+  for (int round = 0; round < 2; ++round) ASSERT_TRUE(admin.SyncOnce().ok());
+  EXPECT_EQ(LocalBooking(admin, SeriesOccurrenceId(free_ones->entity_id, first))->status, BookingStatus::kConfirmed);
+  EXPECT_FALSE(LocalBooking(admin, SeriesOccurrenceId(free_ones->entity_id, first.AddDays(7))).ok());
+  EXPECT_EQ(admin.NeedsAttention()->size(), 1u);
 }
 
 // (3) Two offline managers book the same slot: the second to arrive is refused, shown in

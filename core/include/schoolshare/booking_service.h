@@ -108,6 +108,10 @@ class BookingService {
   const Clock& clock_;
 };
 
+// The id of a series' booking on `date`: the series id and the date, so a series created again (a sync
+// client re-sending it, an optimistic copy in a replica) names the same bookings.
+std::string SeriesOccurrenceId(const std::string& series_id, const CivilDate& date);
+
 // The occurrence dates of a series (weekdays in range, calendar holidays and exceptions left out;
 // a makeup workday counts as the weekday it runs).
 std::vector<CivilDate> SeriesDates(const BookingSeries& series, const DistrictCalendar& calendar,

@@ -143,7 +143,8 @@ struct LocalWrite {
   // The local judgement (a create's or a walk-in claim's verdict, a cancel's or decision's outcome).
   // For a fact without a claim it is empty and accepted.
   BookingOutcome outcome;
-  std::string entity_id;  // the booking or fact the mutation is about
+  SeriesOutcome series;   // CreateSeries: every date's local verdict (outcome holds the first refused one)
+  std::string entity_id;  // the booking, series or fact the mutation is about
 };
 
 struct CreateLocalOptions {
@@ -166,6 +167,9 @@ class SyncAgent {
   // ---- mutations: optimistic local write + outbox entry in one local transaction ----
   // The request's id is the booking id (empty: a new UUID); the server's create is idempotent by it.
   Result<LocalWrite> CreateBooking(const BookingRequest& request, const CreateLocalOptions& options = {});
+  // A weekly series as one create_series mutation, judged locally date by date first; its free dates
+  // show in the replica as pending bookings (ids SeriesOccurrenceId) until the server's rows arrive.
+  Result<LocalWrite> CreateSeries(const SeriesRequest& request, const CreateLocalOptions& options = {});
   Result<LocalWrite> CancelBooking(const std::string& booking_id, const std::string& reason = "");
   // base_version: the version the user saw (0: the replica's current one).
   Result<LocalWrite> ApproveBooking(const std::string& booking_id, std::int64_t base_version = 0);

@@ -31,6 +31,7 @@ constexpr std::size_t kMaxIdLength = 128;
 
 // The mutation names: claims the server decides, facts it always keeps, and catalogue edits.
 constexpr const char kCreateBooking[] = "create_booking";
+constexpr const char kCreateSeries[] = "create_series";
 constexpr const char kCancelBooking[] = "cancel_booking";
 constexpr const char kApproveBooking[] = "approve_booking";
 constexpr const char kRejectBooking[] = "reject_booking";

@@ -66,6 +66,7 @@ class SyncService {
   using Outcome = sync::MutationOutcome;
   Result<Outcome> ApplyMutation(const Actor& actor, const sync::Mutation& m, Lang lang);
   Result<Outcome> CreateBooking(const Actor& actor, const Json& args, Lang lang);
+  Result<Outcome> CreateSeries(const Actor& actor, const Json& args, Lang lang);
   Result<Outcome> DecideBooking(const Actor& actor, const std::string& name, const Json& args, Lang lang);
   Result<Outcome> RecordFact(const Actor& actor, const Json& args, const std::string& client_time, Lang lang);
   Result<Outcome> EditCatalogue(const Actor& actor, const std::string& name, const Json& args);

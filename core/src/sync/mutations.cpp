@@ -139,6 +139,7 @@ Status Forbidden(const Actor& actor, const std::string& what) {
 
 Result<SyncService::Outcome> SyncService::ApplyMutation(const Actor& actor, const sync::Mutation& m, Lang lang) {
   if (m.name == sync::kCreateBooking) return CreateBooking(actor, m.args, lang);
+  if (m.name == sync::kCreateSeries) return CreateSeries(actor, m.args, lang);
   if (m.name == sync::kCancelBooking || m.name == sync::kApproveBooking || m.name == sync::kRejectBooking) {
     return DecideBooking(actor, m.name, m.args, lang);
   }
@@ -181,6 +182,49 @@ Result<SyncService::Outcome> SyncService::CreateBooking(const Actor& actor, cons
   BookingService service(store_, clock_);
   SS_ASSIGN_OR_RETURN(BookingOutcome outcome, service.Create(req, actor, options));
   return sync::FromBookingOutcome(outcome, tz, lang, 201);
+}
+
+// A weekly series (args: the series' JSON shape plus "mode": all_or_nothing | skip_conflicts). Applied
+// when it was written (all dates, or the free ones); rejected with the first refused date's rule and
+// every refused date otherwise.
+Result<SyncService::Outcome> SyncService::CreateSeries(const Actor& actor, const Json& args, Lang lang) {
+  Json with_school = args;
+  if (!with_school.contains("school_id") && !actor.school_id.empty()) with_school["school_id"] = actor.school_id;
+  SS_ASSIGN_OR_RETURN(BookingSeries series, SeriesFromJson(with_school));
+  if (series.id.empty()) return Status::InvalidArgument("a series needs an id");
+  SeriesRequest request;
+  request.series = series;
+  const std::string mode = args.value("mode", std::string("all_or_nothing"));
+  if (mode == "skip_conflicts") {
+    request.mode = SeriesRequest::Mode::kSkipConflicts;
+  } else if (mode != "all_or_nothing") {
+    return Status::InvalidArgument("argument \"mode\" is all_or_nothing or skip_conflicts, not \"" + mode + "\"");
+  }
+  BookingService service(store_, clock_);
+  SS_ASSIGN_OR_RETURN(SeriesOutcome out, service.CreateSeries(request, actor));
+  Outcome o;
+  Json refused = Json::array();
+  const Violation* first = nullptr;
+  for (const SeriesOccurrence& occ : out.occurrences) {
+    if (occ.outcome.accepted) continue;
+    Json violations = Json::array();
+    for (const Violation& v : occ.outcome.violations) violations.push_back(ToJson(v, lang));
+    refused.push_back({{"date", occ.date.ToString()}, {"violations", violations}});
+    if (first == nullptr && !occ.outcome.violations.empty()) first = &occ.outcome.violations.front();
+  }
+  o.fields["series"] = ToJson(out.series);
+  o.fields["created"] = out.created;
+  o.fields["refused"] = refused;
+  if (out.accepted) {
+    o.http = 201;
+    o.entity = o.fields;
+    return o;
+  }
+  o.status = "rejected";
+  o.error = first ? RuleName(first->rule) : "conflict";
+  o.message = first ? DescribeViolation(lang, *first) : "the series was refused";
+  o.http = 409;
+  return o;
 }
 
 Result<SyncService::Outcome> SyncService::DecideBooking(const Actor& actor, const std::string& name, const Json& args,

@@ -8,7 +8,7 @@ namespace schoolshare::sync {
 const std::vector<std::string>& MutationNames() {
   static const std::vector<std::string> kNames = {
       kCreateBooking, kCancelBooking,  kApproveBooking,        kRejectBooking, kRecordFact, kPutResource,
-      kPutBlackout,   kDeleteBlackout, kResolveReconciliation, kPutStaff,      kPutClass};
+      kPutBlackout,   kDeleteBlackout, kResolveReconciliation, kPutStaff,      kPutClass,   kCreateSeries};
   return kNames;
 }
 

@@ -1,6 +1,8 @@
 #include "sync_client/optimistic.h"
 
 #include "booking/judge.h"
+#include "schoolshare/booking_service.h"
+#include "schoolshare/clock.h"
 #include "schoolshare/json.h"
 #include "schoolshare/rules.h"
 #include "schoolshare/sync_protocol.h"
@@ -52,6 +54,26 @@ Result<std::string> ApplyOptimistic(Store& store, const OutboxEntry& entry, cons
     if (!with_school.contains("school_id") && !actor.school_id.empty()) with_school["school_id"] = actor.school_id;
     SS_ASSIGN_OR_RETURN(Booking b, BookingFromJson(with_school, utc));
     SS_RETURN_IF_ERROR(claim(b));
+  } else if (entry.name == sync::kCreateSeries) {
+    // The dates the replica's rules let through hold their slots as pending bookings, under the ids the
+    // server will give them; an all-or-nothing series with a refused date holds none.
+    Json with_school = args;
+    if (!with_school.contains("school_id") && !actor.school_id.empty()) with_school["school_id"] = actor.school_id;
+    SeriesRequest request;
+    SS_ASSIGN_OR_RETURN(request.series, SeriesFromJson(with_school));
+    if (sync::StringField(args, "mode") == "skip_conflicts") request.mode = SeriesRequest::Mode::kSkipConflicts;
+    ManualClock at(now);
+    BookingService service(store, at);
+    CreateOptions dry;
+    dry.dry_run = true;
+    dry.with_alternatives = false;
+    dry.allow_backfill = true;  // a district admin's back-filled series stays visible when re-applied
+    auto judged = service.CreateSeries(request, actor, dry);
+    if (judged.ok() && judged->accepted) {
+      for (const SeriesOccurrence& occ : judged->occurrences) {
+        if (occ.outcome.accepted) SS_RETURN_IF_ERROR(claim(occ.outcome.booking));
+      }
+    }
   } else if (entry.name == sync::kCancelBooking || entry.name == sync::kApproveBooking ||
              entry.name == sync::kRejectBooking) {
     auto found = store.GetBooking(sync::StringField(args, "booking_id"));
@@ -130,6 +152,12 @@ void EntityIdsOf(const OutboxEntry& entry, std::vector<std::string>* ids) {
   for (const char* key : {"id", "booking_id", "claim_id"}) {
     std::string v = sync::StringField(args, key);
     if (!v.empty()) ids->push_back(v);
+  }
+  // What the optimistic effect wrote (a series' bookings, a walk-in's claim) awaits the server too.
+  Json undo = Json::parse(entry.undo.empty() ? "[]" : entry.undo, nullptr, false);
+  if (!undo.is_array()) return;
+  for (const auto& item : undo) {
+    if (item.is_object() && item.value("entity", "") == "booking") ids->push_back(item.value("id", ""));
   }
 }
 

@@ -168,6 +168,37 @@ class SyncAgent::Impl {
     return Enqueue(sync::kCreateBooking, std::move(args), std::move(out));
   }
 
+  Result<LocalWrite> CreateSeries(const SeriesRequest& request, const CreateLocalOptions& options) {
+    SeriesRequest req = request;
+    if (req.series.id.empty()) req.series.id = NewUuid();
+    if (req.series.school_id.empty()) req.series.school_id = options_.actor.school_id;
+    LocalWrite out;
+    out.entity_id = req.series.id;
+    out.outcome.accepted = true;
+    if (options.judge_locally) {
+      std::lock_guard<std::mutex> db(db_mu_);
+      BookingService service(*store_, clock_);
+      CreateOptions co;
+      co.dry_run = true;
+      co.allow_backfill = options.backfill;
+      SS_ASSIGN_OR_RETURN(out.series, service.CreateSeries(req, options_.actor, co));
+      if (!out.series.accepted) {
+        for (const SeriesOccurrence& occ : out.series.occurrences) {
+          if (!occ.outcome.accepted) {
+            out.outcome = occ.outcome;
+            break;
+          }
+        }
+        return out;
+      }
+    }
+    Json args = ToJson(req.series);
+    args.erase("created_by");
+    args.erase("created_at");
+    args["mode"] = req.mode == SeriesRequest::Mode::kSkipConflicts ? "skip_conflicts" : "all_or_nothing";
+    return Enqueue(sync::kCreateSeries, std::move(args), std::move(out));
+  }
+
   Result<LocalWrite> Decide(const char* name, const std::string& booking_id, const std::string& reason,
                             std::int64_t base_version) {
     LocalWrite out;
@@ -868,6 +899,10 @@ SyncAgent::~SyncAgent() = default;
 
 std::string SyncAgent::client_id() const { return impl_->client_id(); }
 Instant SyncAgent::ServerNow() const { return impl_->ServerNow(); }
+Result<LocalWrite> SyncAgent::CreateSeries(const SeriesRequest& request, const CreateLocalOptions& options) {
+  return impl_->CreateSeries(request, options);
+}
+
 Result<LocalWrite> SyncAgent::CreateBooking(const BookingRequest& request, const CreateLocalOptions& options) {
   return impl_->CreateBooking(request, options);
 }
