@@ -18,5 +18,7 @@ struct MessageTable {
 
 // The command line's words (cli_messages.cpp).
 MessageTable CliMessages();
+// The reasons of search and recommendation (search_messages.cpp).
+MessageTable SearchMessages();
 
 }  // namespace schoolshare::i18n

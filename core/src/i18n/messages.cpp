@@ -268,6 +268,8 @@ const Table& Messages() {
     for (const Message& m : kMessages) t.emplace(m.key, &m);
     const i18n::MessageTable cli = i18n::CliMessages();
     for (std::size_t i = 0; i < cli.size; ++i) t.emplace(cli.entries[i].key, &cli.entries[i]);
+    const i18n::MessageTable search = i18n::SearchMessages();
+    for (std::size_t i = 0; i < search.size; ++i) t.emplace(search.entries[i].key, &search.entries[i]);
     return t;
   }();
   return table;
