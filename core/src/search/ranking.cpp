@@ -26,22 +26,23 @@ int SizeOf(const Resource& r) { return r.is_equipment() ? r.quantity : r.capacit
 
 double Fit(int need, int size) { return need > 0 && size > 0 ? std::min(1.0, static_cast<double>(need) / size) : 1.0; }
 
-double DistanceKmOf(const Resource& r, const School& owner, const School& requester) {
-  return r.school_id == requester.id ? 0 : DistanceKm(requester.location, owner.location);
+double DistanceKmOf(const std::string& owner_id, const School& owner, const School& requester) {
+  return owner_id == requester.id ? 0 : DistanceKm(requester.location, owner.location);
 }
 
 double DistanceFactor(double km) { return 1.0 / (1.0 + km / 5.0); }
 
 }  // namespace
 
-double UpperBound(const Resource& resource, const School& owner, const School& requester, int need, bool auto_agreement,
-                  const RankingWeights& w) {
+double UpperBound(const ResourceKey& resource, const School& owner, const School& requester, int need,
+                  bool auto_agreement, const RankingWeights& w) {
   const bool own = resource.school_id == requester.id;
   double approval = 1;
-  if (!own && !auto_agreement && resource.policy.approval != ApprovalMode::kNone) {
-    approval = resource.policy.approval == ApprovalMode::kOwnerThenDistrict ? 0.25 : 0.5;
+  if (!own && !auto_agreement && resource.approval != ApprovalMode::kNone) {
+    approval = resource.approval == ApprovalMode::kOwnerThenDistrict ? 0.25 : 0.5;
   }
-  return w.fit * Fit(need, SizeOf(resource)) + w.distance * DistanceFactor(DistanceKmOf(resource, owner, requester)) +
+  const int size = resource.type == ResourceType::kEquipment ? resource.quantity : resource.capacity;
+  return w.fit * Fit(need, size) + w.distance * DistanceFactor(DistanceKmOf(resource.school_id, owner, requester)) +
          w.approval * approval + w.fair_share + w.time;
 }
 
@@ -73,7 +74,7 @@ RankedSlot Rank(const RankInput& in, const RankingWeights& w) {
   }
 
   // Distance.
-  s.distance_km = DistanceKmOf(res, *in.owner, *in.requester);
+  s.distance_km = DistanceKmOf(res.school_id, *in.owner, *in.requester);
   f.distance = DistanceFactor(s.distance_km);
   if (own) {
     s.reasons.push_back({"search.reason.own_school", {}});

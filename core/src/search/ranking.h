@@ -6,6 +6,7 @@
 
 #include "schoolshare/rules.h"
 #include "schoolshare/search.h"
+#include "schoolshare/store.h"
 
 namespace schoolshare::search {
 
@@ -29,8 +30,8 @@ RankedSlot Rank(const RankInput& in, const RankingWeights& weights);
 // The best score any slot of `resource` could get (fit and distance exactly; approval from its policy, or
 // 1 with an automatic agreement; fair share and time 1): the search judges resources best bound first
 // and stops once no unjudged one can beat the results it has.
-double UpperBound(const Resource& resource, const School& owner, const School& requester, int need, bool auto_agreement,
-                  const RankingWeights& weights);
+double UpperBound(const ResourceKey& resource, const School& owner, const School& requester, int need,
+                  bool auto_agreement, const RankingWeights& weights);
 
 // Best first; ties by earlier start, then resource id. Keeps at most `limit`.
 void SortAndTrim(std::vector<RankedSlot>& slots, int limit);

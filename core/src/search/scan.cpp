@@ -24,13 +24,13 @@ Result<Candidates> LoadCandidates(Store& store, const std::vector<ResourceType>&
       f.type = type;
       f.min_capacity = min_size;
       f.features = features;
-      SS_ASSIGN_OR_RETURN(std::vector<Resource> found, store.ListResources(f));
-      for (auto& r : found) {
-        if (out.owners.count(r.school_id) == 0) {  // the store caches schools: no query after the first
-          SS_ASSIGN_OR_RETURN(School owner, store.GetSchool(r.school_id));
-          out.owners.emplace(r.school_id, std::move(owner));
+      SS_ASSIGN_OR_RETURN(std::vector<ResourceKey> found, store.ListResourceKeys(f));
+      for (auto& k : found) {
+        if (out.owners.count(k.school_id) == 0) {  // the store caches schools: no query after the first
+          SS_ASSIGN_OR_RETURN(School owner, store.GetSchool(k.school_id));
+          out.owners.emplace(k.school_id, std::move(owner));
         }
-        out.resources.push_back(std::move(r));
+        out.keys.push_back(std::move(k));
       }
     }
   }
@@ -141,8 +141,8 @@ Result<std::vector<RankedSlot>> BestFirst(Store& store, Candidates c, const Scho
     if (a.auto_approve) auto_owners.insert(a.owner_school_id);
   }
   std::vector<std::pair<double, size_t>> order;
-  for (size_t i = 0; i < c.resources.size(); ++i) {
-    const Resource& r = c.resources[i];
+  for (size_t i = 0; i < c.keys.size(); ++i) {
+    const ResourceKey& r = c.keys[i];
     order.push_back(
         {UpperBound(r, c.owners.at(r.school_id), requester, need, auto_owners.count(r.school_id) != 0, weights), i});
   }
@@ -152,7 +152,10 @@ Result<std::vector<RankedSlot>> BestFirst(Store& store, Candidates c, const Scho
     // Nothing left can beat the limit-th slot (ties are judged: the tie-break may favour them).
     if (static_cast<int>(best.size()) >= limit && best.back().score > order[k].first + 1e-9) break;
     std::vector<Resource> chunk;
-    for (size_t m = k; m < std::min(order.size(), k + kChunk); ++m) chunk.push_back(c.resources[order[m].second]);
+    for (size_t m = k; m < std::min(order.size(), k + kChunk); ++m) {
+      SS_ASSIGN_OR_RETURN(Resource r, store.GetResource(c.keys[order[m].second].id));
+      chunk.push_back(std::move(r));
+    }
     SS_ASSIGN_OR_RETURN(std::unique_ptr<Batch> batch,
                         Batch::Load(store, std::move(chunk), c.owners, requester, lending, from, to, now, need));
     SS_ASSIGN_OR_RETURN(std::vector<RankedSlot> found, scan(*batch));

@@ -18,7 +18,7 @@ constexpr int kMaxLimit = 500;
 
 // The resources a search may offer and their owners.
 struct Candidates {
-  std::vector<Resource> resources;
+  std::vector<ResourceKey> keys;  // the whole resources are read (through the store's cache) when judged
   std::map<std::string, School> owners;
 };
 
