@@ -84,6 +84,15 @@ void AddFindCommonCommand(CLI::App& find, Context& ctx);
 // Shared by report and tour: prints the sharing ledger as a table, CSV or JSON.
 void PrintLedger(Context& ctx, Store& store, const SharingLedger& ledger, const std::string& format);
 
+// The options `find` and `find common` share: the database, the window and what the venue must be.
+struct SearchArgs {
+  std::string db, from, to, types, format = "table";
+  int duration = 0, min_capacity = 0, limit = 10, per_resource = 3;
+  std::vector<std::string> features;
+  bool city = false;
+};
+void AddSearchOptions(CLI::App& command, Context& ctx, SearchArgs& args);
+
 // Shared by find and find common: ranked slots as a table, or JSON {"items": [...]}.
 void PrintSlots(Context& ctx, const std::vector<RankedSlot>& slots, const TimeZone& tz, const std::string& format);
 

@@ -1,7 +1,5 @@
 #include "availability_routes.h"
 
-#include <sstream>
-
 #include "schoolshare/search.h"
 
 namespace schoolshare::http {
@@ -118,6 +116,36 @@ Reply AvailabilityReply(Store& store, Instant now, const Actor& actor, Lang lang
   auto slots = FindAvailability(store, *q, now);
   if (!slots.ok()) return ErrorReply(slots.status());
   return Items(*slots, tz, lang);
+}
+
+Reply CommonTimeReply(Store& store, Instant now, Lang lang, const QueryParams& p) {
+  if (const std::string l = One(p, "lang"); !l.empty()) lang = ParseLang(l);
+  CommonTimeQuery q;
+  q.school_ids = SplitCommaList(One(p, "schools"));
+  if (q.school_ids.empty()) return ErrorReply(Bad("schools", "is required: a comma-separated list of school ids"));
+  q.class_ids = SplitCommaList(One(p, "classes"));
+  auto tz = ZoneOf(store, q.school_ids[0]);
+  if (!tz.ok()) return ErrorReply(tz.status());
+  auto types = ParseResourceTypes(One(p, "type"));
+  if (!types.ok()) return ErrorReply(Bad("type", types.status().message()));
+  q.types = *types;
+  q.features = All(p, "feature");
+  q.lang = lang;
+  auto parsed = [&]() -> Status {
+    SS_ASSIGN_OR_RETURN(q.from, Time(p, "from", *tz));
+    SS_ASSIGN_OR_RETURN(q.to, Time(p, "to", *tz));
+    if (One(p, "duration_min").empty()) return Bad("duration_min", "is required (minutes)");
+    SS_ASSIGN_OR_RETURN(q.duration_minutes, Int(p, "duration_min", 0));
+    SS_ASSIGN_OR_RETURN(q.min_capacity, Int(p, "min_capacity", 0));
+    SS_ASSIGN_OR_RETURN(q.whole_city, WholeCity(p));
+    SS_ASSIGN_OR_RETURN(q.limit, Int(p, "limit", 10));
+    SS_ASSIGN_OR_RETURN(q.per_resource, Int(p, "per_resource", 3));
+    return Status::Ok();
+  }();
+  if (!parsed.ok()) return ErrorReply(parsed);
+  auto slots = FindCommonFreeTime(store, q, now);
+  if (!slots.ok()) return ErrorReply(slots.status());
+  return Items(*slots, *tz, lang);
 }
 
 }  // namespace schoolshare::http

@@ -19,4 +19,7 @@ using QueryParams = std::multimap<std::string, std::string>;
 // &weekday=&start_time=&end_time=&first_date=&last_date=&min_occurrences= (a weekly pattern)
 Reply AvailabilityReply(Store& store, Instant now, const Actor& actor, Lang lang, const QueryParams& params);
 
+// schools=a,b&classes=...&from=&to=&duration_min=&type=&min_capacity=&feature=&scope=city&limit=&lang=
+Reply CommonTimeReply(Store& store, Instant now, Lang lang, const QueryParams& params);
+
 }  // namespace schoolshare::http

@@ -463,6 +463,9 @@ void Server::Routes() {
   s.Get("/v1/availability", wrap([](Call& c, const httplib::Request& r) {
           return AvailabilityReply(c.store, c.clock.Now(), c.actor, c.lang, r.params);
         }));
+  s.Get("/v1/availability/common", wrap([](Call& c, const httplib::Request& r) {
+          return CommonTimeReply(c.store, c.clock.Now(), c.lang, r.params);
+        }));
   s.Get(R"(/v1/bookings/([^/]+))",
         wrap([](Call& c, const httplib::Request& r) { return OneBooking(c, r.matches[1]); }));
 

@@ -10,12 +10,10 @@
 namespace schoolshare::cli {
 namespace {
 
-struct FindArgs {
-  std::string db, for_school, school, from, to, types, format = "table";
-  std::string first_date, last_date;
-  int duration = 0, min_capacity = 0, limit = 10, per_resource = 3, every_weekday = 0, min_occurrences = 0;
-  std::vector<std::string> features;
-  bool anywhere = false, city = false;
+struct FindArgs : SearchArgs {
+  std::string for_school, school, first_date, last_date;
+  int every_weekday = 0, min_occurrences = 0;
+  bool anywhere = false;
 };
 
 std::string Score(double v) {
@@ -53,27 +51,31 @@ void PrintSlots(Context& ctx, const std::vector<RankedSlot>& slots, const TimeZo
              rows);
 }
 
+void AddSearchOptions(CLI::App& command, Context& ctx, SearchArgs& a) {
+  command.add_option("--db", a.db, ctx.T("cli.opt.db"));
+  command.add_option("--from", a.from, ctx.T("cli.opt.from"));
+  command.add_option("--to", a.to, ctx.T("cli.opt.to"));
+  command.add_option("--duration", a.duration, ctx.T("cli.find.duration"));
+  command.add_option("--type", a.types, ctx.T("cli.find.types"));
+  command.add_option("--min-capacity", a.min_capacity, ctx.T("cli.opt.min_capacity"));
+  command.add_option("--feature", a.features, ctx.T("cli.opt.feature"));
+  command.add_flag("--city", a.city, ctx.T("cli.find.city"));
+  command.add_option("--limit", a.limit, ctx.T("cli.opt.limit"));
+  command.add_option("--per-resource", a.per_resource, ctx.T("cli.find.per_resource"));
+  command.add_option("--format", a.format, ctx.T("cli.opt.format"))->check(CLI::IsMember({"table", "json"}));
+}
+
 void AddFindCommand(CLI::App& app, Context& ctx) {
   auto a = std::make_shared<FindArgs>();
   CLI::App* find = app.add_subcommand("find", ctx.T("cli.find.help"));
-  find->add_option("--db", a->db, ctx.T("cli.opt.db"));
+  AddSearchOptions(*find, ctx, *a);
   find->add_option("--for-school", a->for_school, ctx.T("cli.opt.requesting_school"));
-  find->add_option("--from", a->from, ctx.T("cli.opt.from"));
-  find->add_option("--to", a->to, ctx.T("cli.opt.to"));
-  find->add_option("--duration", a->duration, ctx.T("cli.find.duration"));
-  find->add_option("--type", a->types, ctx.T("cli.find.types"));
-  find->add_option("--min-capacity", a->min_capacity, ctx.T("cli.opt.min_capacity"));
-  find->add_option("--feature", a->features, ctx.T("cli.opt.feature"));
   find->add_option("--school", a->school, ctx.T("cli.find.school"));
   find->add_flag("--anywhere", a->anywhere, ctx.T("cli.find.anywhere"));
-  find->add_flag("--city", a->city, ctx.T("cli.find.city"));
   find->add_option("--every-weekday", a->every_weekday, ctx.T("cli.find.every_weekday"))->check(CLI::Range(1, 7));
   find->add_option("--first-date", a->first_date, ctx.T("cli.opt.from_date"));
   find->add_option("--last-date", a->last_date, ctx.T("cli.opt.to_date"));
   find->add_option("--min-occurrences", a->min_occurrences, ctx.T("cli.find.min_occurrences"));
-  find->add_option("--limit", a->limit, ctx.T("cli.opt.limit"));
-  find->add_option("--per-resource", a->per_resource, ctx.T("cli.find.per_resource"));
-  find->add_option("--format", a->format, ctx.T("cli.opt.format"))->check(CLI::IsMember({"table", "json"}));
   AddFindCommonCommand(*find, ctx);
   find->callback([&ctx, a, find] {
     if (!find->get_subcommands().empty()) return;  // `find common` ran instead

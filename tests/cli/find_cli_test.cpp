@@ -92,4 +92,23 @@ TEST_F(FindCliTest, BadQueriesExitWithUsageOrNotFound) {
   EXPECT_EQ(Cli({"find", "--help"}).code, 0);
 }
 
+TEST_F(FindCliTest, CommonFreeTimeOfTwoSchools) {
+  SeedDistrict();
+  // No classes are on file: only the venues decide; errors keep their exit codes.
+  CliRun r = Cli({"find", "common", "--db", db_, "--schools", "a,b", "--type", "hall", "--min-capacity", "150",
+                  "--from", "2030-03-09 08:00", "--to", "2030-03-09 12:00", "--duration", "120", "--format", "json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  Json j = Json::parse(r.out);
+  ASSERT_FALSE(j["items"].empty());
+  EXPECT_EQ(j["items"][0]["reasons"].back()["key"], "search.reason.people_free");
+  r = Cli({"find", "common", "--db", db_, "--schools", "a,nowhere", "--from", "2030-03-09 08:00", "--to",
+           "2030-03-09 12:00", "--duration", "120"});
+  EXPECT_EQ(r.code, 4);
+  r = Cli({"find", "common", "--db", db_, "--schools", "a", "--from", "2030-03-09 12:00", "--to", "2030-03-09 08:00",
+           "--duration", "120"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("reversed"), std::string::npos) << r.err;
+  EXPECT_EQ(Cli({"find", "common", "--help"}).code, 0);
+}
+
 }  // namespace

@@ -55,7 +55,7 @@ class SearchTest : public ::testing::Test {
   }
 
   void Book(const std::string& id, const std::string& resource, const std::string& school, const std::string& from,
-            const std::string& to) {
+            const std::string& to, const std::string& class_id = "") {
     Booking b;
     b.id = id;
     b.resource_id = resource;
@@ -65,6 +65,7 @@ class SearchTest : public ::testing::Test {
     b.end = At(to);
     b.status = BookingStatus::kConfirmed;
     b.code = id.substr(0, 6);
+    b.class_id = class_id;
     ASSERT_TRUE(store_->InsertBooking(b, admin_).ok());
   }
 
@@ -413,6 +414,97 @@ TEST_F(SearchTest, BestFirstGivesWhatJudgingEveryCandidateGives) {
     EXPECT_EQ(top[i].start, all[i].start) << i;
     EXPECT_DOUBLE_EQ(top[i].score, all[i].score) << i;
   }
+}
+
+// ---- common free time ----
+
+class CommonTimeTest : public SearchTest {
+ protected:
+  void SetUp() override {
+    SearchTest::SetUp();
+    // Tuesday 2026-12-01 (weekday 2). a1 and b1 have lessons in the morning and early afternoon.
+    AddClass("a1", "a", {{2, 8 * 60, 12 * 60}, {2, 14 * 60, 15 * 60}});
+    AddClass("b1", "b", {{2, 8 * 60, 10 * 60}, {2, 13 * 60, 16 * 60}});
+    AddClass("b2", "b", {{2, 16 * 60, 17 * 60}});
+    AddHall("venue", "c", 100);
+    Resource& room = AddHall("a-room", "a", 40);
+    room.type = ResourceType::kRoom;
+    Save();
+  }
+  void AddClass(const std::string& id, const std::string& school, std::vector<WeeklyWindow> lessons) {
+    SchoolClass c;
+    c.id = id;
+    c.school_id = school;
+    c.name = id + "班";
+    c.grade = 7;
+    c.students = 40;
+    c.lessons = std::move(lessons);
+    ASSERT_TRUE(store_->PutClass(c, admin_).ok());
+  }
+  CommonTimeQuery Tuesday(std::vector<std::string> classes = {}) {
+    CommonTimeQuery q;
+    q.school_ids = {"a", "b"};
+    q.class_ids = std::move(classes);
+    q.from = At("2026-12-01 08:00");
+    q.to = At("2026-12-01 18:00");
+    q.duration_minutes = 60;
+    q.types = {ResourceType::kHall};
+    q.min_capacity = 60;
+    q.limit = 20;
+    return q;
+  }
+  std::vector<std::string> Starts(const CommonTimeQuery& q) {
+    auto out = FindCommonFreeTime(*store_, q, clock_.Now());
+    EXPECT_TRUE(out.ok()) << out.status().ToString();
+    std::vector<std::string> starts;
+    if (!out.ok()) return starts;
+    for (const auto& s : *out) {
+      EXPECT_EQ(s.resource_id, "venue");
+      starts.push_back(testing::Shanghai().FormatTime(s.start));
+    }
+    std::sort(starts.begin(), starts.end());
+    return starts;
+  }
+};
+
+TEST_F(CommonTimeTest, OnlyWhenNoInvolvedClassHasALesson) {
+  // a1 and b1 busy 08:00-12:00 and 13:00-16:00: free 12:00-13:00 and 16:00-18:00.
+  EXPECT_EQ(Starts(Tuesday({"a1", "b1"})), (V{"12:00", "16:00", "17:00"}));
+  // Every class of both schools: b2 also has 16:00-17:00.
+  EXPECT_EQ(Starts(Tuesday()), (V{"12:00", "17:00"}));
+  auto slots = FindCommonFreeTime(*store_, Tuesday(), clock_.Now());
+  ASSERT_TRUE(slots.ok());
+  ASSERT_FALSE(slots->empty());
+  EXPECT_EQ(slots->front().reasons.back().key, "search.reason.people_free");
+  EXPECT_EQ(slots->front().reasons.back().params.at("classes"), "3");
+}
+
+TEST_F(CommonTimeTest, BookingsOfTheClassesAndOfTheVenueCount) {
+  Book("bk-class", "a-room", "a", "2026-12-01 17:00", "2026-12-01 18:00", "a1");  // a1 is away
+  Book("bk-noclass", "a-room", "b", "2026-12-01 12:00", "2026-12-01 13:00");      // names no class
+  EXPECT_EQ(Starts(Tuesday()), (V{"12:00"}));
+  EXPECT_EQ(Starts(Tuesday({"b1"})), (V{"10:00", "11:00", "12:00"}));      // a1's booking does not matter
+  Book("bk-venue", "venue", "c", "2026-12-01 12:00", "2026-12-01 13:00");  // the venue is taken
+  EXPECT_TRUE(Starts(Tuesday()).empty());
+}
+
+TEST_F(CommonTimeTest, BadQueries) {
+  auto q = Tuesday({"a1", "x9"});
+  EXPECT_EQ(FindCommonFreeTime(*store_, q, clock_.Now()).status().code(), StatusCode::kNotFound);
+  AddClass("c1", "c", {});
+  auto other = FindCommonFreeTime(*store_, Tuesday({"c1"}), clock_.Now());
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(other.status().message().find("c1"), std::string::npos);
+  q = Tuesday();
+  q.school_ids = {"a", "nowhere"};
+  EXPECT_EQ(FindCommonFreeTime(*store_, q, clock_.Now()).status().code(), StatusCode::kNotFound);
+  q = Tuesday();
+  std::swap(q.from, q.to);
+  EXPECT_EQ(FindCommonFreeTime(*store_, q, clock_.Now()).status().code(), StatusCode::kInvalidArgument);
+  q = Tuesday();
+  q.school_ids.clear();
+  EXPECT_EQ(FindCommonFreeTime(*store_, q, clock_.Now()).status().code(), StatusCode::kInvalidArgument);
 }
 
 }  // namespace

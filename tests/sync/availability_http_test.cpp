@@ -87,5 +87,42 @@ TEST_F(AvailabilityHttpTest, BadParametersAre400WithAClearMessage) {
   EXPECT_NE(unknown.body.value("message", "").find("nowhere"), std::string::npos);
 }
 
+TEST_F(AvailabilityHttpTest, CommonFreeTimeOfSeveralSchools) {
+  {  // School a's class has lessons all day that day except 12:00-13:00.
+    auto store = OpenStore(db_, &clock_);
+    ASSERT_TRUE(store);
+    const int weekday = Shanghai().LocalDate(clock_.Now()).AddDays(7).IsoWeekday();
+    SchoolClass c;
+    c.id = "a-7-1";
+    c.school_id = "a";
+    c.name = "七年级(1)班";
+    c.lessons = {{weekday, 7 * 60, 12 * 60}, {weekday, 13 * 60, 21 * 60}};
+    ASSERT_TRUE(store->PutClass(c, Actor::System()).ok());
+  }
+  auto auditor = server_.Client(auditor_);
+  const std::string day = "&from=" + InAWeek(8) + "&to=" + InAWeek(18) + "&duration_min=60";
+  Answer a = Get(*auditor, "/v1/availability/common?schools=a,b&type=hall&min_capacity=150" + day);
+  ASSERT_EQ(a.status, 200) << a.text;
+  ASSERT_FALSE(a.body["items"].empty()) << a.text;
+  for (const auto& item : a.body["items"]) {
+    EXPECT_EQ(item["start"].get<std::string>().substr(10), "T12:00:00+08:00") << item.dump();
+  }
+  EXPECT_EQ(a.body["items"][0]["reasons"].back()["key"], "search.reason.people_free");
+
+  // b's classes only (it has none): the whole day is open.
+  a = Get(*auditor, "/v1/availability/common?schools=b&type=hall&min_capacity=150&limit=50" + day);
+  ASSERT_EQ(a.status, 200) << a.text;
+  EXPECT_GT(a.body["items"].size(), 2u);
+
+  Answer bad = Get(*auditor, "/v1/availability/common?type=hall" + day);
+  EXPECT_EQ(bad.status, 400) << bad.text;
+  EXPECT_NE(bad.body.value("message", "").find("schools"), std::string::npos) << bad.text;
+  bad = Get(*auditor, "/v1/availability/common?schools=b&classes=a-7-1" + day);
+  EXPECT_EQ(bad.status, 400) << bad.text;
+  EXPECT_NE(bad.body.value("message", "").find("a-7-1"), std::string::npos) << bad.text;
+  bad = Get(*auditor, "/v1/availability/common?schools=b,nowhere" + day);
+  EXPECT_EQ(bad.status, 404) << bad.text;
+}
+
 }  // namespace
 }  // namespace schoolshare::testing

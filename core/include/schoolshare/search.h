@@ -100,6 +100,9 @@ Json ToJson(const RankedSlot& slot, const TimeZone& tz, Lang lang);
 // "hall,field" -> the types; InvalidArgument naming the accepted words for an unknown one.
 Result<std::vector<ResourceType>> ParseResourceTypes(const std::string& comma_separated);
 
+// "a,b,,c" -> {"a", "b", "c"}: the lists of the CLI and HTTP parameters.
+std::vector<std::string> SplitCommaList(const std::string& text);
+
 // A reason as a sentence in `lang`.
 std::string DescribeReason(Lang lang, const SearchReason& reason);
 

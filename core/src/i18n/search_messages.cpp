@@ -18,6 +18,7 @@ constexpr Message kSearch[] = {
     {"search.reason.no_cap", "不限每周借用时长", "no weekly cap on borrowing"},
     {"search.reason.on_time", "正是所需时间", "at the requested time"},
     {"search.reason.later", "比所需时间晚 {minutes} 分钟", "{minutes} min after the requested time"},
+    {"search.reason.people_free", "{schools} 所学校的 {classes} 个相关班级此时都没有课，也没有其他活动", "none of the {classes} classes of the {schools} schools has a lesson or a booking then"},
     {"search.reason.occurrences", "{total} 次中有 {free} 次空闲", "free on {free} of {total} dates"},
     // ---- schoolshare find ----
     {"cli.find.help", "查找空闲场地和器材，按适合程度排序并说明理由", "find free venues and equipment, ranked, with the reasons"},
@@ -33,6 +34,10 @@ constexpr Message kSearch[] = {
     {"cli.find.one_scope", "--school 不能与 --anywhere 或 --city 同时使用", "--school cannot be combined with --anywhere or --city"},
     {"cli.find.none", "没有找到符合条件的空闲时段", "no free slot matches"},
     {"cli.find.separator", "；", "; "},
+    {"cli.find.common.help", "多校联合活动的共同空闲时间：场地空闲，且相关班级都没有课和其他预订", "common free time for a joint activity: a venue is free and no class involved has a lesson or a booking"},
+    {"cli.find.common.schools", "参加的学校，逗号分隔；第一所为主办校（距离从它算起）", "schools taking part, comma-separated; the first hosts (distances are from it)"},
+    {"cli.find.common.classes", "参加的班级，逗号分隔（默认：这些学校的所有班级）", "classes taking part, comma-separated (default: every class of the schools)"},
+    {"cli.find.common.required", "需要 --db、--schools、--from、--to 和 --duration", "--db, --schools, --from, --to and --duration are required"},
     {"cli.col.score", "得分", "score"},
     {"cli.col.why", "理由", "why"},
 };

@@ -98,12 +98,19 @@ Result<std::vector<RankedSlot>> ScanPattern(Batch& batch, const AvailabilityQuer
 
 }  // namespace
 
+std::vector<std::string> SplitCommaList(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
 Result<std::vector<ResourceType>> ParseResourceTypes(const std::string& comma_separated) {
   std::vector<ResourceType> out;
-  std::stringstream in(comma_separated);
-  std::string word;
-  while (std::getline(in, word, ',')) {
-    if (word.empty()) continue;
+  for (const std::string& word : SplitCommaList(comma_separated)) {
     SS_ASSIGN_OR_RETURN(ResourceType t, ParseResourceType(word));
     if (std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
   }
@@ -166,17 +173,16 @@ Result<std::vector<RankedSlot>> FindAvailability(Store& store, const Availabilit
                              occurrences.back().second, now, q.min_capacity, q.limit, weights,
                              [&](Batch& batch) { return ScanPattern(batch, q, requester, occurrences, weights); });
   }
-  search::ScanRequest scan;
-  scan.from = q.from;
-  scan.to = q.to;
-  scan.duration_minutes = q.duration_minutes;
-  scan.per_resource = q.per_resource;
-  scan.need = q.min_capacity;
-  scan.requester = &requester;
-  scan.weights = weights;
-  scan.lang = q.lang;
-  return search::BestFirst(store, std::move(candidates), requester, q.from, q.to, now, q.min_capacity, q.limit, weights,
-                           [&](Batch& batch) { return search::ScanSlots(batch, scan, now); });
+  const search::ScanRequest scan{.from = q.from,
+                                 .to = q.to,
+                                 .duration_minutes = q.duration_minutes,
+                                 .per_resource = q.per_resource,
+                                 .need = q.min_capacity,
+                                 .requester = &requester,
+                                 .weights = weights,
+                                 .lang = q.lang,
+                                 .people_busy_until = {}};
+  return search::SearchWindow(store, std::move(candidates), scan, q.limit, now);
 }
 
 }  // namespace schoolshare

@@ -165,4 +165,10 @@ Result<std::vector<RankedSlot>> BestFirst(Store& store, Candidates c, const Scho
   return best;
 }
 
+Result<std::vector<RankedSlot>> SearchWindow(Store& store, Candidates candidates, const ScanRequest& scan, int limit,
+                                             Instant now) {
+  return BestFirst(store, std::move(candidates), *scan.requester, scan.from, scan.to, now, scan.need, limit,
+                   scan.weights, [&](Batch& batch) { return ScanSlots(batch, scan, now); });
+}
+
 }  // namespace schoolshare::search

@@ -58,6 +58,10 @@ using BatchScan = std::function<Result<std::vector<RankedSlot>>(Batch& batch)>;
 // bookings each), until no unjudged resource can beat the limit-th result; returns the best `limit`.
 // The result is the same as judging every candidate, only cheaper on a city.
 constexpr size_t kChunk = 48;
+
+// BestFirst over a window: every batch judged by ScanSlots(scan).
+Result<std::vector<RankedSlot>> SearchWindow(Store& store, Candidates candidates, const ScanRequest& scan, int limit,
+                                             Instant now);
 Result<std::vector<RankedSlot>> BestFirst(Store& store, Candidates candidates, const School& requester, Instant from,
                                           Instant to, Instant now, int need, int limit, const RankingWeights& weights,
                                           const BatchScan& scan);
