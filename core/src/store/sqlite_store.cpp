@@ -100,7 +100,10 @@ std::string ResourceWhere(const ResourceFilter& f, std::vector<std::pair<int, st
     binds->push_back({n, f.district_id});
   }
   if (f.type) {
-    sql += " AND type = ?" + std::to_string(++n);
+    // With a school or district the school index is the narrow one: "+type" keeps the planner off the
+    // (type, capacity) index, which serves the city-wide searches.
+    const bool scoped = !f.school_id.empty() || !f.district_id.empty();
+    sql += std::string(scoped ? " AND +type = ?" : " AND type = ?") + std::to_string(++n);
     binds->push_back({n, ToString(*f.type)});
   }
   if (!f.include_inactive) sql += " AND active = 1";
