@@ -12,6 +12,7 @@
 #include <set>
 #include <thread>
 
+#include "availability_routes.h"
 #include "schoolshare/i18n.h"
 #include "schoolshare/json.h"
 #include "schoolshare/sync_service.h"
@@ -459,6 +460,12 @@ void Server::Routes() {
   s.Get("/v1/schools", wrap([](Call& c, const httplib::Request&) { return Schools(c); }));
   s.Get("/v1/resources", wrap([](Call& c, const httplib::Request& r) { return Resources(c, r); }));
   s.Get("/v1/bookings", wrap([](Call& c, const httplib::Request& r) { return Bookings(c, r); }));
+  s.Get("/v1/availability", wrap([](Call& c, const httplib::Request& r) {
+          return AvailabilityReply(c.store, c.clock.Now(), c.actor, c.lang, r.params);
+        }));
+  s.Get("/v1/availability/common", wrap([](Call& c, const httplib::Request& r) {
+          return CommonTimeReply(c.store, c.clock.Now(), c.lang, r.params);
+        }));
   s.Get(R"(/v1/bookings/([^/]+))",
         wrap([](Call& c, const httplib::Request& r) { return OneBooking(c, r.matches[1]); }));
 

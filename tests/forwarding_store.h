@@ -26,6 +26,9 @@ class ForwardingStore : public Store {
   Status PutResource(const Resource& r, const Actor& by) override { return in_.PutResource(r, by); }
   Result<Resource> GetResource(const std::string& id) override { return in_.GetResource(id); }
   Result<std::vector<Resource>> ListResources(const ResourceFilter& f) override { return in_.ListResources(f); }
+  Result<std::vector<ResourceKey>> ListResourceKeys(const ResourceFilter& f) override {
+    return in_.ListResourceKeys(f);
+  }
   Result<std::vector<Resource>> RelatedResources(const std::string& id) override { return in_.RelatedResources(id); }
   Status PutStaff(const StaffMember& s, const Actor& by) override { return in_.PutStaff(s, by); }
   Result<StaffMember> GetStaff(const std::string& id) override { return in_.GetStaff(id); }

@@ -48,6 +48,16 @@ struct ResourceFilter {
   bool include_inactive = false;
 };
 
+// The few columns a search ranks its candidates by (ListResourceKeys): cheaper than whole resources.
+struct ResourceKey {
+  std::string id;
+  std::string school_id;
+  ResourceType type = ResourceType::kRoom;
+  int capacity = 0;
+  int quantity = 0;
+  ApprovalMode approval = ApprovalMode::kOwner;
+};
+
 struct BookingFilter {
   std::string resource_id;
   std::string school_id;        // requesting school
@@ -97,6 +107,8 @@ class Store {
   virtual Status PutResource(const Resource& r, const Actor& by) = 0;
   virtual Result<Resource> GetResource(const std::string& id) = 0;
   virtual Result<std::vector<Resource>> ListResources(const ResourceFilter& filter = {}) = 0;
+  // The same resources as ListResources(filter), as keys only, ordered by id.
+  virtual Result<std::vector<ResourceKey>> ListResourceKeys(const ResourceFilter& filter) = 0;
   // The resource's whole (parent) and parts (children), transitively, without the resource itself.
   virtual Result<std::vector<Resource>> RelatedResources(const std::string& resource_id) = 0;
 

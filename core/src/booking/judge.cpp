@@ -22,6 +22,24 @@ Booking CandidateFrom(const BookingRequest& r, const std::string& id) {
   return b;
 }
 
+bool TimeCannotHelp(const std::vector<Violation>& violations) {
+  for (const auto& v : violations) {
+    switch (v.rule) {
+      case Rule::kInvalidInterval:
+      case Rule::kInactive:
+      case Rule::kHomeOnly:
+      case Rule::kCapacity:
+      case Rule::kQuantity:
+      case Rule::kMaxDuration:
+      case Rule::kPermission:
+        return true;
+      default:
+        break;
+    }
+  }
+  return false;
+}
+
 std::string MonthOf(const TimeZone& tz, Instant t) {
   CivilDate d = tz.LocalDate(t);
   char month[8];

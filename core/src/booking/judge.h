@@ -24,6 +24,10 @@ Result<bool> PeriodLocked(Store& store, const std::string& owner_school_id, cons
 // The time zone of the district a school belongs to.
 Result<TimeZone> ZoneOfSchool(Store& store, const std::string& school_id);
 
+// True when a violation is one that another time of the same resource cannot fix (inactive, home-only,
+// capacity, quantity, duration, permission, an invalid interval).
+bool TimeCannotHelp(const std::vector<Violation>& violations);
+
 class JudgeContext {
  public:
   JudgeContext(JudgeContext&& other) noexcept;

@@ -20,5 +20,7 @@ struct MessageTable {
 MessageTable CliMessages();
 // The admin client's words (admin_messages.cpp).
 MessageTable AdminMessages();
+// The reasons of search and recommendation (search_messages.cpp).
+MessageTable SearchMessages();
 
 }  // namespace schoolshare::i18n

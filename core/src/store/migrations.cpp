@@ -319,6 +319,12 @@ CREATE INDEX school_classes_school ON school_classes(school_id, id);
 ALTER TABLE bookings ADD COLUMN class_id TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Version 8: the availability search finds its candidates by type and size (a city's 500-seat halls)
+// without reading every resource.
+constexpr const char kSchemaV8[] = R"sql(
+CREATE INDEX resources_type_capacity ON resources(type, capacity);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -330,6 +336,7 @@ const std::vector<Migration>& Migrations() {
       {5, "sync service: change scope, clients, mutation results, quarantine, reconciliation, epoch", kSchemaV5},
       {6, "sync client: outbox, client state, needs-attention list", kSchemaV6},
       {7, "staff, classes and their timetables; the class a booking is for", kSchemaV7},
+      {8, "search: resources by type and capacity", kSchemaV8},
   };
   return kMigrations;
 }

@@ -86,6 +86,38 @@ Booking ReadBooking(const Statement& s) {
   return b;
 }
 
+// The WHERE clause of a ResourceFilter (features are checked by the caller), with its text binds. A
+// venue type compares capacity and equipment quantity directly, so an index on (type, capacity) serves it.
+std::string ResourceWhere(const ResourceFilter& f, std::vector<std::pair<int, std::string>>* binds) {
+  std::string sql = "1 = 1";
+  int n = 0;
+  if (!f.school_id.empty()) {
+    sql += " AND school_id = ?" + std::to_string(++n);
+    binds->push_back({n, f.school_id});
+  }
+  if (!f.district_id.empty()) {
+    sql += " AND school_id IN (SELECT id FROM schools WHERE district_id = ?" + std::to_string(++n) + ")";
+    binds->push_back({n, f.district_id});
+  }
+  if (f.type) {
+    // With a school or district the school index is the narrow one: "+type" keeps the planner off the
+    // (type, capacity) index, which serves the city-wide searches.
+    const bool scoped = !f.school_id.empty() || !f.district_id.empty();
+    sql += std::string(scoped ? " AND +type = ?" : " AND type = ?") + std::to_string(++n);
+    binds->push_back({n, ToString(*f.type)});
+  }
+  if (!f.include_inactive) sql += " AND active = 1";
+  if (f.min_capacity > 0) {
+    const std::string min = std::to_string(f.min_capacity);
+    if (!f.type) {
+      sql += " AND (CASE type WHEN 'equipment' THEN quantity ELSE capacity END) >= " + min;
+    } else {
+      sql += std::string(" AND ") + (*f.type == ResourceType::kEquipment ? "quantity" : "capacity") + " >= " + min;
+    }
+  }
+  return sql;
+}
+
 constexpr const char kStaffColumns[] = "id, school_id, name, name_en, role, active";
 
 StaffMember ReadStaff(const Statement& s) {
@@ -394,29 +426,12 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<Resource>> ListResources(const ResourceFilter& f) override {
-    std::string sql = std::string("SELECT ") + kResourceColumns + " FROM resources WHERE 1 = 1";
-    int n = 0;
-    std::vector<std::pair<int, std::string>> text_binds;
-    if (!f.school_id.empty()) {
-      sql += " AND school_id = ?" + std::to_string(++n);
-      text_binds.push_back({n, f.school_id});
-    }
-    if (!f.district_id.empty()) {
-      sql += " AND school_id IN (SELECT id FROM schools WHERE district_id = ?" + std::to_string(++n) + ")";
-      text_binds.push_back({n, f.district_id});
-    }
-    if (f.type) {
-      sql += " AND type = ?" + std::to_string(++n);
-      text_binds.push_back({n, ToString(*f.type)});
-    }
-    if (!f.include_inactive) sql += " AND active = 1";
-    if (f.min_capacity > 0) {
-      sql += " AND (CASE type WHEN 'equipment' THEN quantity ELSE capacity END) >= " + std::to_string(f.min_capacity);
-    }
-    sql += " ORDER BY school_id, id";
+    std::vector<std::pair<int, std::string>> binds;
+    const std::string sql = std::string("SELECT ") + kResourceColumns + " FROM resources WHERE " +
+                            ResourceWhere(f, &binds) + " ORDER BY school_id, id";
     SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(sql));
     ScopedReset reset(*st);
-    for (const auto& [i, v] : text_binds) st->Bind(i, v);
+    for (const auto& [i, v] : binds) st->Bind(i, v);
     std::vector<Resource> out;
     for (;;) {
       SS_ASSIGN_OR_RETURN(bool row, st->Step());
@@ -425,6 +440,36 @@ class SqliteStore final : public Store {
       bool has_all = std::all_of(f.features.begin(), f.features.end(),
                                  [&](const std::string& feat) { return r.HasFeature(feat); });
       if (has_all) out.push_back(std::move(r));
+    }
+    return out;
+  }
+
+  Result<std::vector<ResourceKey>> ListResourceKeys(const ResourceFilter& f) override {
+    std::vector<std::pair<int, std::string>> binds;
+    const std::string sql = "SELECT id, school_id, type, capacity, quantity, approval, features FROM resources WHERE " +
+                            ResourceWhere(f, &binds) + " ORDER BY id";
+    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(sql));
+    ScopedReset reset(*st);
+    for (const auto& [i, v] : binds) st->Bind(i, v);
+    std::vector<ResourceKey> out;
+    for (;;) {
+      SS_ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) break;
+      if (!f.features.empty()) {  // parse the features only when they are asked for
+        Resource r;
+        r.features = StringsFromJson(st->Text(6));
+        bool has_all = std::all_of(f.features.begin(), f.features.end(),
+                                   [&](const std::string& feat) { return r.HasFeature(feat); });
+        if (!has_all) continue;
+      }
+      ResourceKey k;
+      k.id = st->Text(0);
+      k.school_id = st->Text(1);
+      if (auto t = ParseResourceType(st->Text(2)); t.ok()) k.type = *t;
+      k.capacity = static_cast<int>(st->Int(3));
+      k.quantity = static_cast<int>(st->Int(4));
+      if (auto a = ParseApprovalMode(st->Text(5)); a.ok()) k.approval = *a;
+      out.push_back(std::move(k));
     }
     return out;
   }
