@@ -12,6 +12,7 @@
 #include <set>
 #include <thread>
 
+#include "report_routes.h"
 #include "schoolshare/i18n.h"
 #include "schoolshare/json.h"
 #include "schoolshare/sync_service.h"
@@ -161,7 +162,7 @@ struct Call {
 
 void Send(httplib::Response& res, const Reply& r) {
   res.status = r.status;
-  res.set_content(r.body, "application/json; charset=utf-8");
+  res.set_content(r.body, r.content_type);
 }
 
 Lang LangOf(const httplib::Request& req) {
@@ -499,6 +500,17 @@ void Server::Routes() {
   s.Get("/v1/sync/snapshot", wrap([](Call& c, const httplib::Request& r) {
           return SyncService(c.store, c.clock, c.write_lock).Snapshot(c.actor, Param(r, "client_id"));
         }));
+
+  s.Get(R"(/v1/reports/(utilization|ledger|equity|reconciliation))", wrap([&clock](Call& c, const httplib::Request& r) {
+          return ReportGet(c.store, clock, c.actor, c.lang, r.matches[1],
+                           [&r](const char* name) { return Param(r, name); });
+        }));
+  s.Post(R"(/v1/reports/reconciliation/([^/]+)/resolve)", wrap([](Call& c, const httplib::Request& r) {
+           return ReportResolve(c.store, c.clock, c.write_lock, c.actor, r.matches[1], r.body);
+         }));
+  s.Post(R"(/v1/reports/periods/([^/]+)/([^/]+)/sign-off)", wrap([](Call& c, const httplib::Request& r) {
+           return ReportSignOff(c.store, c.clock, c.write_lock, c.actor, r.matches[1], r.matches[2]);
+         }));
 
   // Anything cpp-httplib answers by itself (404 no route, 413 too large, 400 unreadable) gets a JSON body.
   s.set_error_handler([](const httplib::Request&, httplib::Response& res) {
