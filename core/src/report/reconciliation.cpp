@@ -21,7 +21,9 @@ ReconciliationLine LineOf(const Booking& b, const std::vector<UsageFact>& facts)
   ReconciliationLine line;
   line.booking = b;
   for (const auto& f : facts) {
-    if (f.booking_id != b.id) continue;
+    // A fact that arrived after its month was signed off leaves the signed month as it was: it is
+    // reconciled through the period_locked item it raised in the month it arrived.
+    if (f.booking_id != b.id || f.flag.find("period_locked") != std::string::npos) continue;
     const bool in = f.kind == FactKind::kCheckIn || f.kind == FactKind::kWalkIn || f.kind == FactKind::kHandOut;
     const bool out = f.kind == FactKind::kCheckOut || f.kind == FactKind::kReturn;
     if (in && (line.checked_in == 0 || f.at < line.checked_in)) line.checked_in = f.at;
