@@ -76,6 +76,7 @@ void AddReportCommand(CLI::App& app, Context& ctx);
 void AddTourCommand(CLI::App& app, Context& ctx);
 void AddCheckCommand(CLI::App& app, Context& ctx);
 void AddSyncCommands(CLI::App& app, Context& ctx);
+void AddExportCommand(CLI::App& app, Context& ctx);
 
 // Shared by report and tour: prints the sharing ledger as a table, CSV or JSON.
 void PrintLedger(Context& ctx, Store& store, const SharingLedger& ledger, const std::string& format);

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
     cli::AddTourCommand(app, ctx);
     cli::AddCheckCommand(app, ctx);
     cli::AddSyncCommands(app, ctx);
+    cli::AddExportCommand(app, ctx);
     try {
       app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -501,6 +501,15 @@ void Server::Routes() {
           return SyncService(c.store, c.clock, c.write_lock).Snapshot(c.actor, Param(r, "client_id"));
         }));
 
+  // Calendar apps cannot send headers: a feed token in the query opens this one feed; otherwise a bearer
+  // token of any role but kiosk reads it.
+  s.Get(R"(/v1/calendar/([^/]+)\.ics)", wrap(
+                                            [](Call& c, const httplib::Request& r) {
+                                              return CalendarReply(c.store, c.clock, r.matches[1],
+                                                                   Param(r, "feed_token"),
+                                                                   r.get_header_value("Authorization"));
+                                            },
+                                            false));
   s.Get(R"(/v1/reports/(utilization|ledger|equity|reconciliation))", wrap([&clock](Call& c, const httplib::Request& r) {
           return ReportGet(c.store, clock, c.actor, c.lang, r.matches[1],
                            [&r](const char* name) { return Param(r, name); });

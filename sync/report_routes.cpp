@@ -1,8 +1,10 @@
 #include "report_routes.h"
 
 #include "booking/judge.h"
+#include "schoolshare/ics.h"
 #include "schoolshare/report_format.h"
 #include "schoolshare/reports.h"
+#include "schoolshare/tokens.h"
 
 namespace schoolshare::http {
 namespace {
@@ -97,6 +99,29 @@ Reply ReportSignOff(Store& store, const Clock& clock, std::mutex& write_lock, co
   }
   auto tz = booking::ZoneOfSchool(store, school_id);
   return JsonReply(200, ToJson(*period, tz.ok() ? *tz : TimeZone::Utc()));
+}
+
+Reply CalendarReply(Store& store, const Clock& clock, const std::string& id, const std::string& feed_token,
+                    const std::string& authorization) {
+  if (!feed_token.empty()) {
+    if (Status s = AuthenticateFeed(store, feed_token, id); !s.ok()) {
+      return ErrorReply(401, "unauthorized", s.message());
+    }
+  } else {
+    const std::string bearer = "Bearer ";
+    if (authorization.compare(0, bearer.size(), bearer) != 0) {
+      return ErrorReply(401, "unauthorized", "send ?feed_token=FEED_TOKEN or Authorization: Bearer TOKEN");
+    }
+    auto actor = Authenticate(store, authorization.substr(bearer.size()));
+    if (!actor.ok()) return ErrorReply(401, "unauthorized", actor.status().message());
+    if (actor->role == Role::kKiosk) return ErrorReply(403, "forbidden", "a kiosk token cannot read calendar feeds");
+  }
+  auto feed = CalendarFeed(store, id, clock.Now());
+  if (!feed.ok()) return ErrorReply(feed.status());
+  Reply r;
+  r.body = std::move(*feed);
+  r.content_type = "text/calendar; charset=utf-8";
+  return r;
 }
 
 }  // namespace schoolshare::http

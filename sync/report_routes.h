@@ -1,7 +1,7 @@
 // The report routes of the HTTP API: GET /v1/reports/{utilization|ledger|equity|reconciliation},
 // POST /v1/reports/reconciliation/{item}/resolve, POST /v1/reports/periods/{school}/{month}/sign-off.
-// Scope: a school manager sees and resolves its own school, a district admin everything, an auditor
-// reads everything; kiosks get 403.
+// Also GET /v1/calendar/{id}.ics. Scope: a school manager sees and resolves its own school, a district admin
+// everything, an auditor reads everything; kiosks get 403.
 #pragma once
 
 #include <functional>
@@ -23,5 +23,10 @@ Reply ReportResolve(Store& store, const Clock& clock, std::mutex& write_lock, co
                     const std::string& item_id, const std::string& body);
 Reply ReportSignOff(Store& store, const Clock& clock, std::mutex& write_lock, const Actor& actor,
                     const std::string& school_id, const std::string& month);
+
+// GET /v1/calendar/{id}.ics: with ?feed_token= (a live feed token for exactly this id) or a bearer
+// token (any role but kiosk). text/calendar.
+Reply CalendarReply(Store& store, const Clock& clock, const std::string& id, const std::string& feed_token,
+                    const std::string& authorization);
 
 }  // namespace schoolshare::http

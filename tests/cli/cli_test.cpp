@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -129,6 +130,7 @@ TEST_F(CliTest, EveryVerbHasHelp) {
                                                        {"report", "reconciliation", "--help"},
                                                        {"report", "resolve", "--help"},
                                                        {"report", "sign-off", "--help"},
+                                                       {"export", "ics", "--help"},
                                                        {"tour", "--help"},
                                                        {"sync", "clients", "--help"},
                                                        {"sync", "compact", "--help"}};
@@ -480,6 +482,38 @@ TEST_F(CliTest, ReportsInEveryFormatAndSignOffLocksTheMonth) {
   EXPECT_NE((r.out + r.err).find("[period_locked]"), std::string::npos) << r.out << r.err;
   // April is still open.
   EXPECT_EQ(Book("a-field", "a", "2026-04-02 16:00", "2026-04-02 17:00", {"--backfill"}).code, 0);
+}
+
+TEST_F(CliTest, ExportIcsAndFeedTokens) {
+  SeedDistrict();
+  // A week from now (the feed shows 90 days back to 400 days ahead of the real clock), Shanghai date.
+  const std::time_t later = std::time(nullptr) + 7 * 86400 + 8 * 3600;
+  std::tm utc{};
+  gmtime_r(&later, &utc);
+  char date[16], stamp[16];
+  std::strftime(date, sizeof date, "%Y-%m-%d", &utc);
+  std::strftime(stamp, sizeof stamp, "%Y%m%d", &utc);
+  ASSERT_EQ(Book("b-hall", "b", std::string(date) + " 16:00", std::string(date) + " 18:00").code, 0);
+  CliRun r = Cli({"export", "ics", "--db", db_, "--resource", "b-hall"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("DTSTART;TZID=Asia/Shanghai:" + std::string(stamp) + "T160000\r\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("END:VCALENDAR\r\n"), std::string::npos);
+  const std::string out = (dir_ / "a.ics").string();
+  r = Cli({"export", "ics", "--db", db_, "--school", "b", "--out", out});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(Slurp(out).find("SUMMARY:训练"), std::string::npos);
+  EXPECT_EQ(Cli({"export", "ics", "--db", db_}).code, 2);
+  EXPECT_EQ(Cli({"export", "ics", "--db", db_, "--school", "nope"}).code, 4);
+
+  r = Cli({"token", "create", "--db", db_, "--role", "feed", "--resource", "b-hall", "--label", "教务处日历"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("ss_", 0), 0u);
+  EXPECT_EQ(Cli({"token", "create", "--db", db_, "--role", "feed"}).code, 2);  // which feed?
+  Json tokens = Json::parse(Cli({"token", "list", "--db", db_, "--format", "json"}).out);
+  ASSERT_EQ(tokens["items"].size(), 1u);
+  EXPECT_EQ(tokens["items"][0]["role"], "feed");
+  EXPECT_EQ(tokens["items"][0]["feed_id"], "b-hall");
 }
 
 TEST_F(CliTest, GenMakesExactlyWhatWasAsked) {

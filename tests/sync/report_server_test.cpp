@@ -224,5 +224,40 @@ TEST_F(ReportServerTest, SignOffAfterResolvingThenEveryWritePathIsRefused) {
   EXPECT_EQ(october.body["period"]["status"], "signed_off");
 }
 
+TEST_F(ReportServerTest, CalendarFeedWithFeedTokenOrBearer) {
+  std::string feed_token, token_id;
+  {
+    auto store = OpenStore(db_, &clock_);
+    auto issued = IssueFeedToken(*store, "a-field", "教务处", Actor::System(), clock_.Now());
+    ASSERT_TRUE(issued.ok()) << issued.status().ToString();
+    feed_token = issued->token;
+    token_id = issued->record.id;
+  }
+  auto anon = server_.Client("");
+  auto feed = anon->Get("/v1/calendar/a-field.ics?feed_token=" + feed_token);
+  ASSERT_TRUE(feed);
+  EXPECT_EQ(feed->status, 200) << feed->body;
+  EXPECT_EQ(feed->get_header_value("Content-Type"), "text/calendar; charset=utf-8");
+  EXPECT_EQ(feed->body.rfind("BEGIN:VCALENDAR\r\n", 0), 0u);
+  EXPECT_NE(feed->body.find("UID:oct-used@schoolshare\r\n"), std::string::npos) << feed->body;
+  // The token opens that one feed, nothing else: not another feed, not the API as a bearer.
+  EXPECT_EQ(Get(*anon, "/v1/calendar/a.ics?feed_token=" + feed_token).status, 401);
+  EXPECT_EQ(Get(*anon, "/v1/calendar/a-field.ics").status, 401);
+  EXPECT_EQ(Get(*server_.Client(feed_token), "/v1/schools").status, 401);
+  EXPECT_EQ(Get(*server_.Client(feed_token), "/v1/calendar/a-field.ics").status, 401);
+  // A bearer token reads any feed, except a kiosk's.
+  auto manager = server_.Client(manager_b_);
+  auto school = manager->Get("/v1/calendar/a.ics");
+  ASSERT_TRUE(school);
+  EXPECT_EQ(school->status, 200);
+  EXPECT_EQ(Get(*server_.Client(kiosk_a_), "/v1/calendar/a.ics").status, 403);
+  EXPECT_EQ(Get(*manager, "/v1/calendar/nope.ics").status, 404);
+  {
+    auto store = OpenStore(db_, &clock_);
+    ASSERT_TRUE(store->RevokeToken(token_id, Actor::System()).ok());
+  }
+  EXPECT_EQ(Get(*anon, "/v1/calendar/a-field.ics?feed_token=" + feed_token).status, 401);  // revoked
+}
+
 }  // namespace
 }  // namespace schoolshare::testing

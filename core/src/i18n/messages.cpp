@@ -103,6 +103,7 @@ constexpr Message kMessages[] = {
     {"role.school_manager", "学校管理员", "school manager"},
     {"role.kiosk", "校门终端", "kiosk"},
     {"role.auditor", "审计员", "auditor"},
+    {"role.feed", "日历订阅", "calendar feed"},
     {"blackout_kind.maintenance", "维修保养", "maintenance"},
     {"blackout_kind.exam", "考试", "an exam"},
     {"blackout_kind.event", "活动", "an event"},

@@ -294,6 +294,24 @@ CREATE TABLE client_attention (
 );
 )sql";
 
+// The role CHECK gains 'feed', so the table is rebuilt (SQLite cannot alter a CHECK; nothing refers to it).
+constexpr const char* kSchemaV8 = R"sql(
+CREATE TABLE tokens_v8 (
+  id TEXT PRIMARY KEY,
+  role TEXT NOT NULL CHECK (role IN ('district_admin', 'school_manager', 'kiosk', 'auditor', 'feed')),
+  school_id TEXT NOT NULL DEFAULT '',
+  label TEXT NOT NULL DEFAULT '',
+  hash TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0,
+  feed_id TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO tokens_v8(id, role, school_id, label, hash, created_at, revoked)
+  SELECT id, role, school_id, label, hash, created_at, revoked FROM tokens;
+DROP TABLE tokens;
+ALTER TABLE tokens_v8 RENAME TO tokens;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -304,6 +322,8 @@ const std::vector<Migration>& Migrations() {
       {4, "covering index for weekly hours per resource", kSchemaV4},
       {5, "sync service: change scope, clients, mutation results, quarantine, reconciliation, epoch", kSchemaV5},
       {6, "sync client: outbox, client state, needs-attention list", kSchemaV6},
+      // Numbered 8 on the reports branch: main's 7 (staff and classes) comes first when merged.
+      {8, "calendar feed tokens: the feed a token of role feed opens", kSchemaV8},
   };
   return kMigrations;
 }
