@@ -67,7 +67,8 @@ class UtilizationBuilder {
  private:
   void Spread(const TimeZone& tz, const Interval& iv, bool used);
   Utilization u_;
-  std::map<std::string, UtilizationRow> resources_, schools_, types_;
+  std::unordered_map<std::string, UtilizationRow> resources_, schools_;  // sorted by id in Finish
+  std::map<std::string, UtilizationRow> types_;
   std::map<std::int64_t, WeekRow> weeks_;  // by the Monday's day number
 };
 

@@ -37,9 +37,13 @@ UtilizationBuilder::UtilizationBuilder(const ReportScope& scope) {
 // Spreads [iv.start, iv.end) over local hours: the heat map cells and the week rows.
 void UtilizationBuilder::Spread(const TimeZone& tz, const Interval& iv, bool used) {
   auto& heat = used ? u_.heat_used : u_.heat_booked;
+  if (iv.end <= iv.start) return;
+  // One zone lookup per interval (a booking does not straddle a DST change in practice; Asia/Shanghai
+  // has none): the lookups dominated a city-scale run.
+  const Instant offset = tz.OffsetSeconds(iv.start);
   Instant t = iv.start;
   while (t < iv.end) {
-    const Instant local = t + tz.OffsetSeconds(t);
+    const Instant local = t + offset;
     const Instant hour_end = (local / kHour + 1) * kHour;
     const Instant piece = std::min(iv.end - t, hour_end - local);
     const std::int64_t days = local >= 0 ? local / kDay : (local - kDay + 1) / kDay;
@@ -82,10 +86,13 @@ void UtilizationBuilder::Add(const DistrictData& d) {
 
 Utilization UtilizationBuilder::Finish() {
   for (auto& [id, row] : resources_) u_.resources.push_back(row);
+  auto by_id = [](const UtilizationRow& a, const UtilizationRow& b) { return a.id < b.id; };
+  std::sort(u_.resources.begin(), u_.resources.end(), by_id);
   for (auto& [id, row] : schools_) {
     u_.schools.push_back(row);
     report::Add(u_.total, "", row.opening_hours, row.booked_hours, row.used_hours, row.bookings);
   }
+  std::sort(u_.schools.begin(), u_.schools.end(), by_id);
   for (auto& [id, row] : types_) u_.types.push_back(row);
   for (auto& [monday, row] : weeks_) {
     row.monday = CivilDate::FromDays(monday);
