@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <sstream>
 
@@ -226,7 +227,11 @@ TEST_F(IcsTest, FeedTokensOpenTheirOneFeedOnlyAndCanBeRevoked) {
   EXPECT_EQ(AuthenticateFeed(*store_, issued->token, "a-field").code(), StatusCode::kPermissionDenied);
   auto listed = store_->ListTokens();
   ASSERT_TRUE(listed.ok());
-  EXPECT_EQ(listed->front().feed_id, "a-field");
+  auto feed =
+      std::find_if(listed->begin(), listed->end(), [&](const TokenRecord& t) { return t.id == issued->record.id; });
+  ASSERT_NE(feed, listed->end());
+  EXPECT_EQ(feed->feed_id, "a-field");
+  EXPECT_TRUE(feed->revoked);
 }
 
 }  // namespace
