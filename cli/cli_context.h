@@ -80,6 +80,7 @@ void AddSyncCommands(CLI::App& app, Context& ctx);
 void AddFindCommand(CLI::App& app, Context& ctx);
 // `find common`, registered under `find` (common_command.cpp).
 void AddFindCommonCommand(CLI::App& find, Context& ctx);
+void AddExportCommand(CLI::App& app, Context& ctx);
 
 // Shared by report and tour: prints the sharing ledger as a table, CSV or JSON.
 void PrintLedger(Context& ctx, Store& store, const SharingLedger& ledger, const std::string& format);

@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
     cli::AddCheckCommand(app, ctx);
     cli::AddSyncCommands(app, ctx);
     cli::AddFindCommand(app, ctx);
+    cli::AddExportCommand(app, ctx);
     try {
       app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "availability_routes.h"
+#include "report_routes.h"
 #include "schoolshare/i18n.h"
 #include "schoolshare/json.h"
 #include "schoolshare/sync_service.h"
@@ -162,7 +163,7 @@ struct Call {
 
 void Send(httplib::Response& res, const Reply& r) {
   res.status = r.status;
-  res.set_content(r.body, "application/json; charset=utf-8");
+  res.set_content(r.body, r.content_type);
 }
 
 Lang LangOf(const httplib::Request& req) {
@@ -506,6 +507,26 @@ void Server::Routes() {
   s.Get("/v1/sync/snapshot", wrap([](Call& c, const httplib::Request& r) {
           return SyncService(c.store, c.clock, c.write_lock).Snapshot(c.actor, Param(r, "client_id"));
         }));
+
+  // Calendar apps cannot send headers: a feed token in the query opens this one feed; otherwise a bearer
+  // token of any role but kiosk reads it.
+  s.Get(R"(/v1/calendar/([^/]+)\.ics)", wrap(
+                                            [](Call& c, const httplib::Request& r) {
+                                              return CalendarReply(c.store, c.clock, r.matches[1],
+                                                                   Param(r, "feed_token"),
+                                                                   r.get_header_value("Authorization"));
+                                            },
+                                            false));
+  s.Get(R"(/v1/reports/(utilization|ledger|equity|reconciliation))", wrap([&clock](Call& c, const httplib::Request& r) {
+          return ReportGet(c.store, clock, c.actor, c.lang, r.matches[1],
+                           [&r](const char* name) { return Param(r, name); });
+        }));
+  s.Post(R"(/v1/reports/reconciliation/([^/]+)/resolve)", wrap([](Call& c, const httplib::Request& r) {
+           return ReportResolve(c.store, c.clock, c.write_lock, c.actor, r.matches[1], r.body);
+         }));
+  s.Post(R"(/v1/reports/periods/([^/]+)/([^/]+)/sign-off)", wrap([](Call& c, const httplib::Request& r) {
+           return ReportSignOff(c.store, c.clock, c.write_lock, c.actor, r.matches[1], r.matches[2]);
+         }));
 
   // Anything cpp-httplib answers by itself (404 no route, 413 too large, 400 unreadable) gets a JSON body.
   s.set_error_handler([](const httplib::Request&, httplib::Response& res) {

@@ -17,7 +17,7 @@ constexpr std::array<const char*, 3> kApprovalModeWords = {"none", "owner", "own
 constexpr std::array<const char*, 4> kBookingStatusWords = {"pending", "confirmed", "rejected", "cancelled"};
 constexpr std::array<const char*, 3> kApprovalStageWords = {"none", "owner", "district"};
 constexpr std::array<const char*, 5> kFactKindWords = {"check_in", "check_out", "walk_in", "hand_out", "return"};
-constexpr std::array<const char*, 4> kRoleWords = {"district_admin", "school_manager", "kiosk", "auditor"};
+constexpr std::array<const char*, 5> kRoleWords = {"district_admin", "school_manager", "kiosk", "auditor", "feed"};
 constexpr std::array<const char*, 4> kBlackoutKindWords = {"maintenance", "exam", "event", "other"};
 constexpr std::array<const char*, 4> kCalendarDayKindWords = {"public_holiday", "school_holiday", "exam",
                                                               "makeup_workday"};

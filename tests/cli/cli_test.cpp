@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -18,6 +19,7 @@ namespace {
 
 using schoolshare::testing::CliRun;
 using schoolshare::testing::CliTest;
+using schoolshare::testing::Slurp;
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
@@ -47,6 +49,12 @@ TEST_F(CliTest, EveryVerbHasHelp) {
                                                        {"backup", "--help"},
                                                        {"gen", "--help"},
                                                        {"report", "ledger", "--help"},
+                                                       {"report", "utilization", "--help"},
+                                                       {"report", "equity", "--help"},
+                                                       {"report", "reconciliation", "--help"},
+                                                       {"report", "resolve", "--help"},
+                                                       {"report", "sign-off", "--help"},
+                                                       {"export", "ics", "--help"},
                                                        {"tour", "--help"},
                                                        {"sync", "clients", "--help"},
                                                        {"sync", "compact", "--help"}};
@@ -300,12 +308,136 @@ TEST_F(CliTest, LedgerReportCsvAndJson) {
   ASSERT_EQ(Book("a-field", "b", "2030-03-05 16:00", "2030-03-05 18:00").code, 0);
   CliRun r = Cli({"report", "ledger", "--db", db_, "--from", "2030-03-01", "--to", "2030-03-31", "--format", "csv"});
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_NE(r.out.find("owner_school_id,borrower_school_id,hours"), std::string::npos);
-  EXPECT_NE(r.out.find("a,b,2.0"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.rfind("\xEF\xBB\xBF", 0), 0u);  // a UTF-8 BOM by default
+  EXPECT_NE(r.out.find("owner,owner name,borrower,borrower name,booked h,used h,fee (yuan),bookings\r\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("a,School A,b,School B,2.0,0.0,0.00,1\r\n"), std::string::npos) << r.out;
   r = Cli({"report", "ledger", "--db", db_, "--from", "2030-03-01", "--to", "2030-03-31", "--format", "json"});
   ASSERT_EQ(r.code, 0);
   EXPECT_DOUBLE_EQ(Json::parse(r.out)["shared_hours"].get<double>(), 2.0);
   EXPECT_EQ(Cli({"report", "ledger", "--db", db_, "--from", "2030-13-01", "--to", "2030-03-31"}).code, 2);
+}
+
+// Every report in every format, the reconciliation of a past month, resolving, signing off, and the
+// lock on the CLI's writes afterwards.
+TEST_F(CliTest, ReportsInEveryFormatAndSignOffLocksTheMonth) {
+  SeedDistrict();
+  CliRun r = Book("a-field", "b", "2026-03-05 16:00", "2026-03-05 18:00", {"--backfill", "--format", "json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string id = Json::parse(r.out)["booking"]["id"];
+  const std::string code = Json::parse(r.out)["booking"]["code"];
+  const std::vector<std::string> march = {"--db", db_, "--from", "2026-03-01", "--to", "2026-03-31"};
+  auto report = [&](const std::string& kind, std::vector<std::string> extra, const std::string& lang = "en") {
+    std::vector<std::string> args = {"report", kind};
+    args.insert(args.end(), march.begin(), march.end());
+    args.insert(args.end(), extra.begin(), extra.end());
+    return Cli(args, lang);
+  };
+  for (const char* kind : {"utilization", "ledger", "equity"}) {
+    for (const char* format : {"table", "csv", "json"}) {
+      r = report(kind, {"--format", format});
+      EXPECT_EQ(r.code, 0) << kind << " " << format << ": " << r.err;
+      EXPECT_FALSE(r.out.empty()) << kind << " " << format;
+      if (std::string(format) == "json") {
+        EXPECT_TRUE(Json::accept(r.out)) << r.out;
+      }
+    }
+  }
+  // Utilization: a-field is open 07-21 daily, 31 days = 434 h; 2 h booked, nobody checked in.
+  Json u = Json::parse(report("utilization", {"--format", "json"}).out);
+  EXPECT_DOUBLE_EQ(u["total"]["booked_hours"].get<double>(), 2.0);
+  EXPECT_DOUBLE_EQ(u["total"]["used_hours"].get<double>(), 0.0);
+  EXPECT_DOUBLE_EQ(u["resources"][1]["opening_hours"].get<double>(), 14.0 * 31);  // a-field (a-balls first)
+  EXPECT_EQ(u["weeks"].size(), 6u);  // 2026-W09 (Mon 02-23) .. 2026-W14 (Mon 03-30)
+  r = report("utilization", {"--format", "csv", "--no-bom"});
+  EXPECT_EQ(r.out.rfind("kind,id,name,opening h,booked h,used h,bookings,booked %,used %\r\n", 0), 0u) << r.out;
+  r = report("utilization", {"--format", "csv"}, "zh-CN");
+  EXPECT_EQ(r.out.rfind("\xEF\xBB\xBF类别,编号,名称,开放小时", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("甲校足球场"), std::string::npos);
+  Json e = Json::parse(report("equity", {"--format", "json"}).out);
+  EXPECT_EQ(e["schools"].size(), 2u);  // the partner institute has no students
+  EXPECT_TRUE(e.contains("gini_with_sharing"));
+  r = report("equity", {"--format", "csv", "--school", "b"});
+  EXPECT_NE(r.out.find("\r\nb,School B,yes,300,"), std::string::npos) << r.out;
+
+  // Bad inputs: a reversed range, an unknown school or district, a format that does not exist.
+  r = Cli({"report", "utilization", "--db", db_, "--from", "2026-03-31", "--to", "2026-03-01"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("reversed"), std::string::npos) << r.err;
+  EXPECT_EQ(report("ledger", {"--school", "nope"}).code, 4);
+  EXPECT_EQ(report("equity", {"--district", "d9"}).code, 4);
+  EXPECT_EQ(report("utilization", {"--format", "xml"}).code, 2);
+
+  // Reconciliation of a's March: the booking was a no-show.
+  const std::vector<std::string> month = {"--db", db_, "--school", "a", "--month", "2026-03"};
+  auto rec = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {"report", "reconciliation"};
+    args.insert(args.end(), month.begin(), month.end());
+    args.insert(args.end(), extra.begin(), extra.end());
+    return Cli(args);
+  };
+  Json j = Json::parse(rec({"--format", "json"}).out);
+  ASSERT_EQ(j["items"].size(), 1u) << j.dump();
+  EXPECT_EQ(j["items"][0]["id"], "no_show:" + id);
+  EXPECT_EQ(j["open_items"], 1);
+  r = rec({"--format", "csv"});
+  EXPECT_NE(r.out.find("no_show:" + id + ",no-show"), std::string::npos) << r.out;
+  r = rec({});
+  EXPECT_NE(r.out.find("open items: 1"), std::string::npos) << r.out;
+  EXPECT_EQ(Cli({"report", "reconciliation", "--db", db_, "--school", "a", "--month", "2026-3"}).code, 2);
+
+  r = Cli({"report", "sign-off", "--db", db_, "--school", "a", "--month", "2026-03"});
+  EXPECT_EQ(r.code, 3);
+  EXPECT_NE(r.err.find("no_show:" + id), std::string::npos) << r.err;
+  EXPECT_EQ(Cli({"report", "resolve", "--db", db_, "--item", "no_show:nope", "--note", "x"}).code, 4);
+  r = Cli({"report", "resolve", "--db", db_, "--item", "no_show:" + id, "--note", "乙校提前电话告知"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = Cli({"report", "sign-off", "--db", db_, "--school", "a", "--month", "2026-03"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("signed off"), std::string::npos) << r.out;
+
+  // The month is locked for the CLI's writes: create (even back-filled) and cancel.
+  r = Book("a-field", "a", "2026-03-20 16:00", "2026-03-20 17:00", {"--backfill"});
+  EXPECT_EQ(r.code, 3);
+  EXPECT_NE((r.out + r.err).find("[period_locked]"), std::string::npos) << r.out << r.err;
+  r = Cli({"booking", "cancel", "--db", db_, code});
+  EXPECT_EQ(r.code, 3);
+  EXPECT_NE((r.out + r.err).find("[period_locked]"), std::string::npos) << r.out << r.err;
+  // April is still open.
+  EXPECT_EQ(Book("a-field", "a", "2026-04-02 16:00", "2026-04-02 17:00", {"--backfill"}).code, 0);
+}
+
+TEST_F(CliTest, ExportIcsAndFeedTokens) {
+  SeedDistrict();
+  // A week from now (the feed shows 90 days back to 400 days ahead of the real clock), Shanghai date.
+  const std::time_t later = std::time(nullptr) + 7 * 86400 + 8 * 3600;
+  std::tm utc{};
+  gmtime_r(&later, &utc);
+  char date[16], stamp[16];
+  std::strftime(date, sizeof date, "%Y-%m-%d", &utc);
+  std::strftime(stamp, sizeof stamp, "%Y%m%d", &utc);
+  ASSERT_EQ(Book("b-hall", "b", std::string(date) + " 16:00", std::string(date) + " 18:00").code, 0);
+  CliRun r = Cli({"export", "ics", "--db", db_, "--resource", "b-hall"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("DTSTART;TZID=Asia/Shanghai:" + std::string(stamp) + "T160000\r\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("END:VCALENDAR\r\n"), std::string::npos);
+  const std::string out = (dir_ / "a.ics").string();
+  r = Cli({"export", "ics", "--db", db_, "--school", "b", "--out", out});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(Slurp(out).find("SUMMARY:训练"), std::string::npos);
+  EXPECT_EQ(Cli({"export", "ics", "--db", db_}).code, 2);
+  EXPECT_EQ(Cli({"export", "ics", "--db", db_, "--school", "nope"}).code, 4);
+
+  r = Cli({"token", "create", "--db", db_, "--role", "feed", "--resource", "b-hall", "--label", "教务处日历"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("ss_", 0), 0u);
+  EXPECT_EQ(Cli({"token", "create", "--db", db_, "--role", "feed"}).code, 2);  // which feed?
+  Json tokens = Json::parse(Cli({"token", "list", "--db", db_, "--format", "json"}).out);
+  ASSERT_EQ(tokens["items"].size(), 1u);
+  EXPECT_EQ(tokens["items"][0]["role"], "feed");
+  EXPECT_EQ(tokens["items"][0]["feed_id"], "b-hall");
 }
 
 TEST_F(CliTest, GenMakesExactlyWhatWasAsked) {

@@ -248,7 +248,7 @@ TEST(I18nTest, EnumWordsHaveLabels) {
        {BookingStatus::kPending, BookingStatus::kConfirmed, BookingStatus::kRejected, BookingStatus::kCancelled}) {
     keys.push_back(std::string("booking_status.") + ToString(v));
   }
-  for (auto v : {Role::kDistrictAdmin, Role::kSchoolManager, Role::kKiosk, Role::kAuditor}) {
+  for (auto v : {Role::kDistrictAdmin, Role::kSchoolManager, Role::kKiosk, Role::kAuditor, Role::kFeed}) {
     keys.push_back(std::string("role.") + ToString(v));
   }
   for (auto v : {FactKind::kCheckIn, FactKind::kCheckOut, FactKind::kWalkIn, FactKind::kHandOut, FactKind::kReturn}) {

@@ -330,7 +330,7 @@ TEST_F(StoreTest, CalendarAgreementsBlackoutsPeriodsTokensRoundTrip) {
   ASSERT_TRUE(store_->PutReportPeriod({"a", "2026-10", PeriodStatus::kSignedOff, "tok-m", clock_.Now()}, admin_).ok());
   EXPECT_EQ(store_->GetReportPeriod("a", "2026-10")->status, PeriodStatus::kSignedOff);
 
-  TokenRecord t{"tok-x", Role::kKiosk, "a", "gate kiosk", "abc123", 0, false};
+  TokenRecord t{"tok-x", Role::kKiosk, "a", "gate kiosk", "abc123", 0, false, ""};
   ASSERT_TRUE(store_->InsertToken(t, admin_).ok());
   EXPECT_EQ(store_->FindTokenByHash("abc123")->role, Role::kKiosk);
   ASSERT_TRUE(store_->RevokeToken("tok-x", admin_).ok());

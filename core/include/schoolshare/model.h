@@ -20,8 +20,9 @@ enum class ApprovalMode { kNone, kOwner, kOwnerThenDistrict };             // no
 enum class BookingStatus { kPending, kConfirmed, kRejected, kCancelled };  // pending|confirmed|rejected|cancelled
 enum class ApprovalStage { kNone, kOwner, kDistrict };                     // none|owner|district: who acts next
 enum class FactKind { kCheckIn, kCheckOut, kWalkIn, kHandOut, kReturn };   // check_in|check_out|walk_in|hand_out|return
-enum class Role { kDistrictAdmin, kSchoolManager, kKiosk, kAuditor };  // district_admin|school_manager|kiosk|auditor
-enum class BlackoutKind { kMaintenance, kExam, kEvent, kOther };       // maintenance|exam|event|other
+// district_admin|school_manager|kiosk|auditor|feed (feed: opens one calendar feed, nothing else)
+enum class Role { kDistrictAdmin, kSchoolManager, kKiosk, kAuditor, kFeed };
+enum class BlackoutKind { kMaintenance, kExam, kEvent, kOther };  // maintenance|exam|event|other
 // public_holiday|school_holiday|exam|makeup_workday (调休: a weekend day that runs another weekday's timetable)
 enum class CalendarDayKind { kPublicHoliday, kSchoolHoliday, kExam, kMakeupWorkday };
 enum class PeriodStatus { kOpen, kSignedOff };           // open|signed_off
@@ -272,6 +273,7 @@ struct TokenRecord {
   std::string hash;  // hex of the token's hash; the token itself is never stored
   Instant created_at = 0;
   bool revoked = false;
+  std::string feed_id;  // role feed: the school or resource whose calendar feed it opens
 };
 
 // One accepted change, as recorded in the audit log (the history of every entity).

@@ -25,6 +25,7 @@ struct MutationOutcome;  // sync/mutation_outcome.h
 struct Reply {
   int status = 200;
   std::string body;
+  std::string content_type = "application/json; charset=utf-8";
 };
 // {"error": code, "message": message, ...extra}
 Reply ErrorReply(int status, const std::string& code, const std::string& message, Json extra = Json::object());

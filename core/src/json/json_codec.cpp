@@ -170,7 +170,8 @@ Json ToJson(const TokenRecord& t, const TimeZone& tz) {
           {"school_id", t.school_id.empty() ? Json(nullptr) : Json(t.school_id)},
           {"label", t.label},
           {"created_at", Instants(t.created_at, tz)},
-          {"revoked", t.revoked}};
+          {"revoked", t.revoked},
+          {"feed_id", t.feed_id.empty() ? Json(nullptr) : Json(t.feed_id)}};
 }
 
 Json ToJson(const AuditEntry& e, const TimeZone& tz) {

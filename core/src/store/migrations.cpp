@@ -325,6 +325,25 @@ constexpr const char kSchemaV8[] = R"sql(
 CREATE INDEX resources_type_capacity ON resources(type, capacity);
 )sql";
 
+// Version 9: calendar feed tokens. The role CHECK gains 'feed', so the table is rebuilt (SQLite cannot
+// alter a CHECK; nothing refers to it).
+constexpr const char kSchemaV9[] = R"sql(
+CREATE TABLE tokens_v8 (
+  id TEXT PRIMARY KEY,
+  role TEXT NOT NULL CHECK (role IN ('district_admin', 'school_manager', 'kiosk', 'auditor', 'feed')),
+  school_id TEXT NOT NULL DEFAULT '',
+  label TEXT NOT NULL DEFAULT '',
+  hash TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0,
+  feed_id TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO tokens_v8(id, role, school_id, label, hash, created_at, revoked)
+  SELECT id, role, school_id, label, hash, created_at, revoked FROM tokens;
+DROP TABLE tokens;
+ALTER TABLE tokens_v8 RENAME TO tokens;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -337,6 +356,7 @@ const std::vector<Migration>& Migrations() {
       {6, "sync client: outbox, client state, needs-attention list", kSchemaV6},
       {7, "staff, classes and their timetables; the class a booking is for", kSchemaV7},
       {8, "search: resources by type and capacity", kSchemaV8},
+      {9, "calendar feed tokens: the feed a token of role feed opens", kSchemaV9},
   };
   return kMigrations;
 }

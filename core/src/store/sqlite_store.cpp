@@ -1043,13 +1043,15 @@ class SqliteStore final : public Store {
   Status InsertToken(const TokenRecord& t, const Actor& by) override {
     if (t.id.empty() || t.hash.empty()) return Status::InvalidArgument("a token needs an id and a hash");
     return Write([&]() -> Status {
-      SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare("INSERT INTO tokens(id, role, school_id, label, hash, "
-                                                       "created_at, revoked) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0)"));
+      SS_ASSIGN_OR_RETURN(Statement * st,
+                          db_->Prepare("INSERT INTO tokens(id, role, school_id, label, hash, created_at, revoked, "
+                                       "feed_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7)"));
       ScopedReset reset(*st);
       st->Bind(1, t.id).Bind(2, ToString(t.role)).Bind(3, t.school_id).Bind(4, t.label).Bind(5, t.hash);
-      st->Bind(6, t.created_at ? t.created_at : Now());
+      st->Bind(6, t.created_at ? t.created_at : Now()).Bind(7, t.feed_id);
       SS_RETURN_IF_ERROR(Named(st->Run(), "token " + t.id));
       Json detail = {{"role", ToString(t.role)}, {"school_id", t.school_id}, {"label", t.label}};
+      if (!t.feed_id.empty()) detail["feed_id"] = t.feed_id;
       return Audit(by, "token.create", "token", t.id, detail.dump());
     });
   }
@@ -1057,7 +1059,8 @@ class SqliteStore final : public Store {
   Result<TokenRecord> FindTokenByHash(const std::string& hash) override {
     SS_ASSIGN_OR_RETURN(
         Statement * st,
-        db_->Prepare("SELECT id, role, school_id, label, hash, created_at, revoked FROM tokens WHERE hash = ?1"));
+        db_->Prepare(
+            "SELECT id, role, school_id, label, hash, created_at, revoked, feed_id FROM tokens WHERE hash = ?1"));
     ScopedReset reset(*st);
     st->Bind(1, hash);
     SS_ASSIGN_OR_RETURN(bool row, st->Step());
@@ -1066,10 +1069,8 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<TokenRecord>> ListTokens() override {
-    SS_ASSIGN_OR_RETURN(
-        Statement * st,
-        db_->Prepare(
-            "SELECT id, role, school_id, label, hash, created_at, revoked FROM tokens ORDER BY created_at, id"));
+    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare("SELECT id, role, school_id, label, hash, created_at, revoked, "
+                                                     "feed_id FROM tokens ORDER BY created_at, id"));
     ScopedReset reset(*st);
     std::vector<TokenRecord> out;
     for (;;) {
@@ -1830,6 +1831,7 @@ class SqliteStore final : public Store {
     t.hash = st.Text(4);
     t.created_at = st.Int(5);
     t.revoked = st.Int(6) != 0;
+    t.feed_id = st.Text(7);
     return t;
   }
 

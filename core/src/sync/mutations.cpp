@@ -3,6 +3,7 @@
 // Called inside a transaction (a savepoint of the push batch); a refusal error rolls the savepoint back.
 #include <set>
 
+#include "booking/judge.h"
 #include "schoolshare/booking_service.h"
 #include "schoolshare/ids.h"
 #include "schoolshare/outcome_json.h"
@@ -355,6 +356,13 @@ Result<SyncService::Outcome> SyncService::RecordFact(const Actor& actor, const J
       flags.push_back("equipment_" + fact.condition);
       raise.push_back({"equipment_" + fact.condition, {{"quantity", fact.quantity}, {"note", fact.note}}});
     }
+  }
+  // A fact still stands in a signed-off month (it happened), but the month cannot change any more: it is
+  // flagged and raises an item, which belongs to the month it is raised in (the next open one).
+  SS_ASSIGN_OR_RETURN(bool locked, booking::PeriodLocked(store_, resource.school_id, tz, fact.at));
+  if (locked) {
+    flags.push_back("period_locked");
+    raise.push_back({"period_locked", {{"month", booking::MonthOf(tz, fact.at)}, {"kind", ToString(fact.kind)}}});
   }
   for (std::size_t i = 0; i < flags.size(); ++i) fact.flag += (i ? "," : "") + flags[i];
   SS_RETURN_IF_ERROR(store_.InsertFact(fact, actor));
