@@ -18,5 +18,7 @@ struct MessageTable {
 
 // The command line's words (cli_messages.cpp).
 MessageTable CliMessages();
+// The kiosk's words (kiosk_messages.cpp).
+MessageTable KioskMessages();
 
 }  // namespace schoolshare::i18n

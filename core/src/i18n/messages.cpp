@@ -268,6 +268,8 @@ const Table& Messages() {
     for (const Message& m : kMessages) t.emplace(m.key, &m);
     const i18n::MessageTable cli = i18n::CliMessages();
     for (std::size_t i = 0; i < cli.size; ++i) t.emplace(cli.entries[i].key, &cli.entries[i]);
+    const i18n::MessageTable kiosk = i18n::KioskMessages();
+    for (std::size_t i = 0; i < kiosk.size; ++i) t.emplace(kiosk.entries[i].key, &kiosk.entries[i]);
     return t;
   }();
   return table;
@@ -379,6 +381,12 @@ Lang LangFromEnvironment() {
     if (v != nullptr && *v != '\0') return ParseLang(v);
   }
   return Lang::kZh;
+}
+
+std::map<std::string, std::string> AllMessages(Lang lang) {
+  std::map<std::string, std::string> out;
+  for (const auto& [key, m] : Messages()) out.emplace(std::string(key), TextOf(*m, lang));
+  return out;
 }
 
 std::string Tr(Lang lang, std::string_view key, const std::map<std::string, std::string>& params) {
