@@ -164,6 +164,9 @@ Status RefreshEquipment(KioskState& st, Store& store, const std::vector<Resource
   return Status::Ok();
 }
 
+// Bookings are on whole minutes: a walk-in starts at the minute under way.
+Instant WalkInStart(const KioskState& st) { return st.now / kMinute * kMinute; }
+
 BookingRequest WalkInRequest(const KioskState& st, const KioskContext& ctx, const std::string& resource_id) {
   BookingRequest r;
   r.resource_id = resource_id;
@@ -172,8 +175,8 @@ BookingRequest WalkInRequest(const KioskState& st, const KioskContext& ctx, cons
   r.title = "walk-in";
   r.activity_type = "walk_in";
   r.attendees = st.walkin.group_size;
-  r.start = st.now;
-  r.end = st.now + st.walkin.duration_minutes * kMinute;
+  r.start = WalkInStart(st);
+  r.end = r.start + st.walkin.duration_minutes * kMinute;
   return r;
 }
 
@@ -442,8 +445,8 @@ void ConfirmWalkIn(KioskState& st, KioskContext& ctx) {
   FactInput f;
   f.kind = FactKind::kWalkIn;
   f.resource_id = venue->resource_id;
-  f.at = st.now;
-  f.end = st.now + w.duration_minutes * kMinute;
+  f.at = WalkInStart(st);
+  f.end = f.at + w.duration_minutes * kMinute;
   f.organizer = w.organizers[w.organizer];
   f.title = Tr(st.lang, "kiosk.walkin.title_text", {{"class", klass}});
   f.attendees = w.group_size;

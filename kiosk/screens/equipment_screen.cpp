@@ -27,18 +27,19 @@ void HandOutTab(const Ui& ui, float width, float height, Actions& out) {
   const float step_w = ui.Target() * 1.2f;
   Text(ui.T("kiosk.equipment.quantity"));
   const int max = picked ? picked->available() : 0;
-  if (BigButton("-", "minus", ImVec2(step_w, ui.Target()), color::kPanel, eq.quantity > 1))
-    out.push_back(act::StepQuantity{-1});
-  ImGui::SameLine();
   ImGui::PushFont(ui.large);
-  char qty[16];
-  std::snprintf(qty, sizeof qty, "%d", eq.quantity);
-  ImGui::SetCursorPosY(ImGui::GetCursorPosY() + ui.u * 0.2f);
-  ImGui::Text("  %s  ", qty);
-  ImGui::PopFont();
+  if (BigButton("-", "minus", ImVec2(step_w, ui.Target()), color::kPanel, eq.quantity > 1)) {
+    out.push_back(act::StepQuantity{-1});
+  }
   ImGui::SameLine();
-  if (BigButton("+", "plus", ImVec2(step_w, ui.Target()), color::kPanel, eq.quantity < max))
+  char qty[16];
+  std::snprintf(qty, sizeof qty, " %d ", eq.quantity);
+  BigButton(qty, "quantity", ImVec2(step_w, ui.Target()), color::kWhite);
+  ImGui::SameLine();
+  if (BigButton("+", "plus", ImVec2(step_w, ui.Target()), color::kPanel, eq.quantity < max)) {
     out.push_back(act::StepQuantity{1});
+  }
+  ImGui::PopFont();
   Text(eq.booking ? ui.T("kiosk.equipment.for_booking", {{"code", eq.booking->code}, {"title", eq.booking->title}})
                   : ui.T("kiosk.equipment.walk_in"),
        color::kMuted);

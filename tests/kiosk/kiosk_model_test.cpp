@@ -210,7 +210,7 @@ TEST_F(KioskModelTest, OverdueLoansAreVisible) {
 }
 
 TEST_F(KioskModelTest, WalkInRefusedByARuleAndAllowedElsewhere) {
-  At("2026-11-24 10:05");
+  clock_.Set(testing::At("2026-11-24 10:05") + 17);  // mid-minute: the walk-in starts at 10:05:00
   Do(act::GoTo{Screen::kWalkIn});
   ASSERT_FALSE(state_.walkin.venues.empty());
   for (const auto& v : state_.walkin.venues) {
@@ -244,6 +244,7 @@ TEST_F(KioskModelTest, WalkInRefusedByARuleAndAllowedElsewhere) {
   const auto walk = Facts(FactKind::kWalkIn);
   ASSERT_EQ(walk.size(), 1u);
   EXPECT_EQ(walk[0].resource_id, "a-hall");
+  EXPECT_EQ(walk[0].at, testing::At("2026-11-24 10:05"));
 }
 
 TEST_F(KioskModelTest, IdleReturnsHome) {
