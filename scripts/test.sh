@@ -22,10 +22,10 @@ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSCHOOLSHARE_SANITIZ
   -DSCHOOLSHARE_WERROR=ON >/dev/null
 cmake --build build-asan -j "$jobs"
 
-echo "== tests under sanitizers (core, CLI and sync) =="
+echo "== tests under sanitizers (core, CLI, sync and the admin models) =="
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-(cd build-asan && ctest --output-on-failure -j "$jobs" -L 'core|cli|sync')
+(cd build-asan && ctest --output-on-failure -j "$jobs" -L 'core|cli|sync|admin')
 
 echo "== fuzz: the push-body parser and validator, briefly (docs/fuzzing.md for long runs) =="
 fuzz/run.sh 20 push_parse

@@ -27,6 +27,12 @@ class ForwardingStore : public Store {
   Result<Resource> GetResource(const std::string& id) override { return in_.GetResource(id); }
   Result<std::vector<Resource>> ListResources(const ResourceFilter& f) override { return in_.ListResources(f); }
   Result<std::vector<Resource>> RelatedResources(const std::string& id) override { return in_.RelatedResources(id); }
+  Status PutStaff(const StaffMember& s, const Actor& by) override { return in_.PutStaff(s, by); }
+  Result<StaffMember> GetStaff(const std::string& id) override { return in_.GetStaff(id); }
+  Result<std::vector<StaffMember>> ListStaff(const std::string& school) override { return in_.ListStaff(school); }
+  Status PutClass(const SchoolClass& c, const Actor& by) override { return in_.PutClass(c, by); }
+  Result<SchoolClass> GetClass(const std::string& id) override { return in_.GetClass(id); }
+  Result<std::vector<SchoolClass>> ListClasses(const std::string& school) override { return in_.ListClasses(school); }
   Status PutBlackout(const Blackout& b, const Actor& by) override { return in_.PutBlackout(b, by); }
   Status DeleteBlackout(const std::string& id, const Actor& by) override { return in_.DeleteBlackout(id, by); }
   Result<Blackout> GetBlackout(const std::string& id) override { return in_.GetBlackout(id); }

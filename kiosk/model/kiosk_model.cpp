@@ -122,6 +122,7 @@ Status RefreshEquipment(KioskState& st, Store& store, const std::vector<Resource
   for (const auto& [id, r] : items) {
     FactFilter ff;
     ff.resource_id = id;
+    ff.from = st.now - kLoanHistory;
     SS_ASSIGN_OR_RETURN(std::vector<UsageFact> facts, store.ListFacts(ff));
     std::sort(facts.begin(), facts.end(), [](const UsageFact& a, const UsageFact& b) { return a.at < b.at; });
     for (const auto& f : facts) {
@@ -205,7 +206,7 @@ Status RefreshWalkIn(KioskState& st, KioskContext& ctx, Store& store, const std:
     v.allowed = !v.why_not.has_value();
     w.venues.push_back(std::move(v));
   }
-  return LoadPeople(store, ctx.config.school_id, &w.organizers, &w.classes);
+  return Status::Ok();
 }
 
 void RefreshSync(KioskState& st, KioskContext& ctx) {
@@ -214,6 +215,7 @@ void RefreshSync(KioskState& st, KioskContext& ctx) {
   st.sync.online = s.online;
   st.sync.pending = s.pending;
   st.sync.last_sync = s.last_success_at;
+  st.sync.rounds = s.rounds;
   st.sync.problem.clear();
   if (s.last_error.rfind("permission_denied", 0) == 0) {
     st.sync.problem = "kiosk.bad_token";
@@ -224,33 +226,48 @@ void RefreshSync(KioskState& st, KioskContext& ctx) {
 
 // ---- check in / out ----
 
+// The confirmed booking of this school with the typed code, with its resource; nullopt after putting
+// the reason (malformed, unknown, another school's, not confirmed) in the state's message.
+std::optional<std::pair<Booking, Resource>> FindHere(KioskState& st, KioskContext& ctx, Store& store,
+                                                     const std::string& typed, Status* error) {
+  const std::string code = NormalizeBookingCode(typed);
+  if (code.empty()) {
+    st.message = Error("kiosk.checkin.bad_code");
+    return std::nullopt;
+  }
+  auto b = store.FindBookingByCode(code);
+  if (!b.ok()) {
+    st.message = Error("kiosk.checkin.unknown", {{"code", code}});
+    if (b.status().code() != StatusCode::kNotFound) *error = b.status();
+    return std::nullopt;
+  }
+  auto r = store.GetResource(b->resource_id);
+  if (!r.ok()) {
+    *error = r.status();
+    return std::nullopt;
+  }
+  if (r->school_id != ctx.config.school_id) {
+    st.message = Error("kiosk.checkin.other_school", {{"code", code}, {"venue", NameIn(st.lang, r->name, r->name_en)}});
+    return std::nullopt;
+  }
+  if (b->status != BookingStatus::kConfirmed) {
+    st.message = Error("kiosk.checkin.not_confirmed",
+                       {{"code", code}, {"status", Tr(st.lang, std::string("booking_status.") + ToString(b->status))}});
+    return std::nullopt;
+  }
+  return std::make_pair(*b, *r);
+}
+
 // Finds the typed booking and says whether it may be checked in (or out) now.
 void LookUp(KioskState& st, KioskContext& ctx) {
   CheckInState& ci = st.checkin;
   ci.booking.reset();
-  const std::string code = NormalizeBookingCode(ci.typed);
-  if (code.empty()) {
-    st.message = Error("kiosk.checkin.bad_code");
-    return;
-  }
   const TimeZone tz = ZoneOf(st);
   WithReplica(st, ctx, [&](Store& store) -> Status {
-    auto b = store.FindBookingByCode(code);
-    if (!b.ok()) {
-      st.message = Error("kiosk.checkin.unknown", {{"code", code}});
-      return b.status().code() == StatusCode::kNotFound ? Status::Ok() : b.status();
-    }
-    SS_ASSIGN_OR_RETURN(const Resource r, store.GetResource(b->resource_id));
-    if (r.school_id != ctx.config.school_id) {
-      st.message = Error("kiosk.checkin.other_school", {{"code", code}, {"venue", NameIn(st.lang, r.name, r.name_en)}});
-      return Status::Ok();
-    }
-    if (b->status != BookingStatus::kConfirmed) {
-      st.message =
-          Error("kiosk.checkin.not_confirmed",
-                {{"code", code}, {"status", Tr(st.lang, std::string("booking_status.") + ToString(b->status))}});
-      return Status::Ok();
-    }
+    Status error;
+    const auto found = FindHere(st, ctx, store, ci.typed, &error);
+    if (!found) return error;
+    const Booking* b = &found->first;
     FactFilter ff;
     ff.booking_id = b->id;
     SS_ASSIGN_OR_RETURN(const std::vector<UsageFact> facts, store.ListFacts(ff));
@@ -334,26 +351,15 @@ const EquipmentItem* SelectedItem(const KioskState& st) {
 void LinkBooking(KioskState& st, KioskContext& ctx) {
   EquipmentState& eq = st.equipment;
   eq.booking.reset();
-  const std::string code = NormalizeBookingCode(eq.typed);
-  if (code.empty()) {
-    st.message = Error("kiosk.checkin.bad_code");
-    return;
-  }
   WithReplica(st, ctx, [&](Store& store) -> Status {
-    auto b = store.FindBookingByCode(code);
-    if (!b.ok() || b->status != BookingStatus::kConfirmed) {
-      st.message = Error("kiosk.checkin.unknown", {{"code", code}});
-      return Status::Ok();
-    }
-    SS_ASSIGN_OR_RETURN(const Resource r, store.GetResource(b->resource_id));
-    if (r.school_id != ctx.config.school_id) {
-      st.message = Error("kiosk.checkin.other_school", {{"code", code}, {"venue", NameIn(st.lang, r.name, r.name_en)}});
-      return Status::Ok();
-    }
-    eq.booking = LineOf(store, *b, st.lang, {}, st.now);
+    Status error;
+    const auto found = FindHere(st, ctx, store, eq.typed, &error);
+    if (!found) return error;
+    const auto& [b, r] = *found;
+    eq.booking = LineOf(store, b, st.lang, {}, st.now);
     if (r.is_equipment()) {
       eq.selected_item = r.id;
-      eq.quantity = std::max(1, b->quantity);
+      eq.quantity = std::max(1, b.quantity);
     }
     st.message = {};
     return Status::Ok();
@@ -450,6 +456,7 @@ void ConfirmWalkIn(KioskState& st, KioskContext& ctx) {
   f.organizer = w.organizers[w.organizer];
   f.title = Tr(st.lang, "kiosk.walkin.title_text", {{"class", klass}});
   f.attendees = w.group_size;
+  if (w.klass >= 0 && w.klass < static_cast<int>(w.class_ids.size())) f.class_id = w.class_ids[w.klass];
   RecordOrReport(st, ctx, f,
                  Info("kiosk.walkin.done", {{"venue", venue->name},
                                             {"start", tz.FormatTime(f.at)},
@@ -601,6 +608,7 @@ KioskState InitialState(KioskContext& ctx) {
 
 void Refresh(KioskState& st, KioskContext& ctx) {
   st.now = ctx.clock->Now();
+  st.refreshed_at = st.now;
   RefreshSync(st, ctx);
   ++st.data_generation;
   WithReplica(st, ctx, [&](Store& store) -> Status {
@@ -615,6 +623,10 @@ void Refresh(KioskState& st, KioskContext& ctx) {
     SS_RETURN_IF_ERROR(RefreshHome(st, ctx, store, resources, tz));
     SS_RETURN_IF_ERROR(RefreshEquipment(st, store, resources));
     if (st.screen == Screen::kWalkIn) SS_RETURN_IF_ERROR(RefreshWalkIn(st, ctx, store, resources));
+    SS_ASSIGN_OR_RETURN(People people, LoadPeople(store, ctx.config.school_id, st.lang));
+    st.walkin.organizers = std::move(people.organizers);
+    st.walkin.classes = std::move(people.classes);
+    st.walkin.class_ids = std::move(people.class_ids);
     st.setup.school_venues.clear();
     for (const auto& r : resources) {
       if (!r.is_equipment()) st.setup.school_venues.emplace_back(r.id, NameIn(st.lang, r.name, r.name_en));
@@ -625,6 +637,7 @@ void Refresh(KioskState& st, KioskContext& ctx) {
 
 void Update(KioskState& st, const Action& action, KioskContext& ctx) {
   st.now = ctx.clock->Now();
+  const Screen screen_before = st.screen;
   if (!std::holds_alternative<act::Tick>(action)) st.last_input = st.now;
   std::visit(
       Overloaded{
@@ -687,6 +700,13 @@ void Update(KioskState& st, const Action& action, KioskContext& ctx) {
           [&](const act::DismissMessage&) { st.message = {}; },
       },
       action);
+  if (std::holds_alternative<act::Tick>(action)) {
+    // Time passing changes what is shown only on a new minute (times are shown to the minute) or when
+    // the sync status moved (a round may have brought data): an idle kiosk does no other work.
+    const SyncView before = st.sync;
+    RefreshSync(st, ctx);
+    if (st.now / kMinute == st.refreshed_at / kMinute && st.sync == before && st.screen == screen_before) return;
+  }
   Refresh(st, ctx);
 }
 

@@ -1,25 +1,21 @@
 #include "model/people.h"
 
-#include <algorithm>
-#include <set>
-
 namespace schoolshare::kiosk {
 
-// Until the staff and class catalogue reaches the replica: the organizers of the school's own bookings.
-Status LoadPeople(Store& store, const std::string& school_id, std::vector<std::string>* organizers,
-                  std::vector<std::string>* classes) {
-  organizers->clear();
-  classes->clear();
-  BookingFilter f;
-  f.school_id = school_id;
-  f.limit = 2000;
-  SS_ASSIGN_OR_RETURN(const std::vector<Booking> bookings, store.ListBookings(f));
-  std::set<std::string> names;
-  for (const auto& b : bookings) {
-    if (!b.organizer.empty()) names.insert(b.organizer);
+Result<People> LoadPeople(Store& store, const std::string& school_id, Lang lang) {
+  People out;
+  auto name = [&](const std::string& zh, const std::string& en) { return lang == Lang::kEn && !en.empty() ? en : zh; };
+  SS_ASSIGN_OR_RETURN(const std::vector<StaffMember> staff, store.ListStaff(school_id));
+  for (const auto& s : staff) {
+    if (s.active) out.organizers.push_back(name(s.name, s.name_en));
   }
-  organizers->assign(names.begin(), names.end());
-  return Status::Ok();
+  SS_ASSIGN_OR_RETURN(const std::vector<SchoolClass> classes, store.ListClasses(school_id));
+  for (const auto& c : classes) {
+    if (!c.active) continue;
+    out.classes.push_back(name(c.name, c.name_en));
+    out.class_ids.push_back(c.id);
+  }
+  return out;
 }
 
 }  // namespace schoolshare::kiosk

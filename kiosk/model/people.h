@@ -4,13 +4,19 @@
 #include <string>
 #include <vector>
 
+#include "schoolshare/i18n.h"
 #include "schoolshare/status.h"
 #include "schoolshare/store.h"
 
 namespace schoolshare::kiosk {
 
-// Names sorted as stored; both lists are empty when the replica holds none yet.
-Status LoadPeople(Store& store, const std::string& school_id, std::vector<std::string>* organizers,
-                  std::vector<std::string>* classes);
+struct People {
+  std::vector<std::string> organizers;  // active staff names, in `lang` (Chinese when no English name)
+  std::vector<std::string> classes;     // active class names, in `lang`
+  std::vector<std::string> class_ids;   // beside `classes`
+};
+
+// Both lists are empty when the replica holds none yet.
+Result<People> LoadPeople(Store& store, const std::string& school_id, Lang lang);
 
 }  // namespace schoolshare::kiosk

@@ -24,6 +24,7 @@ constexpr Instant kIdleTimeout = 60;             // seconds without input before
 constexpr Instant kCheckInEarly = 15 * kMinute;  // check-in opens this long before the start
 constexpr Instant kCheckInLate = kNoShowGrace;   // and closes this long after it
 constexpr Instant kWalkInLoan = 2 * kHour;       // equipment handed out without a booking is due after this
+constexpr Instant kLoanHistory = 30 * kDay;      // loans older than this are no longer listed as open
 
 // A sentence to show: a message key with its params, or a rule violation; rendered in the current language.
 struct Message {
@@ -60,8 +61,10 @@ struct VenueRow {
 struct SyncView {
   bool online = false;
   std::int64_t pending = 0;
-  Instant last_sync = 0;  // 0: never
-  std::string problem;    // message key: kiosk.bad_token | kiosk.unreachable | ""
+  Instant last_sync = 0;    // 0: never
+  std::string problem;      // message key: kiosk.bad_token | kiosk.unreachable | ""
+  std::int64_t rounds = 0;  // complete sync rounds: a new one may have brought data
+  bool operator==(const SyncView&) const = default;
 };
 
 struct CheckInState {
@@ -117,6 +120,7 @@ struct WalkInState {
   int group_size = 20;
   std::vector<std::string> organizers;  // staff of the school (synced data)
   std::vector<std::string> classes;     // classes of the school (synced data)
+  std::vector<std::string> class_ids;   // beside `classes`
   int organizer = -1;
   int klass = -1;
 };
@@ -143,7 +147,8 @@ struct KioskState {
   WalkInState walkin;
   SetupState setup;
   bool restart_requested = false;     // the set-up was saved: the app reconnects with the new config
-  std::uint64_t data_generation = 0;  // bumped whenever replica-derived text may have changed (fonts)
+  std::uint64_t data_generation = 0;  // bumped by every Refresh: what the screens show may have changed
+  Instant refreshed_at = 0;           // when Refresh last read the replica
 };
 
 }  // namespace schoolshare::kiosk

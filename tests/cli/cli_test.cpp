@@ -111,6 +111,8 @@ TEST_F(CliTest, EveryVerbHasHelp) {
                                                        {"init", "--help"},
                                                        {"school", "list", "--help"},
                                                        {"resource", "list", "--help"},
+                                                       {"staff", "list", "--help"},
+                                                       {"class", "list", "--help"},
                                                        {"token", "create", "--help"},
                                                        {"token", "list", "--help"},
                                                        {"token", "revoke", "--help"},
@@ -407,6 +409,36 @@ TEST_F(CliTest, DemoInitAndTour) {
   r = Cli({"tour", "--db", db_});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("Xiejiawan"), std::string::npos);
+}
+
+// The demo's schools come with staff and classes (the kiosk's lists); a school's own can be imported.
+TEST_F(CliTest, StaffAndClassesListAndImport) {
+  ASSERT_EQ(Cli({"init", "--db", db_, "--demo"}).code, 0);
+  CliRun r = Cli({"staff", "list", "--db", db_, "--school", "xjw", "--format", "json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  Json staff = Json::parse(r.out)["items"];
+  ASSERT_EQ(staff.size(), 7u);
+  EXPECT_EQ(staff[0]["school_id"], "xjw");
+  r = Cli({"class", "list", "--db", db_, "--school", "xjw", "--format", "json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  Json classes = Json::parse(r.out)["items"];
+  ASSERT_EQ(classes.size(), 12u);  // a primary school: grades 1-6, two classes each
+  EXPECT_EQ(classes[0]["name"], "一年级(1)班");
+  EXPECT_GT(classes[0]["lessons"].size(), 20u);
+  r = Cli({"class", "list", "--db", db_, "--school", "yucai"}, "zh-CN");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("七年级(1)班"), std::string::npos) << r.out;
+  EXPECT_EQ(Cli({"staff", "list", "--db", db_, "--school", "nowhere"}).code, 4);
+
+  std::string file = Write("staff.csv", "id,school_id,name,role\nxjw-new,xjw,孙丽,teacher\n");
+  r = Cli({"import", "--db", db_, "staff", file});
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = Cli({"staff", "list", "--db", db_, "--school", "xjw"});
+  EXPECT_NE(r.out.find("孙丽"), std::string::npos) << r.out;
+  std::string bad = Write("classes.csv", "id,school_id,name,grade\nk,xjw,一年级(9)班,15\n");
+  r = Cli({"import", "--db", db_, "classes", bad});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("[grade]"), std::string::npos) << r.err;
 }
 
 }  // namespace

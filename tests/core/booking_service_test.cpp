@@ -69,6 +69,24 @@ TEST_F(BookingServiceTest, OwnBookingIsConfirmedWithCodeAndHistory) {
   EXPECT_EQ((*history)[0].actor_id, "tok-ma");
 }
 
+TEST_F(BookingServiceTest, ABookingMayNameAClassOfTheRequestingSchoolOnly) {
+  ASSERT_TRUE(store_->PutClass({"a-g7-1", "a", "七年级(1)班", "Grade 7 Class 1", 7, 42, {}, true}, admin_).ok());
+  BookingRequest r = Request("a-field", "a", "2026-11-24 16:00", "2026-11-24 17:00");
+  r.class_id = "a-g7-1";
+  auto out = MustCreate(r, manager_a_);
+  EXPECT_EQ(store_->GetBooking(out.booking.id)->class_id, "a-g7-1");
+
+  BookingRequest theirs = Request("a-field", "b", "2026-11-25 16:00", "2026-11-25 17:00");
+  theirs.class_id = "a-g7-1";  // school a's class on school b's request
+  auto refused = service_->Create(theirs, manager_b_);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("a-g7-1"), std::string::npos);
+  theirs.class_id = "no-such-class";
+  EXPECT_EQ(service_->Create(theirs, manager_b_).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->ListBookings({})->size(), 1u);
+}
+
 TEST_F(BookingServiceTest, DoubleBookingIsRefusedWithConflictAndAlternatives) {
   auto first = MustCreate(Request("a-field", "a", "2026-11-24 16:00", "2026-11-24 17:30"), manager_a_);
   auto out = service_->Create(Request("a-field", "b", "2026-11-24 17:00", "2026-11-24 18:00"), manager_b_);

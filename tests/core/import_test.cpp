@@ -237,6 +237,65 @@ TEST_F(ImportTest, ChineseNamesRoundTripThroughCsv) {
   }
 }
 
+TEST_F(ImportTest, StaffAndClassesWithTimetables) {
+  SeedCatalogue();
+  auto staff = ImportStaff(*store_,
+                           "\xEF\xBB\xBFid,school_id,name,name_en,role\r\n"
+                           "s1-t1,s1,李娜,Li Na,pe_teacher\r\n"
+                           "s1-t2,s1,王芳,,teacher\r\n",
+                           admin_, Lang::kZh);
+  ASSERT_TRUE(staff.ok()) << staff.status().ToString();
+  ASSERT_TRUE(staff->ok()) << Describe(*staff);
+  EXPECT_EQ(staff->imported, 2);
+  EXPECT_EQ(store_->GetStaff("s1-t1")->role, "pe_teacher");
+
+  auto classes = ImportClasses(*store_,
+                               "id,school_id,name,grade,students,lessons\n"
+                               "s1-g7-1,s1,七年级(1)班,7,45,\"Mon-Fri 07:50-08:35,08:45-09:30; Wed 10:00-10:45\"\n",
+                               admin_, Lang::kEn);
+  ASSERT_TRUE(classes.ok()) << classes.status().ToString();
+  ASSERT_TRUE(classes->ok()) << Describe(*classes);
+  auto c = store_->GetClass("s1-g7-1");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->grade, 7);
+  EXPECT_EQ(c->students, 45);
+  EXPECT_EQ(c->lessons.size(), 11u);  // 5 days x 2 + Wednesday's third
+}
+
+TEST_F(ImportTest, BadStaffAndClassRowsAreAllReportedAndNothingIsWritten) {
+  SeedCatalogue();
+  auto staff = ImportStaff(*store_,
+                           "id,school_id,name\n"
+                           "t1,nowhere,张伟\n"
+                           "t2,s1,\n"
+                           "t1,s1,赵敏\n",
+                           admin_, Lang::kEn);
+  ASSERT_TRUE(staff.ok());
+  ASSERT_EQ(staff->errors.size(), 3u) << Describe(*staff);
+  EXPECT_EQ(staff->errors[0].column, "school_id");
+  EXPECT_EQ(staff->errors[1].column, "name");
+  EXPECT_EQ(staff->errors[2].column, "id");
+  EXPECT_EQ(store_->ListStaff()->size(), 0u);
+
+  auto classes = ImportClasses(*store_,
+                               "id,school_id,name,grade,lessons\n"
+                               "k1,s1,一年级(1)班,13,\n"
+                               "k2,s1,一年级(2)班,1,Someday 08:00-09:00\n",
+                               admin_, Lang::kEn);
+  ASSERT_TRUE(classes.ok());
+  ASSERT_EQ(classes->errors.size(), 2u) << Describe(*classes);
+  EXPECT_EQ(classes->errors[0].column, "grade");
+  EXPECT_EQ(classes->errors[1].column, "lessons");
+  EXPECT_EQ(store_->ListClasses()->size(), 0u);
+
+  // A school manager may only fill in their own school.
+  Actor other{"tok", Role::kSchoolManager, "s2"};
+  auto refused = ImportStaff(*store_, "id,school_id,name\nt9,s1,孙杰\n", other, Lang::kEn);
+  ASSERT_TRUE(refused.ok());
+  ASSERT_EQ(refused->errors.size(), 1u);
+  EXPECT_EQ(refused->errors[0].column, "school_id");
+}
+
 TEST_F(ImportTest, ReimportUpdatesAndKeepsAbsentColumns) {
   SeedCatalogue();
   auto report = ImportSchools(*store_, "id,district_id,name\ns1,d1,第一中学（本部）\n", admin_, Lang::kEn);
@@ -485,8 +544,7 @@ TEST_F(ImportTest, IoErrorWhileWritingIsReturnedAndRolledBack) {
 
 // The ```csv blocks of the document, in order.
 std::vector<std::string> DocExamples() {
-  const std::string doc_path =
-      std::string(__FILE__).substr(0, std::string(__FILE__).rfind("/tests/")) + "/docs/csv-import.md";
+  const std::string doc_path = std::string(SCHOOLSHARE_SOURCE_DIR) + "/docs/csv-import.md";
   std::ifstream in(doc_path);
   EXPECT_TRUE(in.good()) << doc_path;
   std::vector<std::string> blocks;
@@ -507,7 +565,7 @@ std::vector<std::string> DocExamples() {
 
 TEST_F(ImportTest, DocumentedExamplesImport) {
   const std::vector<std::string> examples = DocExamples();
-  ASSERT_EQ(examples.size(), 3u);
+  ASSERT_EQ(examples.size(), 4u);  // schools, resources, staff, bookings
   auto schools = ImportSchools(*store_, examples[0], admin_, Lang::kEn);
   ASSERT_TRUE(schools.ok()) << schools.status().ToString();
   EXPECT_TRUE(schools->ok()) << Describe(*schools);
@@ -516,7 +574,11 @@ TEST_F(ImportTest, DocumentedExamplesImport) {
   ASSERT_TRUE(resources.ok()) << resources.status().ToString();
   EXPECT_TRUE(resources->ok()) << Describe(*resources);
   EXPECT_EQ(resources->imported, 5);
-  auto bookings = ImportBookings(*store_, clock_, examples[2], admin_, Lang::kEn);
+  auto staff = ImportStaff(*store_, examples[2], admin_, Lang::kEn);
+  ASSERT_TRUE(staff.ok()) << staff.status().ToString();
+  EXPECT_TRUE(staff->ok()) << Describe(*staff);
+  EXPECT_EQ(staff->imported, 2);
+  auto bookings = ImportBookings(*store_, clock_, examples[3], admin_, Lang::kEn);
   ASSERT_TRUE(bookings.ok()) << bookings.status().ToString();
   EXPECT_TRUE(bookings->ok()) << Describe(*bookings);
   EXPECT_EQ(bookings->imported, 3);

@@ -1,5 +1,6 @@
 // A kiosk model over a SyncAgent whose replica holds the small district and two bookings on
-// 2026-11-24 (Tuesday): school b on a-field 10:00-11:00, and school a's own 王老师 on a-hall 14:00-15:00.
+// 2026-11-24 (Tuesday): school b on a-field 10:00-11:00, and school a's own 王老师 on a-hall 14:00-15:00;
+// school a has one teacher (王老师) and one class (七年级(3)班).
 // The agent's transport can be pointed at a real server or at nothing (offline).
 #pragma once
 
@@ -23,6 +24,10 @@ class KioskFixture : public ::testing::Test {
     auto store = testing::OpenStore(path, &seed);
     ASSERT_TRUE(store);
     testing::SeedSmallDistrict(*store);
+    StaffMember teacher{"a-wang", "a", "王老师", "Ms. Wang", "pe_teacher", true};
+    ASSERT_TRUE(store->PutStaff(teacher, Actor::System()).ok());
+    SchoolClass klass{"a-7-3", "a", "七年级(3)班", "Grade 7 Class 3", 7, 40, {}, true};
+    ASSERT_TRUE(store->PutClass(klass, Actor::System()).ok());
     BookingService service(*store, seed);
     BookingRequest r;
     r.resource_id = "a-field";

@@ -27,8 +27,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// Runs argv to completion (at most `timeout`); returns its exit code, or -1 on a timeout.
-int RunFor(const std::vector<std::string>& args, std::chrono::seconds timeout) {
+// Starts argv (searched on PATH) as a child process.
+pid_t Spawn(const std::vector<std::string>& args) {
   const pid_t pid = fork();
   if (pid == 0) {
     std::vector<char*> argv;
@@ -37,6 +37,12 @@ int RunFor(const std::vector<std::string>& args, std::chrono::seconds timeout) {
     execvp(argv[0], argv.data());
     _exit(127);
   }
+  return pid;
+}
+
+// Runs argv to completion (at most `timeout`); returns its exit code, or -1 on a timeout.
+int RunFor(const std::vector<std::string>& args, std::chrono::seconds timeout) {
+  const pid_t pid = Spawn(args);
   const auto until = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < until) {
     int status = 0;
@@ -211,14 +217,7 @@ TEST_F(KioskGuiTest, CheckInThroughTheWindowReachesTheServer) {
   ASSERT_EQ(RunFor(first, 60s), 0);
   std::vector<std::string> args = Kiosk(replica, "zh-CN");
   args.insert(args.end(), {"--size", "1920x1080", "--targets", targets});
-  const pid_t pid = fork();
-  if (pid == 0) {
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
+  const pid_t pid = Spawn(args);
   Tap(targets, "home", "kiosk.home.checkin");
   for (char c : booking_.code) Tap(targets, "checkin", std::string("key") + c);
   Tap(targets, "checkin", "submit");

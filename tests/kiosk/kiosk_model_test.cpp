@@ -239,6 +239,9 @@ TEST_F(KioskModelTest, WalkInRefusedByARuleAndAllowedElsewhere) {
   EXPECT_TRUE(Facts(FactKind::kWalkIn).empty());
   Do(act::StepGroup{-400});
   Do(act::SetDuration{45});
+  ASSERT_EQ(state_.walkin.organizers, std::vector<std::string>{"王老师"});
+  ASSERT_EQ(state_.walkin.classes, std::vector<std::string>{"七年级(3)班"});
+  Do(act::PickClass{0});
   Do(act::ConfirmWalkIn{});
   EXPECT_EQ(state_.message.key, "kiosk.walkin.done") << Said();
   const auto walk = Facts(FactKind::kWalkIn);
@@ -257,6 +260,16 @@ TEST_F(KioskModelTest, IdleReturnsHome) {
   Do(act::Tick{clock_.Now()});
   EXPECT_EQ(state_.screen, Screen::kHome);
   EXPECT_TRUE(state_.checkin.typed.empty());
+}
+
+TEST_F(KioskModelTest, IdleTicksReadNothingUntilTheMinuteChanges) {
+  const auto generation = state_.data_generation;
+  clock_.Advance(30);
+  Do(act::Tick{clock_.Now()});
+  EXPECT_EQ(state_.data_generation, generation) << "09:50:30 shows what 09:50:00 showed";
+  clock_.Advance(30);
+  Do(act::Tick{clock_.Now()});
+  EXPECT_GT(state_.data_generation, generation) << "09:51 is a new minute";
 }
 
 TEST_F(KioskModelTest, LanguageByATap) {

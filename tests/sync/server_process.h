@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -38,8 +39,11 @@ class ServerProcess {
       if (log) dup2(fileno(log), STDERR_FILENO);
       close(out[0]);
       close(out[1]);
-      std::vector<std::string> args = {SCHOOLSHARE_SYNC_BIN, "--db", db, "--host", "127.0.0.1", "--port", "0",
-                                       "--threads",          "64"};
+      std::vector<std::string> args = {SCHOOLSHARE_SYNC_BIN, "--db", db, "--threads", "64"};
+      // `extra` may choose the address itself (--listen); otherwise any free port on 127.0.0.1.
+      if (std::find(extra.begin(), extra.end(), "--listen") == extra.end()) {
+        args.insert(args.end(), {"--host", "127.0.0.1", "--port", "0"});
+      }
       args.insert(args.end(), extra.begin(), extra.end());
       std::vector<char*> argv;
       for (auto& a : args) argv.push_back(a.data());

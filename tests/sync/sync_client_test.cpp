@@ -377,6 +377,52 @@ TEST_F(SyncAgentTest, ClientsConverge) {
   }
 }
 
+// Staff and classes replicate in their school's scope: a kiosk gets its own school's people and
+// classes (snapshot, then pull), never another school's; a booking's class travels with it.
+TEST_F(SyncAgentTest, StaffAndClassesReachTheirSchoolsKiosk) {
+  {
+    auto store = ServerStore();
+    ASSERT_TRUE(store->PutStaff({"a-t1", "a", "李娜", "Li Na", "pe_teacher", true}, Actor::System()).ok());
+    ASSERT_TRUE(store->PutStaff({"b-t1", "b", "王芳", "Wang Fang", "teacher", true}, Actor::System()).ok());
+    ASSERT_TRUE(
+        store
+            ->PutClass({"a-g7-1", "a", "七年级(1)班", "Grade 7 Class 1", 7, 42, {{1, 470, 515}}, true}, Actor::System())
+            .ok());
+  }
+  StartServer();
+  SyncAgent& kiosk = NewClient("kiosk", kiosk_a_token_, ActorOf(Role::kKiosk, "a"));
+  ASSERT_TRUE(kiosk.SyncOnce().ok()) << kiosk.status().last_error;
+  auto people = [&](SyncAgent& c) {
+    std::string out;
+    EXPECT_TRUE(c.WithReplica([&](Store& s) {
+                   for (const auto& m : *s.ListStaff()) out += m.id + " ";
+                   for (const auto& k : *s.ListClasses()) out += k.id + "(" + std::to_string(k.lessons.size()) + ") ";
+                   return Status::Ok();
+                 }).ok());
+    return out;
+  };
+  EXPECT_EQ(people(kiosk), "a-t1 a-g7-1(1) ");
+
+  {  // a new colleague arrives while the kiosk runs: the next pull brings her
+    auto store = ServerStore();
+    ASSERT_TRUE(store->PutStaff({"a-t2", "a", "赵敏", "Zhao Min", "teacher", true}, Actor::System()).ok());
+  }
+  BookingRequest r = Request("a-field", "a", Tomorrow(15), 60, "七年级足球课");
+  r.class_id = "a-g7-1";
+  SyncAgent& manager = NewClient("manager-a", manager_a_token_, ActorOf(Role::kSchoolManager, "a"));
+  ASSERT_TRUE(manager.SyncOnce().ok()) << manager.status().last_error;
+  auto made = manager.CreateBooking(r);
+  ASSERT_TRUE(made.ok() && made->queued) << made.status().ToString();
+  for (int round = 0; round < 2; ++round) {
+    for (SyncAgent* c : {&manager, &kiosk}) ASSERT_TRUE(c->SyncOnce().ok()) << c->status().last_error;
+  }
+  EXPECT_EQ(people(kiosk), "a-t1 a-t2 a-g7-1(1) ");
+  auto at_kiosk = LocalBooking(kiosk, made->entity_id);
+  ASSERT_TRUE(at_kiosk.ok());
+  EXPECT_EQ(at_kiosk->class_id, "a-g7-1");
+  EXPECT_EQ(ServerStore()->GetBooking(made->entity_id)->class_id, "a-g7-1");
+}
+
 // (3) Two offline managers book the same slot: the second to arrive is refused, shown in
 // needs-attention, and never appears as a confirmed (or any) booking in its replica.
 TEST_F(SyncAgentTest, RejectedCreateNeedsAttention) {

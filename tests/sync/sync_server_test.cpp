@@ -101,6 +101,20 @@ TEST_F(SyncServerTest, HealthNeedsNoTokenEverythingElseDoes) {
   EXPECT_EQ(schools.body["items"].size(), 3u);
 }
 
+// DESIGN.md's contract: --listen HOST:PORT (the same as --host and --port); a malformed one is a usage
+// error before anything starts.
+TEST_F(SyncServerTest, ListenTakesHostAndPortTogether) {
+  ServerProcess other;
+  ASSERT_TRUE(other.Start(db_, dir_.File("listen.log"), {"--listen", "127.0.0.1:0"}));
+  EXPECT_GT(other.port(), 0);
+  EXPECT_EQ(Get(*other.Client(""), "/v1/health").status, 200);
+  EXPECT_EQ(other.Stop(), 0);
+  for (const char* bad : {"127.0.0.1", "127.0.0.1:99999", ":80", "[::1:80"}) {
+    ServerProcess refused;
+    EXPECT_FALSE(refused.Start(db_, dir_.File("listen.log"), {"--listen", bad})) << bad;
+  }
+}
+
 TEST_F(SyncServerTest, CreateAnswers201ThenIdempotentThen409WithAlternatives) {
   auto admin = server_.Client(admin_);
   Json b = Booking("11111111-0000-4000-8000-000000000001", "a-field", "b", Tomorrow(10), Tomorrow(11));
@@ -765,7 +779,7 @@ TEST_F(SyncServerTest, SigtermFinishesTheRequestInFlightThenStopsCleanly) {
   } else {
     EXPECT_EQ(store->ListFacts({})->size(), 0u);
   }
-  EXPECT_EQ(store->SchemaVersion(), 6);
+  EXPECT_EQ(store->SchemaVersion(), 7);
 }
 
 TEST_F(SyncServerTest, ServesHttpsWhenGivenACertificate) {

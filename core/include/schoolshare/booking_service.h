@@ -21,6 +21,7 @@ struct BookingRequest {
   std::string activity_type = "other";
   int attendees = 0;
   int quantity = 0;
+  std::string class_id;  // the class of school_id it is for; empty: none. An unknown class is refused.
   Instant start = 0;
   Instant end = 0;
   std::vector<std::string> required_features;  // only for alternatives: what a similar venue must have

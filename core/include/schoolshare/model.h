@@ -94,6 +94,31 @@ struct School {
   std::vector<ClassPeriod> periods;
 };
 
+// A teacher or other member of a school's staff: the organizers a kiosk or the admin client offers in a
+// list, so the common flows need no typing.
+struct StaffMember {
+  std::string id;
+  std::string school_id;
+  std::string name;     // as users read it (Chinese)
+  std::string name_en;  // may be empty: falls back to name
+  std::string role;     // teacher | pe_teacher | lab_technician | facility_manager | other (free word)
+  bool active = true;
+};
+
+// A class (班级) of a school with its weekly timetable: the windows when it has lessons. A booking may
+// name the class it is for; a joint activity of several schools must avoid every involved class's
+// lessons (common free time).
+struct SchoolClass {
+  std::string id;
+  std::string school_id;
+  std::string name;     // "七年级(3)班"
+  std::string name_en;  // "Grade 7 Class 3"
+  int grade = 0;        // 1..12
+  int students = 0;
+  std::vector<WeeklyWindow> lessons;  // timetabled lessons in local time, usually the school's periods
+  bool active = true;
+};
+
 // How a resource is lent to other schools. The limits apply to borrowing schools, not to the owner.
 struct SharingPolicy {
   bool shared = true;                            // false: home-only, other schools are refused
@@ -167,7 +192,8 @@ struct Booking {
   std::string title;
   std::string activity_type;  // teaching|sports|meeting|ceremony|club|exam|other (free word)
   int attendees = 0;
-  int quantity = 0;  // equipment units; 0 for venues
+  int quantity = 0;      // equipment units; 0 for venues
+  std::string class_id;  // the class (of school_id) the booking is for; empty: none or several
   Instant start = 0;
   Instant end = 0;
   BookingStatus status = BookingStatus::kPending;

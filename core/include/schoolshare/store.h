@@ -100,6 +100,14 @@ class Store {
   // The resource's whole (parent) and parts (children), transitively, without the resource itself.
   virtual Result<std::vector<Resource>> RelatedResources(const std::string& resource_id) = 0;
 
+  // Staff and classes belong to a school; their changes are in that school's scope (its kiosks see them).
+  virtual Status PutStaff(const StaffMember& s, const Actor& by) = 0;
+  virtual Result<StaffMember> GetStaff(const std::string& id) = 0;
+  virtual Result<std::vector<StaffMember>> ListStaff(const std::string& school_id = "") = 0;  // by school, name
+  virtual Status PutClass(const SchoolClass& c, const Actor& by) = 0;
+  virtual Result<SchoolClass> GetClass(const std::string& id) = 0;
+  virtual Result<std::vector<SchoolClass>> ListClasses(const std::string& school_id = "") = 0;  // by school, grade, id
+
   virtual Status PutBlackout(const Blackout& b, const Actor& by) = 0;
   virtual Status DeleteBlackout(const std::string& id, const Actor& by) = 0;
   virtual Result<Blackout> GetBlackout(const std::string& id) = 0;

@@ -130,9 +130,10 @@ struct FactInput {
   int quantity = 0;
   std::string condition;  // return: fine|damaged|missing
   std::string note;
-  std::string organizer;  // walk_in: the claim's organizer, title and attendees
+  std::string organizer;  // walk_in: the claim's organizer, title, attendees and class
   std::string title;
   int attendees = 0;
+  std::string class_id;
 };
 
 struct LocalWrite {

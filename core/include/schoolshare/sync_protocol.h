@@ -37,6 +37,8 @@ constexpr const char kRejectBooking[] = "reject_booking";
 constexpr const char kRecordFact[] = "record_fact";
 constexpr const char kPutResource[] = "put_resource";
 constexpr const char kPutBlackout[] = "put_blackout";
+constexpr const char kPutStaff[] = "put_staff";
+constexpr const char kPutClass[] = "put_class";
 constexpr const char kDeleteBlackout[] = "delete_blackout";
 constexpr const char kResolveReconciliation[] = "resolve_reconciliation";
 bool IsKnownMutation(const std::string& name);

@@ -33,6 +33,13 @@ Result<BookingOutcome> BookingService::Create(const BookingRequest& request, con
   auto body = [&]() -> Status {
     SS_ASSIGN_OR_RETURN(resource, store_.GetResource(request.resource_id));
     SS_RETURN_IF_ERROR(store_.GetSchool(request.school_id).status());
+    if (!request.class_id.empty()) {
+      SS_ASSIGN_OR_RETURN(SchoolClass group, store_.GetClass(request.class_id));
+      if (group.school_id != request.school_id) {
+        return Status::InvalidArgument("class \"" + group.id + "\" belongs to school \"" + group.school_id +
+                                       "\", not to the requesting school \"" + request.school_id + "\"");
+      }
+    }
     if (!MayAct(actor, Action::kCreateBooking, request.school_id, resource.school_id)) {
       return Status::PermissionDenied("a " + std::string(ToString(actor.role)) + " token for school \"" +
                                       actor.school_id + "\" may not book for school \"" + request.school_id + "\"");

@@ -15,6 +15,7 @@ Booking CandidateFrom(const BookingRequest& r, const std::string& id) {
   b.activity_type = r.activity_type.empty() ? "other" : r.activity_type;
   b.attendees = r.attendees;
   b.quantity = r.quantity;
+  b.class_id = r.class_id;
   b.start = r.start;
   b.end = r.end;
   b.series_id = r.series_id;

@@ -20,5 +20,7 @@ struct MessageTable {
 MessageTable CliMessages();
 // The kiosk's words (kiosk_messages.cpp).
 MessageTable KioskMessages();
+// The admin client's words (admin_messages.cpp).
+MessageTable AdminMessages();
 
 }  // namespace schoolshare::i18n

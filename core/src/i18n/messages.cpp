@@ -266,10 +266,9 @@ const Table& Messages() {
   static const Table table = [] {  // built once, read-only afterwards
     Table t;
     for (const Message& m : kMessages) t.emplace(m.key, &m);
-    const i18n::MessageTable cli = i18n::CliMessages();
-    for (std::size_t i = 0; i < cli.size; ++i) t.emplace(cli.entries[i].key, &cli.entries[i]);
-    const i18n::MessageTable kiosk = i18n::KioskMessages();
-    for (std::size_t i = 0; i < kiosk.size; ++i) t.emplace(kiosk.entries[i].key, &kiosk.entries[i]);
+    for (const i18n::MessageTable& more : {i18n::CliMessages(), i18n::AdminMessages(), i18n::KioskMessages()}) {
+      for (std::size_t i = 0; i < more.size; ++i) t.emplace(more.entries[i].key, &more.entries[i]);
+    }
     return t;
   }();
   return table;

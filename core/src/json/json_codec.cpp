@@ -53,6 +53,22 @@ Json ToJson(const Resource& r) {
             {"hourly_fee_cents", p.hourly_fee_cents}}}};
 }
 
+Json ToJson(const StaffMember& s) {
+  return {{"id", s.id},           {"school_id", s.school_id}, {"name", s.name},
+          {"name_en", s.name_en}, {"role", s.role},           {"active", s.active}};
+}
+
+Json ToJson(const SchoolClass& c) {
+  return {{"id", c.id},
+          {"school_id", c.school_id},
+          {"name", c.name},
+          {"name_en", c.name_en},
+          {"grade", c.grade},
+          {"students", c.students},
+          {"lessons", WindowsToJson(c.lessons)},
+          {"active", c.active}};
+}
+
 Json ToJson(const Blackout& b, const TimeZone& tz) {
   return {{"id", b.id},
           {"resource_id", b.resource_id.empty() ? Json(nullptr) : Json(b.resource_id)},
@@ -94,6 +110,7 @@ Json ToJson(const Booking& b, const TimeZone& tz) {
           {"end", Instants(b.end, tz)},
           {"attendees", b.attendees},
           {"quantity", b.quantity},
+          {"class_id", b.class_id.empty() ? Json(nullptr) : Json(b.class_id)},
           {"status", ToString(b.status)},
           {"stage", ToString(b.stage)},
           {"series_id", b.series_id.empty() ? Json(nullptr) : Json(b.series_id)},

@@ -116,6 +116,18 @@ class Fields {
 
   const Json* Sub(const char* key) const { return Has(key) ? &j_[key] : nullptr; }
 
+  // Weekly windows (opening hours, lessons, agreement windows); *out is left alone when absent.
+  void Windows(const char* key, std::vector<WeeklyWindow>* out) {
+    const Json* w = Sub(key);
+    if (w == nullptr) return;
+    auto windows = WindowsFromJson(*w);
+    if (windows.ok()) {
+      *out = std::move(windows).value();
+    } else {
+      Fail(key, windows.status().message());
+    }
+  }
+
   void Fail(const std::string& key, const std::string& problem) {
     if (!status_.ok()) return;
     status_ = Status::InvalidArgument(what_ + (key.empty() ? "" : " field \"" + key + "\"") + " " + problem);
@@ -179,13 +191,7 @@ Result<Resource> ResourceFromJson(const Json& j) {
   r.capacity = static_cast<int>(f.Int("capacity", false));
   r.quantity = static_cast<int>(f.Int("quantity", false));
   r.features = f.Strings("features");
-  if (const Json* w = f.Sub("opening_hours")) {
-    auto windows = WindowsFromJson(*w);
-    if (!windows.ok())
-      f.Fail("opening_hours", windows.status().message());
-    else
-      r.opening_hours = *windows;
-  }
+  f.Windows("opening_hours", &r.opening_hours);
   r.buffer_minutes = static_cast<int>(f.Int("buffer_minutes", false, 0, 0, 24 * 60));
   r.parent_id = f.Str("parent_id", false);
   r.active = f.Bool("active", true);
@@ -202,6 +208,34 @@ Result<Resource> ResourceFromJson(const Json& j) {
   }
   if (!f.status().ok()) return f.status();
   return r;
+}
+
+Result<StaffMember> StaffFromJson(const Json& j) {
+  Fields f(j, "staff member");
+  StaffMember s;
+  s.id = f.Str("id", true);
+  s.school_id = f.Str("school_id", true);
+  s.name = f.Str("name", true);
+  s.name_en = f.Str("name_en", false);
+  s.role = f.Str("role", false);
+  s.active = f.Bool("active", true);
+  if (!f.status().ok()) return f.status();
+  return s;
+}
+
+Result<SchoolClass> ClassFromJson(const Json& j) {
+  Fields f(j, "class");
+  SchoolClass c;
+  c.id = f.Str("id", true);
+  c.school_id = f.Str("school_id", true);
+  c.name = f.Str("name", true);
+  c.name_en = f.Str("name_en", false);
+  c.grade = static_cast<int>(f.Int("grade", false, 0, 0, 12));
+  c.students = static_cast<int>(f.Int("students", false));
+  f.Windows("lessons", &c.lessons);
+  c.active = f.Bool("active", true);
+  if (!f.status().ok()) return f.status();
+  return c;
 }
 
 Result<Blackout> BlackoutFromJson(const Json& j, const TimeZone& tz) {
@@ -225,13 +259,7 @@ Result<SharingAgreement> AgreementFromJson(const Json& j) {
   a.owner_school_id = f.Str("owner_school_id", true);
   a.borrower_school_id = f.Str("borrower_school_id", true);
   a.resource_ids = f.Strings("resource_ids");
-  if (const Json* w = f.Sub("windows")) {
-    auto windows = WindowsFromJson(*w);
-    if (!windows.ok())
-      f.Fail("windows", windows.status().message());
-    else
-      a.windows = *windows;
-  }
+  f.Windows("windows", &a.windows);
   a.weekly_cap_minutes = static_cast<int>(f.Int("weekly_cap_minutes", false));
   a.auto_approve = f.Bool("auto_approve", true);
   a.valid_from = f.Date("valid_from", true);
@@ -263,6 +291,7 @@ Result<Booking> BookingFromJson(const Json& j, const TimeZone& tz) {
   b.activity_type = f.Str("activity_type", false, "other");
   b.attendees = static_cast<int>(f.Int("attendees", false));
   b.quantity = static_cast<int>(f.Int("quantity", false));
+  b.class_id = f.Str("class_id", false);
   b.start = f.Time("start", tz, true);
   b.end = f.Time("end", tz, true);
   b.status = f.Enum("status", ParseBookingStatus, BookingStatus::kPending);

@@ -294,6 +294,31 @@ CREATE TABLE client_attention (
 );
 )sql";
 
+// Version 7: staff and classes (with their weekly timetables), and the class a booking is for.
+constexpr const char kSchemaV7[] = R"sql(
+CREATE TABLE staff (
+  id TEXT PRIMARY KEY,
+  school_id TEXT NOT NULL REFERENCES schools(id),
+  name TEXT NOT NULL,
+  name_en TEXT NOT NULL DEFAULT '',
+  role TEXT NOT NULL DEFAULT '',
+  active INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX staff_school ON staff(school_id, id);
+CREATE TABLE school_classes (
+  id TEXT PRIMARY KEY,
+  school_id TEXT NOT NULL REFERENCES schools(id),
+  name TEXT NOT NULL,
+  name_en TEXT NOT NULL DEFAULT '',
+  grade INTEGER NOT NULL DEFAULT 0 CHECK (grade BETWEEN 0 AND 12),
+  students INTEGER NOT NULL DEFAULT 0 CHECK (students >= 0),
+  lessons TEXT NOT NULL DEFAULT '[]',
+  active INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX school_classes_school ON school_classes(school_id, id);
+ALTER TABLE bookings ADD COLUMN class_id TEXT NOT NULL DEFAULT '';
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -304,6 +329,7 @@ const std::vector<Migration>& Migrations() {
       {4, "covering index for weekly hours per resource", kSchemaV4},
       {5, "sync service: change scope, clients, mutation results, quarantine, reconciliation, epoch", kSchemaV5},
       {6, "sync client: outbox, client state, needs-attention list", kSchemaV6},
+      {7, "staff, classes and their timetables; the class a booking is for", kSchemaV7},
   };
   return kMigrations;
 }

@@ -22,13 +22,24 @@ using sqlite::Statement;
 constexpr const char kHeld[] = "status IN ('pending','confirmed')";
 
 // What a sync client's replica holds from the server, children before parents (a snapshot empties them).
-constexpr const char* kReplicatedTables[] = {
-    "reconciliation_items", "usage_facts",        "booking_bounds", "bookings",  "booking_series", "report_periods",
-    "calendar_days",        "sharing_agreements", "blackouts",      "resources", "schools",        "districts"};
+constexpr const char* kReplicatedTables[] = {"reconciliation_items",
+                                             "usage_facts",
+                                             "booking_bounds",
+                                             "bookings",
+                                             "booking_series",
+                                             "report_periods",
+                                             "calendar_days",
+                                             "sharing_agreements",
+                                             "blackouts",
+                                             "resources",
+                                             "staff",
+                                             "school_classes",
+                                             "schools",
+                                             "districts"};
 
 constexpr const char kBookingColumns[] =
     "id, resource_id, school_id, organizer, title, activity_type, attendees, quantity, start_at, end_at, status, "
-    "stage, series_id, code, note, created_by, created_at, updated_at, version";
+    "stage, series_id, code, note, created_by, created_at, updated_at, version, class_id";
 
 constexpr const char kResourceColumns[] =
     "id, school_id, name, name_en, type, capacity, quantity, features, opening_hours, buffer_minutes, parent_id, "
@@ -71,7 +82,36 @@ Booking ReadBooking(const Statement& s) {
   b.created_at = s.Int(16);
   b.updated_at = s.Int(17);
   b.version = s.Int(18);
+  b.class_id = s.Text(19);
   return b;
+}
+
+constexpr const char kStaffColumns[] = "id, school_id, name, name_en, role, active";
+
+StaffMember ReadStaff(const Statement& s) {
+  StaffMember m;
+  m.id = s.Text(0);
+  m.school_id = s.Text(1);
+  m.name = s.Text(2);
+  m.name_en = s.Text(3);
+  m.role = s.Text(4);
+  m.active = s.Int(5) != 0;
+  return m;
+}
+
+constexpr const char kClassColumns[] = "id, school_id, name, name_en, grade, students, lessons, active";
+
+SchoolClass ReadClass(const Statement& s) {
+  SchoolClass c;
+  c.id = s.Text(0);
+  c.school_id = s.Text(1);
+  c.name = s.Text(2);
+  c.name_en = s.Text(3);
+  c.grade = static_cast<int>(s.Int(4));
+  c.students = static_cast<int>(s.Int(5));
+  if (auto w = WindowsFromJson(Json::parse(s.Text(6), nullptr, false)); w.ok()) c.lessons = *w;
+  c.active = s.Int(7) != 0;
+  return c;
 }
 
 Resource ReadResource(const Statement& s) {
@@ -420,6 +460,69 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  // ---------------------------------------------------------------- staff and classes
+  Status PutStaff(const StaffMember& m, const Actor& by) override {
+    if (m.id.empty() || m.school_id.empty() || m.name.empty()) {
+      return Status::InvalidArgument("a staff member needs an id, a school and a name");
+    }
+    return Write([&]() -> Status {
+      SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(std::string("INSERT OR REPLACE INTO staff(") + kStaffColumns +
+                                                       ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+      {
+        ScopedReset reset(*st);
+        st->Bind(1, m.id).Bind(2, m.school_id).Bind(3, m.name).Bind(4, m.name_en).Bind(5, m.role).Bind(6, m.active);
+        SS_RETURN_IF_ERROR(Named(st->Run(), "staff member " + m.id + " (school \"" + m.school_id + "\" must exist)"));
+      }
+      return Log("staff", m.id, "put", ToJson(m).dump(), by, "staff.put", m.school_id);
+    });
+  }
+
+  Result<StaffMember> GetStaff(const std::string& id) override {
+    return OneOf<StaffMember>(std::string("SELECT ") + kStaffColumns + " FROM staff WHERE id = ?1", id, ReadStaff,
+                              "no staff member \"" + id + "\"");
+  }
+
+  Result<std::vector<StaffMember>> ListStaff(const std::string& school_id) override {
+    return ListOf<StaffMember>(std::string("SELECT ") + kStaffColumns + " FROM staff WHERE ?1 = '' OR school_id = ?1 " +
+                                   "ORDER BY school_id, name, id",
+                               school_id, ReadStaff);
+  }
+
+  Status PutClass(const SchoolClass& c, const Actor& by) override {
+    if (c.id.empty() || c.school_id.empty() || c.name.empty()) {
+      return Status::InvalidArgument("a class needs an id, a school and a name");
+    }
+    if (c.grade < 0 || c.grade > 12) return Status::InvalidArgument("a class's grade is 0 (none) to 12");
+    if (c.students < 0) return Status::InvalidArgument("students cannot be negative");
+    for (const WeeklyWindow& w : c.lessons) {
+      if (w.weekday < 1 || w.weekday > 7 || w.start_minute < 0 || w.end_minute <= w.start_minute) {
+        return Status::InvalidArgument("class " + c.id + " has a lesson that is not a weekday 1-7 with start < end");
+      }
+    }
+    return Write([&]() -> Status {
+      SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(std::string("INSERT OR REPLACE INTO school_classes(") +
+                                                       kClassColumns + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
+      {
+        ScopedReset reset(*st);
+        st->Bind(1, c.id).Bind(2, c.school_id).Bind(3, c.name).Bind(4, c.name_en).Bind(5, c.grade);
+        st->Bind(6, c.students).Bind(7, WindowsToJson(c.lessons).dump()).Bind(8, c.active);
+        SS_RETURN_IF_ERROR(Named(st->Run(), "class " + c.id + " (school \"" + c.school_id + "\" must exist)"));
+      }
+      return Log("class", c.id, "put", ToJson(c).dump(), by, "class.put", c.school_id);
+    });
+  }
+
+  Result<SchoolClass> GetClass(const std::string& id) override {
+    return OneOf<SchoolClass>(std::string("SELECT ") + kClassColumns + " FROM school_classes WHERE id = ?1", id,
+                              ReadClass, "no class \"" + id + "\"");
+  }
+
+  Result<std::vector<SchoolClass>> ListClasses(const std::string& school_id) override {
+    return ListOf<SchoolClass>(std::string("SELECT ") + kClassColumns +
+                                   " FROM school_classes WHERE ?1 = '' OR school_id = ?1 ORDER BY school_id, grade, id",
+                               school_id, ReadClass);
+  }
+
   Status PutBlackout(const Blackout& b, const Actor& by) override {
     if (b.id.empty()) return Status::InvalidArgument("a blackout needs an id");
     if (b.end <= b.start) return Status::InvalidArgument("a blackout must end after it starts");
@@ -620,7 +723,7 @@ class SqliteStore final : public Store {
           Statement * st,
           db_->Prepare(
               std::string("INSERT INTO bookings(") + kBookingColumns +
-              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"));
+              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"));
       {
         ScopedReset reset(*st);
         BindBooking(*st, b, 1);
@@ -645,7 +748,8 @@ class SqliteStore final : public Store {
           db_->Prepare(
               "UPDATE bookings SET resource_id = ?2, school_id = ?3, organizer = ?4, title = ?5, activity_type = ?6, "
               "attendees = ?7, quantity = ?8, start_at = ?9, end_at = ?10, status = ?11, stage = ?12, series_id = ?13, "
-              "code = ?14, note = ?15, created_by = ?16, created_at = ?17, updated_at = ?18, version = version + 1 "
+              "code = ?14, note = ?15, created_by = ?16, created_at = ?17, updated_at = ?18, version = version + 1, "
+              "class_id = ?20 "
               "WHERE id = ?1"));
       {
         ScopedReset reset(*st);
@@ -1138,7 +1242,7 @@ class SqliteStore final : public Store {
         SS_ASSIGN_OR_RETURN(Statement * st,
                             db_->Prepare(std::string("INSERT OR REPLACE INTO bookings(") + kBookingColumns +
                                          ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-                                         "?16, ?17, ?18, ?19)"));
+                                         "?16, ?17, ?18, ?19, ?20)"));
         {
           ScopedReset reset(*st);
           BindBooking(*st, b, 1);
@@ -1189,6 +1293,18 @@ class SqliteStore final : public Store {
         st->Bind(15, p.max_advance_days).Bind(16, p.max_duration_minutes).Bind(17, p.weekly_cap_minutes);
         st->Bind(18, p.hourly_fee_cents).Bind(19, r.active);
         return Named(st->Run(), "replicated resource " + r.id);
+      }
+      if (c.entity == "staff") {
+        SS_ASSIGN_OR_RETURN(StaffMember m, StaffFromJson(j));
+        return Run(std::string("INSERT OR REPLACE INTO staff(") + kStaffColumns + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                   {m.id, m.school_id, m.name, m.name_en, m.role, m.active ? "1" : "0"});
+      }
+      if (c.entity == "class") {
+        SS_ASSIGN_OR_RETURN(SchoolClass k, ClassFromJson(j));
+        return Run(std::string("INSERT OR REPLACE INTO school_classes(") + kClassColumns +
+                       ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                   {k.id, k.school_id, k.name, k.name_en, std::to_string(k.grade), std::to_string(k.students),
+                    WindowsToJson(k.lessons).dump(), k.active ? "1" : "0"});
       }
       if (c.entity == "blackout") {
         SS_ASSIGN_OR_RETURN(Blackout b, BlackoutFromJson(j, utc));
@@ -1510,6 +1626,33 @@ class SqliteStore final : public Store {
     return s;
   }
 
+  // The one row of a one-parameter query, read by `read`; NotFound with `not_found` when there is none.
+  template <typename T>
+  Result<T> OneOf(const std::string& sql, const std::string& param, T (*read)(const Statement&),
+                  const std::string& not_found) {
+    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(sql));
+    ScopedReset reset(*st);
+    st->Bind(1, param);
+    SS_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) return Status::NotFound(not_found);
+    return read(*st);
+  }
+
+  // Every row of a one-parameter query, read by `read`.
+  template <typename T>
+  Result<std::vector<T>> ListOf(const std::string& sql, const std::string& param, T (*read)(const Statement&)) {
+    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(sql));
+    ScopedReset reset(*st);
+    st->Bind(1, param);
+    std::vector<T> out;
+    for (;;) {
+      SS_ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) break;
+      out.push_back(read(*st));
+    }
+    return out;
+  }
+
   // Runs a cached statement with text parameters ?1, ?2, ... (numbers given as text are compared and
   // stored by the column's affinity).
   Status Run(const std::string& sql, const std::vector<std::string>& params) {
@@ -1523,6 +1666,8 @@ class SqliteStore final : public Store {
     static const std::map<std::string, std::string> kById = {{"district", "districts"},
                                                              {"school", "schools"},
                                                              {"resource", "resources"},
+                                                             {"staff", "staff"},
+                                                             {"class", "school_classes"},
                                                              {"blackout", "blackouts"},
                                                              {"agreement", "sharing_agreements"},
                                                              {"booking", "bookings"},
@@ -1619,7 +1764,7 @@ class SqliteStore final : public Store {
     st.Bind(first + 10, ToString(b.status)).Bind(first + 11, ToString(b.stage)).BindOptional(first + 12, b.series_id);
     st.Bind(first + 13, b.code).Bind(first + 14, b.note).Bind(first + 15, b.created_by);
     st.Bind(first + 16, b.created_at ? b.created_at : now).Bind(first + 17, b.updated_at ? b.updated_at : now);
-    st.Bind(first + 18, b.version > 0 ? b.version : std::int64_t{1});
+    st.Bind(first + 18, b.version > 0 ? b.version : std::int64_t{1}).Bind(first + 19, b.class_id);
   }
 
   Result<Booking> OneBooking(const std::string& sql, const std::string& key, const std::string& not_found) {

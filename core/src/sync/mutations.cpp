@@ -168,6 +168,7 @@ Result<SyncService::Outcome> SyncService::CreateBooking(const Actor& actor, cons
   req.activity_type = b.activity_type.empty() ? "other" : b.activity_type;
   req.attendees = b.attendees;
   req.quantity = b.quantity;
+  req.class_id = b.class_id;
   req.start = b.start;
   req.end = b.end;
   if (args.contains("required_features") && args["required_features"].is_array()) {
@@ -258,6 +259,10 @@ Result<SyncService::Outcome> SyncService::RecordFact(const Actor& actor, const J
     SS_ASSIGN_OR_RETURN(Instant end, tz.Parse(end_text));
     if (end <= fact.at) return Status::InvalidArgument("a walk-in must end after it starts");
     BookingRequest claim = sync::WalkInClaim(fact, args, end);
+    if (!claim.class_id.empty()) {  // a class the server does not know must not cost the fact its claim
+      auto group = store_.GetClass(claim.class_id);
+      if (!group.ok() || group->school_id != claim.school_id) claim.class_id.clear();
+    }
     CreateOptions options;
     options.walk_in = true;
     options.with_alternatives = false;
@@ -366,6 +371,33 @@ Result<SyncService::Outcome> SyncService::EditCatalogue(const Actor& actor, cons
     }
     SS_RETURN_IF_ERROR(store_.PutBlackout(b, actor));
     out.fields["blackout"] = ToJson(b, tz);
+  } else if (name == sync::kPutStaff || name == sync::kPutClass) {
+    const bool staff = name == sync::kPutStaff;
+    std::string id, school_id;
+    SS_RETURN_IF_ERROR(RequireString(args, "id", &id));
+    SS_RETURN_IF_ERROR(RequireString(args, "school_id", &school_id));
+    if (!MayAct(actor, Action::kEditCatalogue, "", school_id)) {
+      return Forbidden(actor, std::string(staff ? "edit staff" : "edit classes") + " of school \"" + school_id + "\"");
+    }
+    // Moving a person or a class to another school needs the right over the school it leaves too.
+    std::string was_at;
+    if (staff) {
+      if (auto existing = store_.GetStaff(id); existing.ok()) was_at = existing->school_id;
+    } else if (auto existing = store_.GetClass(id); existing.ok()) {
+      was_at = existing->school_id;
+    }
+    if (!was_at.empty() && !MayAct(actor, Action::kEditCatalogue, "", was_at)) {
+      return Forbidden(actor, "edit \"" + id + "\" of school \"" + was_at + "\"");
+    }
+    if (staff) {
+      SS_ASSIGN_OR_RETURN(StaffMember m, StaffFromJson(args));
+      SS_RETURN_IF_ERROR(store_.PutStaff(m, actor));
+      out.fields["staff"] = ToJson(m);
+    } else {
+      SS_ASSIGN_OR_RETURN(SchoolClass c, ClassFromJson(args));
+      SS_RETURN_IF_ERROR(store_.PutClass(c, actor));
+      out.fields["class"] = ToJson(c);
+    }
   } else if (name == sync::kDeleteBlackout) {
     std::string id;
     SS_RETURN_IF_ERROR(RequireString(args, "id", &id));

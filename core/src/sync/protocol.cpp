@@ -6,9 +6,9 @@
 namespace schoolshare::sync {
 
 const std::vector<std::string>& MutationNames() {
-  static const std::vector<std::string> kNames = {kCreateBooking, kCancelBooking,  kApproveBooking,
-                                                  kRejectBooking, kRecordFact,     kPutResource,
-                                                  kPutBlackout,   kDeleteBlackout, kResolveReconciliation};
+  static const std::vector<std::string> kNames = {
+      kCreateBooking, kCancelBooking,  kApproveBooking,        kRejectBooking, kRecordFact, kPutResource,
+      kPutBlackout,   kDeleteBlackout, kResolveReconciliation, kPutStaff,      kPutClass};
   return kNames;
 }
 
@@ -116,6 +116,7 @@ BookingRequest WalkInClaim(const UsageFact& fact, const Json& args, Instant end)
   claim.activity_type = "walk_in";
   claim.attendees = args.value("attendees", Json(0)).is_number_integer() ? args.value("attendees", 0) : 0;
   claim.quantity = fact.quantity;
+  claim.class_id = StringField(args, "class_id");
   claim.start = fact.at;
   claim.end = end;
   return claim;

@@ -343,6 +343,10 @@ Reply SyncService::Snapshot(const Actor& actor, const std::string& client_id) {
         if (blackout_ids.insert(b.id).second) add("blackout", b.id, ToJson(b, utc));
       }
     }
+    SS_ASSIGN_OR_RETURN(std::vector<StaffMember> staff, store_.ListStaff(scope));
+    for (const auto& m : staff) add("staff", m.id, ToJson(m));
+    SS_ASSIGN_OR_RETURN(std::vector<SchoolClass> classes, store_.ListClasses(scope));
+    for (const auto& c : classes) add("class", c.id, ToJson(c));
     SS_ASSIGN_OR_RETURN(std::vector<SharingAgreement> agreements, store_.ListAgreements(scope, ""));
     for (const auto& a : agreements) add("agreement", a.id, ToJson(a));
     const TimeZone any = utc;

@@ -162,6 +162,7 @@ class SyncAgent::Impl {
                  {"quantity", req.quantity},
                  {"start", utc.FormatRfc3339(req.start)},
                  {"end", utc.FormatRfc3339(req.end)}};
+    if (!req.class_id.empty()) args["class_id"] = req.class_id;
     if (!req.required_features.empty()) args["required_features"] = req.required_features;
     if (options.backfill) args["backfill"] = true;
     return Enqueue(sync::kCreateBooking, std::move(args), std::move(out));
@@ -231,6 +232,7 @@ class SyncAgent::Impl {
         args["organizer"] = in.organizer;
         args["title"] = in.title;
         args["attendees"] = in.attendees;
+        if (!in.class_id.empty()) args["class_id"] = in.class_id;
         // The claim is judged here only to warn the user: the fact is recorded whatever it says.
         BookingRequest claim;
         claim.id = out.entity_id;
@@ -241,6 +243,7 @@ class SyncAgent::Impl {
         claim.activity_type = "walk_in";
         claim.attendees = in.attendees;
         claim.quantity = in.quantity;
+        claim.class_id = in.class_id;
         claim.start = at;
         claim.end = in.end;
         CreateOptions co;

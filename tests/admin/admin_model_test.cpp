@@ -1,0 +1,263 @@
+// The admin client's models without a window: the timeline, the booking form's live rule feedback and
+// its alternatives, and the approval queue, over real replicas synced through a real schoolshare-sync
+// on 127.0.0.1.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <optional>
+
+#include "model/booking_form.h"
+#include "model/requests.h"
+#include "model/timeline.h"
+#include "schoolshare/tokens.h"
+#include "sync/server_process.h"
+#include "testutil.h"
+
+namespace schoolshare::admin {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::Shanghai;
+
+// The first Monday-to-Friday at least two days ahead (a-hall asks a day's notice and opens on weekdays).
+CivilDate NextWeekday() {
+  CivilDate d = Shanghai().LocalDate(SystemClock().Now()).AddDays(2);
+  while (d.IsoWeekday() > 5) d = d.AddDays(1);
+  return d;
+}
+
+Instant On(const CivilDate& d, int hour, int minute = 0) { return *Shanghai().ToInstant(d, hour * 60 + minute); }
+
+class AdminModelTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = dir_.File("server.db");
+    {
+      auto store = testing::OpenStore(db_, &clock_);
+      ASSERT_TRUE(store);
+      testing::SeedSmallDistrict(*store);
+      for (auto [role, school, token] :
+           {std::tuple{Role::kSchoolManager, "a", &token_a_}, std::tuple{Role::kSchoolManager, "b", &token_b_},
+            std::tuple{Role::kDistrictAdmin, "", &token_admin_}}) {
+        auto t = IssueToken(*store, role, school, "test", Actor::System(), clock_.Now());
+        ASSERT_TRUE(t.ok()) << t.status().ToString();
+        *token = t->token;
+      }
+    }
+    ASSERT_TRUE(server_.Start(db_, dir_.File("server.log"))) << "schoolshare-sync did not start";
+  }
+
+  std::unique_ptr<SyncAgent> Client(const std::string& name, const std::string& token, Actor actor) {
+    SyncAgentOptions o;
+    o.replica_path = dir_.File(name + ".db");
+    o.actor = std::move(actor);
+    o.synchronous_full = false;
+    HttpTransportOptions t;
+    t.base_url = "http://127.0.0.1:" + std::to_string(server_.port());
+    t.token = token;
+    auto client = SyncAgent::Open(o, MakeHttpTransport(t));
+    EXPECT_TRUE(client.ok()) << client.status().ToString();
+    if (!client.ok()) return nullptr;
+    EXPECT_TRUE((*client)->SyncOnce().ok()) << (*client)->status().last_error;
+    return std::move(client).value();
+  }
+
+  template <typename Fn>
+  static auto OnReplica(SyncAgent& client, Fn fn) {
+    std::optional<decltype(fn(std::declval<Store&>()))> out;
+    Status s = client.WithReplica([&](Store& replica) {
+      out.emplace(fn(replica));
+      return Status::Ok();
+    });
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return std::move(out).value();
+  }
+
+  BookingForm Form(const std::string& resource, const std::string& school, Instant start, Instant end) {
+    BookingForm f;
+    f.id = "form-" + std::to_string(++forms_);
+    f.resource_id = resource;
+    f.school_id = school;
+    f.organizer = "李娜";
+    f.title = "联合教研";
+    f.activity_type = "meeting";
+    f.attendees = 60;
+    f.start = start;
+    f.end = end;
+    return f;
+  }
+
+  SystemClock clock_;
+  testing::TempDir dir_;
+  std::string db_;
+  std::string token_a_, token_b_, token_admin_;
+  testing::ServerProcess server_;
+  int forms_ = 0;
+  const Actor manager_a_{"device-a", Role::kSchoolManager, "a"};
+  const Actor manager_b_{"device-b", Role::kSchoolManager, "b"};
+};
+
+TEST(SnapToPeriodTest, AClickInsideAPeriodTakesThePeriodOutsideAQuarterHour) {
+  School s;
+  s.periods = {{1, 8 * 60, 8 * 60 + 40}, {2, 8 * 60 + 50, 9 * 60 + 30}};
+  const CivilDate d{2026, 11, 24};
+  Slot inside = SnapToPeriod(s, Shanghai(), On(d, 9, 7));
+  EXPECT_EQ(inside.start, On(d, 8, 50));
+  EXPECT_EQ(inside.end, On(d, 9, 30));
+  Slot outside = SnapToPeriod(s, Shanghai(), On(d, 16, 52), 90);
+  EXPECT_EQ(outside.start, On(d, 16, 45));
+  EXPECT_EQ(outside.end, On(d, 18, 15));
+}
+
+TEST_F(AdminModelTest, TimelineFiltersRowsAndMarksWhatAwaitsTheServer) {
+  auto a = Client("a", token_a_, manager_a_);
+  ASSERT_TRUE(a);
+  const CivilDate day = NextWeekday();
+  auto mine = a->CreateBooking(Form("a-hall", "a", On(day, 9), On(day, 10)));
+  ASSERT_TRUE(mine.ok() && mine->queued) << mine.status().ToString();
+  TimelineQuery q;
+  q.from = On(day, 0);
+  q.to = On(day.AddDays(1), 0);
+  q.type = ResourceType::kHall;
+  auto awaiting = a->AwaitingServer();
+  ASSERT_TRUE(awaiting.ok());
+  auto t = OnReplica(*a, [&](Store& s) { return BuildTimeline(s, q, clock_.Now(), *awaiting); });
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  std::vector<std::string> rows;
+  for (const auto& r : t->rows) rows.push_back(r.resource.id);
+  EXPECT_EQ(rows, (std::vector<std::string>{"a-hall", "b-hall", "c-hall"}));
+  ASSERT_EQ(t->rows[0].bars.size(), 1u);
+  EXPECT_TRUE(t->rows[0].bars[0].awaiting_server);
+  EXPECT_EQ(t->rows[0].bars[0].status, BookingStatus::kPending);  // optimistic: never shown as confirmed
+
+  ASSERT_TRUE(a->SyncOnce().ok());
+  ASSERT_TRUE(a->SyncOnce().ok());
+  awaiting = a->AwaitingServer();
+  t = OnReplica(*a, [&](Store& s) { return BuildTimeline(s, q, clock_.Now(), *awaiting); });
+  ASSERT_TRUE(t.ok());
+  ASSERT_EQ(t->rows[0].bars.size(), 1u);
+  EXPECT_FALSE(t->rows[0].bars[0].awaiting_server);
+  EXPECT_EQ(t->rows[0].bars[0].status, BookingStatus::kConfirmed);
+  EXPECT_EQ(t->rows[0].bars[0].usage, UsageState::kUpcoming);
+
+  q.type.reset();
+  q.school_id = "a";
+  q.shared_only = true;  // a-lab is home-only
+  t = OnReplica(*a, [&](Store& s) { return BuildTimeline(s, q, clock_.Now(), {}); });
+  ASSERT_TRUE(t.ok());
+  for (const auto& r : t->rows) {
+    EXPECT_EQ(r.resource.school_id, "a");
+    EXPECT_NE(r.resource.id, "a-lab");
+  }
+  q.to = q.from;
+  EXPECT_EQ(OnReplica(*a, [&](Store& s) { return BuildTimeline(s, q, clock_.Now()).status().code(); }),
+            StatusCode::kInvalidArgument);
+}
+
+TEST_F(AdminModelTest, FormFeedbackNamesTheRuleAndTheConflictAndOffersAlternatives) {
+  auto a = Client("a", token_a_, manager_a_);
+  ASSERT_TRUE(a);
+  const CivilDate day = NextWeekday();
+
+  BookingForm empty;
+  auto check = OnReplica(*a, [&](Store& s) { return CheckForm(s, clock_, manager_a_, empty, Lang::kZh); });
+  ASSERT_TRUE(check.ok());
+  EXPECT_FALSE(check->ok());
+  std::set<std::string> fields;
+  for (const auto& e : check->errors) fields.insert(e.field);
+  EXPECT_EQ(fields, (std::set<std::string>{"resource_id", "school_id", "title", "end"}));
+  EXPECT_EQ(check->messages.front(), "请选择场地或器材");
+
+  auto first = a->CreateBooking(Form("a-hall", "a", On(day, 9), On(day, 11)));
+  ASSERT_TRUE(first.ok() && first->queued);
+  BookingForm clash = Form("a-hall", "a", On(day, 10), On(day, 12));
+  check = OnReplica(*a, [&](Store& s) { return CheckForm(s, clock_, manager_a_, clash, Lang::kEn); });
+  ASSERT_TRUE(check.ok()) << check.status().ToString();
+  ASSERT_FALSE(check->ok());
+  ASSERT_FALSE(check->outcome.violations.empty());
+  EXPECT_EQ(check->outcome.violations[0].rule, Rule::kOverlap);
+  EXPECT_EQ(check->outcome.violations[0].conflicting_booking_ids, std::vector<std::string>{first->entity_id});
+  ASSERT_FALSE(check->outcome.alternatives.empty());
+  EXPECT_FALSE(check->messages.empty());
+
+  // One click on an alternative gives a form the rules accept.
+  BookingForm moved = WithAlternative(clash, check->outcome.alternatives.front());
+  EXPECT_EQ(moved.title, clash.title);
+  check = OnReplica(*a, [&](Store& s) { return CheckForm(s, clock_, manager_a_, moved, Lang::kEn); });
+  ASSERT_TRUE(check.ok());
+  EXPECT_TRUE(check->ok()) << (check->messages.empty() ? "" : check->messages.front());
+}
+
+TEST_F(AdminModelTest, OwnerApprovesSeveralRequestsAndTheRequesterSeesTheOutcome) {
+  auto a = Client("a", token_a_, manager_a_);
+  auto b = Client("b", token_b_, manager_b_);
+  ASSERT_TRUE(a && b);
+  const CivilDate day = NextWeekday();
+  std::vector<std::string> asked;
+  for (int hour : {9, 13}) {
+    auto r = b->CreateBooking(Form("a-hall", "b", On(day, hour), On(day, hour + 1)));
+    ASSERT_TRUE(r.ok() && r->queued) << r.status().ToString();
+    asked.push_back(r->entity_id);
+  }
+  ASSERT_TRUE(b->SyncOnce().ok());
+  ASSERT_TRUE(a->SyncOnce().ok());
+
+  auto queue = OnReplica(*a, [&](Store& s) { return PendingDecisions(s, manager_a_); });
+  ASSERT_TRUE(queue.ok()) << queue.status().ToString();
+  ASSERT_EQ(queue->size(), 2u);
+  EXPECT_EQ((*queue)[0].resource.id, "a-hall");
+  // The requester does not decide its own requests.
+  EXPECT_TRUE(OnReplica(*b, [&](Store& s) { return PendingDecisions(s, manager_b_); })->empty());
+
+  auto results = DecideAll(*a, *queue, true, "");
+  ASSERT_EQ(results.size(), 2u);
+  for (const auto& d : results) EXPECT_TRUE(d.queued) << d.message;
+  auto awaiting = a->AwaitingServer();
+  queue = OnReplica(*a, [&](Store& s) { return PendingDecisions(s, manager_a_, *awaiting); });
+  ASSERT_TRUE(queue.ok());
+  for (const auto& r : *queue) EXPECT_TRUE(r.awaiting_server);
+
+  for (int round = 0; round < 2; ++round) {
+    ASSERT_TRUE(a->SyncOnce().ok());
+    ASSERT_TRUE(b->SyncOnce().ok());
+  }
+  for (const auto& id : asked) {
+    EXPECT_EQ(OnReplica(*b, [&](Store& s) { return s.GetBooking(id)->status; }), BookingStatus::kConfirmed);
+  }
+  EXPECT_TRUE(OnReplica(*a, [&](Store& s) { return PendingDecisions(s, manager_a_); })->empty());
+}
+
+TEST_F(AdminModelTest, ARejectionNeedsAReasonAndADecisionOnAChangedRequestIsRefused) {
+  auto a = Client("a", token_a_, manager_a_);
+  auto b = Client("b", token_b_, manager_b_);
+  ASSERT_TRUE(a && b);
+  const CivilDate day = NextWeekday();
+  auto r = b->CreateBooking(Form("a-hall", "b", On(day, 14), On(day, 15)));
+  ASSERT_TRUE(r.ok() && r->queued);
+  ASSERT_TRUE(b->SyncOnce().ok());
+  ASSERT_TRUE(a->SyncOnce().ok());
+  auto queue = OnReplica(*a, [&](Store& s) { return PendingDecisions(s, manager_a_); });
+  ASSERT_TRUE(queue.ok());
+  ASSERT_EQ(queue->size(), 1u);
+
+  auto no_reason = DecideAll(*a, *queue, false, "");
+  ASSERT_EQ(no_reason.size(), 1u);
+  EXPECT_FALSE(no_reason[0].queued);
+  EXPECT_FALSE(no_reason[0].message.empty());
+
+  // The requester cancels while the owner, offline, still approves the version it saw.
+  auto cancel = b->CancelBooking(r->entity_id, "改期");
+  ASSERT_TRUE(cancel.ok() && cancel->queued);
+  ASSERT_TRUE(b->SyncOnce().ok());
+  auto approve = DecideAll(*a, *queue, true, "");
+  ASSERT_TRUE(approve[0].queued) << approve[0].message;
+  ASSERT_TRUE(a->SyncOnce().ok());
+  ASSERT_TRUE(a->SyncOnce().ok());
+  auto attention = a->NeedsAttention();
+  ASSERT_TRUE(attention.ok());
+  ASSERT_EQ(attention->size(), 1u);
+  EXPECT_EQ(OnReplica(*a, [&](Store& s) { return s.GetBooking(r->entity_id)->status; }), BookingStatus::kCancelled);
+}
+
+}  // namespace
+}  // namespace schoolshare::admin
