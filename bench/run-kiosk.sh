@@ -51,7 +51,7 @@ for v in venues:
         con.execute("insert into bookings(id,resource_id,school_id,organizer,title,activity_type,attendees,"
                     "start_at,end_at,status,code,created_by,created_at,updated_at) values(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (str(uuid.uuid4()), v, 'hualiang', '张老师', '负载测试%d' % k, 'sports', 20, s, s + 900,
-                     'confirmed', 'B%s%04d' % (v[-1].upper(), k), 'bench', s, s))
+                     'confirmed', 'B%02d%03d' % (venues.index(v), k), 'bench', s, s))
 con.commit()
 PY
 for size in 1920x1080 1080x1920; do

@@ -300,7 +300,7 @@ class App {
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     // The once-a-second refresh from the replica (not part of a frame).
     const double r0 = CpuSeconds();
-    for (int i = 0; i < 20; ++i) Apply(act::Tick{0});
+    for (int i = 0; i < 20; ++i) Refresh(state_, ctx_);
     const double refresh = (CpuSeconds() - r0) / 20;
     std::printf(
         "frames %d process_cpu_ms_per_frame %.2f ui_cpu_ms_per_frame %.3f wall_ms_per_frame %.2f refresh_cpu_ms %.2f "
