@@ -242,7 +242,7 @@ class App {
   void WriteTargets() {
     const std::string tmp = o_.targets + ".tmp";
     if (FILE* f = std::fopen(tmp.c_str(), "w")) {
-      std::fprintf(f, "screen %s\n", ScreenName(state_.screen));
+      std::fprintf(f, "frame %lld\nscreen %s\n", static_cast<long long>(++frames_), ScreenName(state_.screen));
       for (const auto& [id, r] : targets_) std::fprintf(f, "%s %.0f %.0f %.0f %.0f\n", id.c_str(), r.x, r.y, r.z, r.w);
       std::fclose(f);
       std::rename(tmp.c_str(), o_.targets.c_str());
@@ -330,6 +330,7 @@ class App {
   KioskState state_;
   UiState ui_state_;
   TargetLog targets_;
+  std::int64_t frames_ = 0;  // frames drawn, for the targets file
   FontAtlas fonts_;
   float u_ = 32;
   bool portrait_ = false;

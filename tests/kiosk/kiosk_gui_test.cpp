@@ -170,6 +170,7 @@ TEST_F(KioskGuiTest, EveryScreenInBothLanguagesAndOrientations) {
 
 // The buttons of the last frame ("id x y w h") and the current screen, as the kiosk wrote them.
 struct Targets {
+  long long frame = 0;
   std::string screen;
   std::map<std::string, std::array<int, 4>> rects;
 };
@@ -181,6 +182,10 @@ Targets ReadTargets(const std::string& path) {
     std::istringstream s(line);
     std::string id;
     s >> id;
+    if (id == "frame") {
+      s >> t.frame;
+      continue;
+    }
     if (id == "screen") {
       s >> t.screen;
       continue;
@@ -200,7 +205,9 @@ void Tap(const std::string& targets, const std::string& screen, const std::strin
       const auto& r = it->second;
       const std::string x = std::to_string(r[0] + r[2] / 2), y = std::to_string(r[1] + r[3] / 2);
       ASSERT_EQ(RunFor({"xdotool", "mousemove", x, y, "click", "1"}, 10s), 0);
-      std::this_thread::sleep_for(150ms);
+      // Let the kiosk draw two frames after the click (press, then release) before the next tap, so a
+      // slow frame on a loaded machine never sees two taps at once.
+      for (int k = 0; k < 500 && ReadTargets(targets).frame < t.frame + 2; ++k) std::this_thread::sleep_for(20ms);
       return;
     }
     std::this_thread::sleep_for(20ms);
