@@ -21,6 +21,7 @@
 #include "schoolshare/booking_service.h"
 #include "schoolshare/json.h"
 #include "schoolshare/tokens.h"
+#include "sync/switchable_transport.h"
 #include "testutil.h"
 
 namespace schoolshare {
@@ -28,6 +29,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing::Shanghai;
+using testing::SwitchableTransport;
 using testing::TempDir;
 
 // A schoolshare-sync child process: `--db FILE --host 127.0.0.1 --port 0`, ready once it prints
@@ -81,50 +83,6 @@ class ServerProcess {
   std::string db_;
   std::string log_;
   pid_t pid_ = -1;
-};
-
-// An HTTP transport whose server address can change (a restarted server listens on a new port) and
-// that can be cut off (no answer at all, as when the network is down).
-class SwitchableTransport final : public SyncTransport {
- public:
-  explicit SwitchableTransport(std::string token) : token_(std::move(token)) {}
-
-  void Point(const std::string& base_url) {
-    std::lock_guard<std::mutex> hold(mu_);
-    if (base_url.empty()) {
-      inner_.reset();
-      return;
-    }
-    HttpTransportOptions o;
-    o.base_url = base_url;
-    o.token = token_;
-    o.connect_timeout = 2000ms;
-    o.read_timeout = 20000ms;
-    inner_ = MakeHttpTransport(o);
-  }
-
-  TransportReply Post(const std::string& path, const std::string& body) override {
-    std::lock_guard<std::mutex> hold(mu_);
-    ++calls_;
-    if (!inner_) return {0, "", "no route to the server (test)"};
-    return inner_->Post(path, body);
-  }
-  TransportReply Get(const std::string& path, const QueryParams& query) override {
-    std::lock_guard<std::mutex> hold(mu_);
-    ++calls_;
-    if (!inner_) return {0, "", "no route to the server (test)"};
-    return inner_->Get(path, query);
-  }
-  int calls() {
-    std::lock_guard<std::mutex> hold(mu_);
-    return calls_;
-  }
-
- private:
-  std::string token_;
-  std::mutex mu_;
-  std::unique_ptr<SyncTransport> inner_;
-  int calls_ = 0;
 };
 
 struct Device {

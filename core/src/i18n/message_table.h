@@ -18,6 +18,8 @@ struct MessageTable {
 
 // The command line's words (cli_messages.cpp).
 MessageTable CliMessages();
+// The kiosk's words (kiosk_messages.cpp).
+MessageTable KioskMessages();
 // The admin client's words (admin_messages.cpp).
 MessageTable AdminMessages();
 // The reasons of search and recommendation (search_messages.cpp).

@@ -328,7 +328,8 @@ const Table& Messages() {
   static const Table table = [] {  // built once, read-only afterwards
     Table t;
     for (const Message& m : kMessages) t.emplace(m.key, &m);
-    for (const i18n::MessageTable& more : {i18n::CliMessages(), i18n::AdminMessages(), i18n::SearchMessages()}) {
+    for (const i18n::MessageTable& more :
+         {i18n::CliMessages(), i18n::AdminMessages(), i18n::SearchMessages(), i18n::KioskMessages()}) {
       for (std::size_t i = 0; i < more.size; ++i) t.emplace(more.entries[i].key, &more.entries[i]);
     }
     return t;
@@ -442,6 +443,12 @@ Lang LangFromEnvironment() {
     if (v != nullptr && *v != '\0') return ParseLang(v);
   }
   return Lang::kZh;
+}
+
+std::map<std::string, std::string> AllMessages(Lang lang) {
+  std::map<std::string, std::string> out;
+  for (const auto& [key, m] : Messages()) out.emplace(std::string(key), TextOf(*m, lang));
+  return out;
 }
 
 std::string Tr(Lang lang, std::string_view key, const std::map<std::string, std::string>& params) {

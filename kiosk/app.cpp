@@ -1,0 +1,350 @@
+#include "app.h"
+
+#include <GLFW/glfw3.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <imgui.h>
+#include <stb_image_write.h>
+#include <time.h>
+
+#include <cctype>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <vector>
+
+#include "fonts.h"
+#include "screens/screens.h"
+
+namespace schoolshare::kiosk {
+namespace {
+
+// CPU seconds of the whole process (with Mesa's llvmpipe threads), or of the calling thread only.
+double CpuSeconds(clockid_t clock = CLOCK_PROCESS_CPUTIME_ID) {
+  timespec ts{};
+  clock_gettime(clock, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+// Marks every character the screens may draw from the state (data and messages, both languages).
+void NeedStateText(FontAtlas& fonts, const KioskState& st) {
+  fonts.Need(st.school_name);
+  auto line = [&](const std::optional<BookingLine>& b) {
+    if (!b) return;
+    for (const auto* s : {&b->title, &b->organizer, &b->school_name, &b->venue_name, &b->code}) fonts.Need(*s);
+  };
+  for (const auto& v : st.venues) {
+    fonts.Need(v.name);
+    line(v.now);
+    line(v.next);
+  }
+  line(st.checkin.booking);
+  line(st.equipment.booking);
+  for (const auto& i : st.equipment.items) fonts.Need(i.name);
+  for (const auto& l : st.equipment.loans) {
+    fonts.Need(l.item_name);
+    fonts.Need(l.who);
+  }
+  for (const auto& v : st.walkin.venues) {
+    fonts.Need(v.name);
+    if (v.why_not) {
+      for (Lang l : {Lang::kZh, Lang::kEn}) fonts.Need(DescribeViolation(l, *v.why_not));
+    }
+  }
+  for (const auto& s : st.walkin.organizers) fonts.Need(s);
+  for (const auto& s : st.walkin.classes) fonts.Need(s);
+  for (const auto& [id, name] : st.setup.school_venues) fonts.Need(name);
+  for (Lang l : {Lang::kZh, Lang::kEn}) fonts.Need(RenderMessage(st.message, l));
+}
+
+bool WritePng(const std::string& path, int w, int h) {
+  std::vector<unsigned char> pixels(static_cast<std::size_t>(w) * h * 3);
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  glReadBuffer(GL_BACK);
+  glReadPixels(0, 0, w, h, GL_RGB, GL_UNSIGNED_BYTE, pixels.data());
+  stbi_flip_vertically_on_write(1);
+  return stbi_write_png(path.c_str(), w, h, 3, pixels.data(), w * 3) != 0;
+}
+
+class App {
+ public:
+  explicit App(const AppOptions& o) : o_(o) {}
+  ~App() { Close(); }
+
+  int Run() {
+    const auto t0 = std::chrono::steady_clock::now();
+    if (!glfwInit()) {
+      std::fprintf(stderr, "schoolshare-kiosk: no display (set DISPLAY, or run under xvfb-run)\n");
+      return 2;
+    }
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+    glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+    glfwWindowHint(GLFW_DECORATED, GLFW_FALSE);
+    int w = o_.width, h = o_.height;
+    if (w <= 0 || h <= 0) {
+      const GLFWvidmode* mode = glfwGetVideoMode(glfwGetPrimaryMonitor());
+      w = mode ? mode->width : 1920;
+      h = mode ? mode->height : 1080;
+      if (o_.portrait && w > h) std::swap(w, h);
+    }
+    if (!o_.screenshot.empty() || o_.bench_frames > 0) glfwWindowHint(GLFW_VISIBLE, GLFW_TRUE);
+    window_ = glfwCreateWindow(w, h, "schoolshare-kiosk", nullptr, nullptr);
+    if (!window_) {
+      std::fprintf(stderr, "schoolshare-kiosk: cannot open an OpenGL 3.3 window\n");
+      return 2;
+    }
+    glfwSetWindowPos(window_, 0, 0);
+    glfwMakeContextCurrent(window_);
+    glfwSwapInterval(o_.bench_frames > 0 ? 0 : 1);
+    glfwSetWindowUserPointer(window_, this);
+    // Any input wakes the loop for a few frames (installed before ImGui's, which chains to them).
+    glfwSetCursorPosCallback(window_, [](GLFWwindow* win, double, double) { Self(win)->Wake(); });
+    glfwSetMouseButtonCallback(window_, [](GLFWwindow* win, int, int, int) { Self(win)->Wake(); });
+    glfwSetKeyCallback(window_, [](GLFWwindow* win, int, int, int, int) { Self(win)->Wake(); });
+    glfwSetCharCallback(window_, [](GLFWwindow* win, unsigned) { Self(win)->Wake(); });
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.ConfigFlags |= ImGuiConfigFlags_IsTouchScreen;
+    ImGui_ImplGlfw_InitForOpenGL(window_, true);
+    ImGui_ImplOpenGL3_Init("#version 330 core");
+
+    OpenModel();
+    int fw = 0, fh = 0;
+    glfwGetFramebufferSize(window_, &fw, &fh);
+    portrait_ = o_.portrait || fh > fw;
+    const float scale = static_cast<float>(std::min(fw, fh)) / 1080.0f;
+    u_ = std::max(28.0f, std::round(32.0f * scale));
+    ApplyTheme(u_);
+    for (Lang l : {Lang::kZh, Lang::kEn}) {
+      for (const auto& [key, text] : AllMessages(l)) fonts_.Need(text);
+    }
+    fonts_.Need("中文English·●–—×…：（）");
+    fonts_.SetSize(u_);
+    NeedStateText(fonts_, state_);
+    if (!fonts_.Rebuild(false))
+      std::fprintf(stderr, "schoolshare-kiosk: %s is missing: Chinese cannot be shown\n", kCjkFontPath);
+    if (o_.verbose) std::fprintf(stderr, "atlas: %d glyphs\n", fonts_.glyphs());
+
+    if (!o_.screenshot.empty()) return Screenshot(fw, fh);
+    if (o_.bench_frames > 0) return Bench(fw, fh);
+
+    bool first = true;
+    double last_tick = glfwGetTime();
+    while (!glfwWindowShouldClose(window_)) {
+      if (wake_frames_ > 0) {
+        glfwPollEvents();
+      } else {
+        glfwWaitEventsTimeout(1.0 - std::fmod(glfwGetTime(), 1.0) + 0.001);  // the clock once a second
+      }
+      const std::uint64_t shown = state_.data_generation;
+      if (glfwGetTime() - last_tick >= 1.0) {
+        last_tick = glfwGetTime();
+        Apply(act::Tick{0});
+      }
+      // Draw after input, or when a refresh changed what is shown (a new minute, a sync round).
+      if (!first && wake_frames_ == 0 && state_.data_generation == shown) continue;
+      Frame(fw, fh, "");
+      if (first) {
+        first = false;
+        const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        std::fprintf(stderr, "first frame after %.0f ms (%d glyphs)\n", ms, fonts_.glyphs());
+        started_ = true;
+        if (agent_) agent_->Start();  // the first sync round runs after the first frame, not before
+      }
+      if (wake_frames_ > 0) --wake_frames_;
+      if (state_.restart_requested) {
+        o_.config = ctx_.config;
+        OpenModel();
+      }
+    }
+    return 0;
+  }
+
+  void Wake() { wake_frames_ = 3; }
+
+ private:
+  static App* Self(GLFWwindow* w) { return static_cast<App*>(glfwGetWindowUserPointer(w)); }
+
+  // (Re)opens the agent and the model for the current configuration; a problem lands in Set-up.
+  void OpenModel() {
+    if (agent_) agent_->Stop();
+    ctx_.agent = nullptr;
+    agent_.reset();
+    ctx_.clock = &clock_;
+    ctx_.config = o_.config;
+    ctx_.config_path = o_.config_path;
+    std::string problem = o_.config_problem;
+    if (problem.empty()) {
+      HttpTransportOptions t;
+      t.base_url = o_.config.server;
+      t.token = o_.config.token;
+      t.connect_timeout = std::chrono::milliseconds(2000);
+      t.read_timeout = std::chrono::milliseconds(10000);
+      SyncAgentOptions a;
+      a.replica_path = o_.config.replica;
+      a.actor = {"kiosk", Role::kKiosk, o_.config.school_id};
+      a.poll_interval = std::chrono::milliseconds(15000);
+      auto agent = SyncAgent::Open(a, MakeHttpTransport(t));
+      if (agent.ok()) {
+        agent_ = std::move(agent).value();
+        ctx_.agent = agent_.get();
+      } else {
+        problem = agent.status().ToString();
+      }
+    }
+    if (ctx_.agent) {
+      if (!o_.screenshot.empty() || o_.bench_frames > 0) {
+        (void)ctx_.agent->SyncOnce();  // live data for the picture; a failure shows in the status bar
+      } else if (started_) {
+        ctx_.agent->Start();  // reopened after Set-up; on start-up the worker starts after the first frame
+      }
+    }
+    state_ = InitialState(ctx_);
+    if (!problem.empty()) {
+      state_.screen = Screen::kSetup;
+      state_.message = {"kiosk.config_broken", {{"detail", problem}}, {}, std::nullopt, true};
+    }
+    o_.config_problem.clear();  // a saved Set-up is tried next time
+  }
+
+  void Apply(const Action& a) {
+    const std::uint64_t before = state_.data_generation;
+    Update(state_, a, ctx_);
+    if (state_.data_generation != before) NeedStateText(fonts_, state_);
+  }
+
+  // One frame: draw, read pixels when asked, present, apply the actions.
+  void Frame(int fw, int fh, const std::string& png) {
+    if (fonts_.dirty()) fonts_.Rebuild(true);
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    const double ui0 = CpuSeconds(CLOCK_THREAD_CPUTIME_ID);
+    ImGui::NewFrame();
+    Actions out;
+    DrawFrame(out);
+    ImGui::Render();
+    ui_cpu_ += CpuSeconds(CLOCK_THREAD_CPUTIME_ID) - ui0;
+    glViewport(0, 0, fw, fh);
+    glClearColor(1, 1, 1, 1);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    if (!png.empty()) png_ok_ = WritePng(png, fw, fh);
+    glfwSwapBuffers(window_);
+    if (!out.empty()) Wake();
+    for (const Action& a : out) Apply(a);
+    if (!o_.targets.empty()) WriteTargets();
+  }
+
+  // The test hook: the buttons of the frame just drawn, written to a temp file and renamed into place.
+  void WriteTargets() {
+    const std::string tmp = o_.targets + ".tmp";
+    if (FILE* f = std::fopen(tmp.c_str(), "w")) {
+      std::fprintf(f, "frame %lld\nscreen %s\n", static_cast<long long>(++frames_), ScreenName(state_.screen));
+      for (const auto& [id, r] : targets_) std::fprintf(f, "%s %.0f %.0f %.0f %.0f\n", id.c_str(), r.x, r.y, r.z, r.w);
+      std::fclose(f);
+      std::rename(tmp.c_str(), o_.targets.c_str());
+    }
+  }
+
+  void DrawFrame(Actions& out) {
+    ImGuiIO& io = ImGui::GetIO();
+    targets_.clear();
+    SetTargetLog(o_.targets.empty() ? nullptr : &targets_);
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(io.DisplaySize);
+    ImGui::PushFont(fonts_.regular());
+    ImGui::Begin("kiosk", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                     ImGuiWindowFlags_NoBringToFrontOnFocus);
+    Ui ui{state_, ui_state_, u_, portrait_, fonts_.large()};
+    StatusBar(ui, out);
+    for (const ScreenEntry& s : kScreens) {
+      if (s.screen == state_.screen) s.draw(ui, out);
+    }
+    ImGui::End();
+    ImGui::PopFont();
+    // A QR scanner or a keyboard types the code and Enter (not while a set-up field has the focus).
+    if (!io.WantTextInput) {
+      for (ImWchar c : io.InputQueueCharacters) {
+        if (c < 128 && (std::isalnum(c) || c == '-')) out.push_back(act::KeyChar{static_cast<char>(c)});
+      }
+      if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter)) ||
+          ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_KeyPadEnter))) {
+        out.push_back(act::Submit{});
+      }
+      if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Backspace))) out.push_back(act::Backspace{});
+    }
+  }
+
+  int Screenshot(int fw, int fh) {
+    state_.screen = *ParseScreen(o_.screen);
+    if (state_.screen != Screen::kHome) Apply(act::GoTo{state_.screen});
+    for (int i = 0; i < 3; ++i) Frame(fw, fh, i == 2 ? o_.screenshot : "");
+    if (!png_ok_) {
+      std::fprintf(stderr, "schoolshare-kiosk: cannot write %s\n", o_.screenshot.c_str());
+      return 1;
+    }
+    return 0;
+  }
+
+  int Bench(int fw, int fh) {
+    for (int i = 0; i < 3; ++i) Frame(fw, fh, "");
+    const double cpu0 = CpuSeconds();
+    ui_cpu_ = 0;
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < o_.bench_frames; ++i) Frame(fw, fh, "");
+    const double cpu = CpuSeconds() - cpu0;
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    // The once-a-second refresh from the replica (not part of a frame).
+    const double r0 = CpuSeconds();
+    for (int i = 0; i < 20; ++i) Refresh(state_, ctx_);
+    const double refresh = (CpuSeconds() - r0) / 20;
+    std::printf(
+        "frames %d process_cpu_ms_per_frame %.2f ui_cpu_ms_per_frame %.3f wall_ms_per_frame %.2f refresh_cpu_ms %.2f "
+        "venues %zu\n",
+        o_.bench_frames, cpu * 1000 / o_.bench_frames, ui_cpu_ * 1000 / o_.bench_frames, wall * 1000 / o_.bench_frames,
+        refresh * 1000, state_.venues.size());
+    return 0;
+  }
+
+  void Close() {
+    if (agent_) agent_->Stop();
+    if (window_) {
+      ImGui_ImplOpenGL3_Shutdown();
+      ImGui_ImplGlfw_Shutdown();
+      ImGui::DestroyContext();
+      glfwDestroyWindow(window_);
+      window_ = nullptr;
+    }
+    glfwTerminate();
+  }
+
+  AppOptions o_;
+  GLFWwindow* window_ = nullptr;
+  SystemClock clock_;
+  std::unique_ptr<SyncAgent> agent_;
+  KioskContext ctx_;
+  KioskState state_;
+  UiState ui_state_;
+  TargetLog targets_;
+  std::int64_t frames_ = 0;  // frames drawn, for the targets file
+  FontAtlas fonts_;
+  float u_ = 32;
+  bool portrait_ = false;
+  int wake_frames_ = 3;
+  bool png_ok_ = false;
+  bool started_ = false;  // the first frame is drawn
+  double ui_cpu_ = 0;     // CPU seconds of the UI thread building frames (NewFrame to Render)
+};
+
+}  // namespace
+
+int RunKiosk(const AppOptions& options) {
+  App app(options);
+  return app.Run();
+}
+
+}  // namespace schoolshare::kiosk

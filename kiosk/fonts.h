@@ -1,0 +1,50 @@
+// The glyph atlas behind every string the kiosk draws (Dear ImGui 1.86 has no dynamic atlas).
+//
+// Chinese text comes from Noto Sans CJK SC (the TTC's face 2). Only the characters the UI strings and the
+// synced data use are rasterised, so start-up stays fast and the atlas small; when new text arrives (a new
+// school or organizer name) the atlas is rebuilt between frames. This adapter is the only code that
+// knows how ImGui fonts are built, so a later ImGui with dynamic fonts is a small change.
+#pragma once
+
+#include <imgui.h>
+
+#include <bitset>
+#include <string>
+#include <string_view>
+
+namespace schoolshare::kiosk {
+
+constexpr const char kCjkFontPath[] = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
+constexpr int kCjkFontFace = 2;  // Simplified Chinese glyph forms
+
+class FontAtlas {
+ public:
+  explicit FontAtlas(std::string path = kCjkFontPath) : path_(std::move(path)) {}
+
+  // Marks the characters of `utf8` as needed.
+  void Need(std::string_view utf8);
+  bool dirty() const { return needed_count_ != built_count_ || size_ != built_size_; }
+  void SetSize(float regular_px) { size_ = regular_px; }
+
+  // Builds the atlas (regular and large fonts) for everything needed so far. With `upload`, replaces the
+  // OpenGL texture too (after the first frame). False when the font file is missing: ImGui's own font is
+  // used (Latin only) and the caller shows that.
+  bool Rebuild(bool upload);
+
+  ImFont* regular() const { return regular_; }
+  ImFont* large() const { return large_; }
+  int glyphs() const { return static_cast<int>(built_count_); }
+
+ private:
+  std::string path_;
+  std::bitset<0x10000> needed_;  // ImWchar is 16-bit: only the BMP can be drawn
+  std::size_t needed_count_ = 0;
+  std::size_t built_count_ = static_cast<std::size_t>(-1);
+  float size_ = 32;
+  float built_size_ = 0;
+  ImVector<ImWchar> ranges_;  // must outlive the build
+  ImFont* regular_ = nullptr;
+  ImFont* large_ = nullptr;
+};
+
+}  // namespace schoolshare::kiosk
