@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs the demo: seeds the demo district (Jiulongpo education groups) into a fresh
 # database dated around today, takes a short tour from the command line, then starts the sync service
-# on 127.0.0.1 and asks it what a kiosk at the school gate would see, over HTTP.
+# on 127.0.0.1, asks it what a kiosk at the school gate would see over HTTP, and shows the kiosk itself
+# (its window with a display; PNGs of every screen in both languages without one).
 # Language: SCHOOLSHARE_LANG (zh-CN or en), else LANG; Chinese when neither says otherwise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +10,7 @@ cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
 scripts/setup.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j "$jobs" --target schoolshare schoolshare-sync
+cmake --build build -j "$jobs" --target schoolshare schoolshare-sync schoolshare-kiosk
 
 out=demo-out
 mkdir -p "$out"
@@ -33,6 +34,25 @@ today=$(TZ=Asia/Shanghai date +%F)
 echo "\$ curl -H 'Authorization: Bearer <kiosk token of xjw>' 'http://$address/v1/bookings?from=${today}T00:00:00%2B08:00&limit=3'"
 curl -s -H "Authorization: Bearer $kiosk_token" "http://$address/v1/bookings?from=${today}T00:00:00%2B08:00&limit=3" |
   head -c 900; echo " …"
+
+echo
+echo "== schoolshare-kiosk (谢家湾小学's gate), on the same service =="
+# With a display the kiosk opens full screen; without one, every screen is rendered to a PNG under Xvfb.
+run_kiosk=(build/bin/schoolshare-kiosk --server "http://$address" --token "$kiosk_token" --school xjw
+  --replica "$out/kiosk-replica.db")
+if [ -n "${DISPLAY:-}" ] && [ -z "${SCHOOLSHARE_DEMO_HEADLESS:-}" ]; then
+  echo "opening the kiosk window (close it to end the demo)"
+  "${run_kiosk[@]}" --size 1920x1080 || true
+else
+  for lang in zh-CN en; do
+    for screen in home checkin equipment walkin setup; do
+      xvfb-run -a -s "-screen 0 1920x1080x24" "${run_kiosk[@]}" --lang "$lang" --size 1920x1080 \
+        --screenshot "$out/kiosk-$screen-$lang.png" --screen "$screen" 2>>"$out/kiosk.log"
+    done
+  done
+  echo "kiosk screenshots (10): $(cd "$out" && ls kiosk-*.png | head -3 | tr '\n' ' ')… in $out/"
+fi
+echo "the admin client (schoolshare-admin) has no window yet: its models are in admin/model (docs/admin.md)"
 kill -TERM "$sync_pid"; wait "$sync_pid" 2>/dev/null || true
 trap - EXIT
 echo
