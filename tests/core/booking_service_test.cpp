@@ -87,6 +87,40 @@ TEST_F(BookingServiceTest, ABookingMayNameAClassOfTheRequestingSchoolOnly) {
   EXPECT_EQ(store_->ListBookings({})->size(), 1u);
 }
 
+// DESIGN.md: a booking nobody checked in to within the grace period is a no-show and its slot is
+// released for walk-ins at the gate (only for walk-ins: an ordinary request still sees it held).
+TEST_F(BookingServiceTest, ANoShowsSlotIsReleasedForWalkIns) {
+  auto held = MustCreate(Request("a-field", "b", "2026-11-24 10:00", "2026-11-24 12:00"), admin_);
+  auto checked_in = MustCreate(Request("a-field-n", "b", "2026-11-25 10:00", "2026-11-25 12:00"), admin_);
+  UsageFact in;
+  in.id = "fact-1";
+  in.kind = FactKind::kCheckIn;
+  in.booking_id = checked_in.booking.id;
+  in.resource_id = "a-field-n";
+  in.school_id = "b";
+  in.at = At("2026-11-25 10:05");
+  ASSERT_TRUE(store_->InsertFact(in, admin_).ok());
+
+  CreateOptions walk_in;
+  walk_in.walk_in = true;
+  clock_.Set(At("2026-11-24 10:10"));  // inside the grace period: still held
+  auto early = service_->Create(Request("a-field", "a", "2026-11-24 10:10", "2026-11-24 11:00"), kiosk_a_, walk_in);
+  ASSERT_TRUE(early.ok());
+  EXPECT_FALSE(early->accepted);
+  clock_.Set(At("2026-11-24 10:20"));  // nobody came: released
+  auto late = service_->Create(Request("a-field", "a", "2026-11-24 10:20", "2026-11-24 11:00"), kiosk_a_, walk_in);
+  ASSERT_TRUE(late.ok());
+  EXPECT_TRUE(late->accepted) << (late->violations.empty() ? "" : RuleName(late->violations[0].rule));
+  EXPECT_EQ(store_->GetBooking(held.booking.id)->status, BookingStatus::kConfirmed);  // the booking itself stays
+
+  clock_.Set(At("2026-11-25 10:30"));  // checked in: not released
+  auto taken = service_->Create(Request("a-field-n", "a", "2026-11-25 10:30", "2026-11-25 11:00"), kiosk_a_, walk_in);
+  ASSERT_TRUE(taken.ok());
+  EXPECT_FALSE(taken->accepted);
+  ASSERT_FALSE(taken->violations.empty());
+  EXPECT_EQ(taken->violations[0].rule, Rule::kOverlap);
+}
+
 TEST_F(BookingServiceTest, DoubleBookingIsRefusedWithConflictAndAlternatives) {
   auto first = MustCreate(Request("a-field", "a", "2026-11-24 16:00", "2026-11-24 17:30"), manager_a_);
   auto out = service_->Create(Request("a-field", "b", "2026-11-24 17:00", "2026-11-24 18:00"), manager_b_);

@@ -51,7 +51,8 @@ struct CreateOptions {
   bool with_alternatives = true;
   bool dry_run = false;  // judge only, write nothing (the "while typing" check)
   // A walk-in recorded at the gate: it already happened, so it is not refused for being in the past
-  // or at short notice; every other rule (overlap, stock, hours, ...) still applies.
+  // or at short notice; every other rule (overlap, stock, hours, ...) still applies, except that a
+  // no-show (a confirmed booking nobody checked in to within the grace period) has released its slot.
   bool walk_in = false;
 };
 

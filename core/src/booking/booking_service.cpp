@@ -57,6 +57,7 @@ Result<BookingOutcome> BookingService::Create(const BookingRequest& request, con
     SS_ASSIGN_OR_RETURN(booking::JudgeContext ctx,
                         booking::JudgeContext::Load(store_, resource, request.school_id, candidate.start, candidate.end,
                                                     now, backfill));
+    if (options.walk_in) SS_RETURN_IF_ERROR(ctx.ReleaseNoShows(now));
     SS_ASSIGN_OR_RETURN(Verdict verdict, ctx.Evaluate(candidate));
     if (!verdict.ok()) {
       out.violations = std::move(verdict.violations);

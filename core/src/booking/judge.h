@@ -39,6 +39,10 @@ class JudgeContext {
   static Result<JudgeContext> Load(Store& store, const Resource& resource, const std::string& requester_school_id,
                                    Instant from, Instant to, Instant now, bool allow_backfill);
 
+  // For a walk-in: confirmed bookings of the loaded window that are no-shows at `now` (nobody checked
+  // in within the grace period, usage.h) no longer hold their slot, so the gate can offer it.
+  Status ReleaseNoShows(Instant now);
+
   // Judges one candidate inside the loaded window (weekly hours and period locks are read on demand
   // and remembered).
   Result<Verdict> Evaluate(const Booking& candidate);
