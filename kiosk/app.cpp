@@ -1,11 +1,7 @@
 #include "app.h"
 
 #include <GLFW/glfw3.h>
-#include <backends/imgui_impl_glfw.h>
-#include <backends/imgui_impl_opengl3.h>
 #include <imgui.h>
-#include <stb_image_write.h>
-#include <time.h>
 
 #include <cctype>
 #include <chrono>
@@ -13,18 +9,15 @@
 #include <cstdio>
 #include <vector>
 
-#include "fonts.h"
+#include "gui/font_atlas.h"
+#include "gui/gl_window.h"
 #include "screens/screens.h"
 
 namespace schoolshare::kiosk {
 namespace {
 
-// CPU seconds of the whole process (with Mesa's llvmpipe threads), or of the calling thread only.
-double CpuSeconds(clockid_t clock = CLOCK_PROCESS_CPUTIME_ID) {
-  timespec ts{};
-  clock_gettime(clock, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
+using gui::FontAtlas;
+using gui::kCjkFontPath;
 
 // Marks every character the screens may draw from the state (data and messages, both languages).
 void NeedStateText(FontAtlas& fonts, const KioskState& st) {
@@ -57,15 +50,6 @@ void NeedStateText(FontAtlas& fonts, const KioskState& st) {
   for (Lang l : {Lang::kZh, Lang::kEn}) fonts.Need(RenderMessage(st.message, l));
 }
 
-bool WritePng(const std::string& path, int w, int h) {
-  std::vector<unsigned char> pixels(static_cast<std::size_t>(w) * h * 3);
-  glPixelStorei(GL_PACK_ALIGNMENT, 1);
-  glReadBuffer(GL_BACK);
-  glReadPixels(0, 0, w, h, GL_RGB, GL_UNSIGNED_BYTE, pixels.data());
-  stbi_flip_vertically_on_write(1);
-  return stbi_write_png(path.c_str(), w, h, 3, pixels.data(), w * 3) != 0;
-}
-
 class App {
  public:
   explicit App(const AppOptions& o) : o_(o) {}
@@ -73,47 +57,19 @@ class App {
 
   int Run() {
     const auto t0 = std::chrono::steady_clock::now();
-    if (!glfwInit()) {
-      std::fprintf(stderr, "schoolshare-kiosk: no display (set DISPLAY, or run under xvfb-run)\n");
-      return 2;
-    }
-    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
-    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
-    glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
-    glfwWindowHint(GLFW_DECORATED, GLFW_FALSE);
-    int w = o_.width, h = o_.height;
-    if (w <= 0 || h <= 0) {
-      const GLFWvidmode* mode = glfwGetVideoMode(glfwGetPrimaryMonitor());
-      w = mode ? mode->width : 1920;
-      h = mode ? mode->height : 1080;
-      if (o_.portrait && w > h) std::swap(w, h);
-    }
-    if (!o_.screenshot.empty() || o_.bench_frames > 0) glfwWindowHint(GLFW_VISIBLE, GLFW_TRUE);
-    window_ = glfwCreateWindow(w, h, "schoolshare-kiosk", nullptr, nullptr);
-    if (!window_) {
-      std::fprintf(stderr, "schoolshare-kiosk: cannot open an OpenGL 3.3 window\n");
-      return 2;
-    }
-    glfwSetWindowPos(window_, 0, 0);
-    glfwMakeContextCurrent(window_);
-    glfwSwapInterval(o_.bench_frames > 0 ? 0 : 1);
-    glfwSetWindowUserPointer(window_, this);
-    // Any input wakes the loop for a few frames (installed before ImGui's, which chains to them).
-    glfwSetCursorPosCallback(window_, [](GLFWwindow* win, double, double) { Self(win)->Wake(); });
-    glfwSetMouseButtonCallback(window_, [](GLFWwindow* win, int, int, int) { Self(win)->Wake(); });
-    glfwSetKeyCallback(window_, [](GLFWwindow* win, int, int, int, int) { Self(win)->Wake(); });
-    glfwSetCharCallback(window_, [](GLFWwindow* win, unsigned) { Self(win)->Wake(); });
-    IMGUI_CHECKVERSION();
-    ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    io.ConfigFlags |= ImGuiConfigFlags_IsTouchScreen;
-    ImGui_ImplGlfw_InitForOpenGL(window_, true);
-    ImGui_ImplOpenGL3_Init("#version 330 core");
+    gui::WindowOptions wo;
+    wo.title = "schoolshare-kiosk";
+    wo.width = o_.width;
+    wo.height = o_.height;
+    wo.portrait = o_.portrait;
+    wo.decorated = false;
+    wo.vsync = o_.bench_frames == 0;
+    wo.touch = true;
+    // Any input wakes the loop for a few frames.
+    if (!window_.Open(wo, [this] { Wake(); })) return 2;
 
     OpenModel();
-    int fw = 0, fh = 0;
-    glfwGetFramebufferSize(window_, &fw, &fh);
+    const int fw = window_.framebuffer_width(), fh = window_.framebuffer_height();
     portrait_ = o_.portrait || fh > fw;
     const float scale = static_cast<float>(std::min(fw, fh)) / 1080.0f;
     u_ = std::max(28.0f, std::round(32.0f * scale));
@@ -128,12 +84,12 @@ class App {
       std::fprintf(stderr, "schoolshare-kiosk: %s is missing: Chinese cannot be shown\n", kCjkFontPath);
     if (o_.verbose) std::fprintf(stderr, "atlas: %d glyphs\n", fonts_.glyphs());
 
-    if (!o_.screenshot.empty()) return Screenshot(fw, fh);
-    if (o_.bench_frames > 0) return Bench(fw, fh);
+    if (!o_.screenshot.empty()) return Screenshot();
+    if (o_.bench_frames > 0) return Bench();
 
     bool first = true;
     double last_tick = glfwGetTime();
-    while (!glfwWindowShouldClose(window_)) {
+    while (!window_.ShouldClose()) {
       if (wake_frames_ > 0) {
         glfwPollEvents();
       } else {
@@ -146,7 +102,7 @@ class App {
       }
       // Draw after input, or when a refresh changed what is shown (a new minute, a sync round).
       if (!first && wake_frames_ == 0 && state_.data_generation == shown) continue;
-      Frame(fw, fh, "");
+      Frame("");
       if (first) {
         first = false;
         const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -166,8 +122,6 @@ class App {
   void Wake() { wake_frames_ = 3; }
 
  private:
-  static App* Self(GLFWwindow* w) { return static_cast<App*>(glfwGetWindowUserPointer(w)); }
-
   // (Re)opens the agent and the model for the current configuration; a problem lands in Set-up.
   void OpenModel() {
     if (agent_) agent_->Stop();
@@ -217,22 +171,17 @@ class App {
   }
 
   // One frame: draw, read pixels when asked, present, apply the actions.
-  void Frame(int fw, int fh, const std::string& png) {
+  void Frame(const std::string& png) {
     if (fonts_.dirty()) fonts_.Rebuild(true);
-    ImGui_ImplOpenGL3_NewFrame();
-    ImGui_ImplGlfw_NewFrame();
-    const double ui0 = CpuSeconds(CLOCK_THREAD_CPUTIME_ID);
+    window_.BeginFrame();
+    const double ui0 = gui::ThreadCpuSeconds();
     ImGui::NewFrame();
     Actions out;
     DrawFrame(out);
     ImGui::Render();
-    ui_cpu_ += CpuSeconds(CLOCK_THREAD_CPUTIME_ID) - ui0;
-    glViewport(0, 0, fw, fh);
-    glClearColor(1, 1, 1, 1);
-    glClear(GL_COLOR_BUFFER_BIT);
-    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-    if (!png.empty()) png_ok_ = WritePng(png, fw, fh);
-    glfwSwapBuffers(window_);
+    ui_cpu_ += gui::ThreadCpuSeconds() - ui0;
+    const bool written = window_.Present(png);
+    if (!png.empty()) png_ok_ = written;
     if (!out.empty()) Wake();
     for (const Action& a : out) Apply(a);
     if (!o_.targets.empty()) WriteTargets();
@@ -279,10 +228,10 @@ class App {
     }
   }
 
-  int Screenshot(int fw, int fh) {
+  int Screenshot() {
     state_.screen = *ParseScreen(o_.screen);
     if (state_.screen != Screen::kHome) Apply(act::GoTo{state_.screen});
-    for (int i = 0; i < 3; ++i) Frame(fw, fh, i == 2 ? o_.screenshot : "");
+    for (int i = 0; i < 3; ++i) Frame(i == 2 ? o_.screenshot : "");
     if (!png_ok_) {
       std::fprintf(stderr, "schoolshare-kiosk: cannot write %s\n", o_.screenshot.c_str());
       return 1;
@@ -290,18 +239,18 @@ class App {
     return 0;
   }
 
-  int Bench(int fw, int fh) {
-    for (int i = 0; i < 3; ++i) Frame(fw, fh, "");
-    const double cpu0 = CpuSeconds();
+  int Bench() {
+    for (int i = 0; i < 3; ++i) Frame("");
+    const double cpu0 = gui::ProcessCpuSeconds();
     ui_cpu_ = 0;
     const auto t0 = std::chrono::steady_clock::now();
-    for (int i = 0; i < o_.bench_frames; ++i) Frame(fw, fh, "");
-    const double cpu = CpuSeconds() - cpu0;
+    for (int i = 0; i < o_.bench_frames; ++i) Frame("");
+    const double cpu = gui::ProcessCpuSeconds() - cpu0;
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     // The once-a-second refresh from the replica (not part of a frame).
-    const double r0 = CpuSeconds();
+    const double r0 = gui::ProcessCpuSeconds();
     for (int i = 0; i < 20; ++i) Refresh(state_, ctx_);
-    const double refresh = (CpuSeconds() - r0) / 20;
+    const double refresh = (gui::ProcessCpuSeconds() - r0) / 20;
     std::printf(
         "frames %d process_cpu_ms_per_frame %.2f ui_cpu_ms_per_frame %.3f wall_ms_per_frame %.2f refresh_cpu_ms %.2f "
         "venues %zu\n",
@@ -312,18 +261,11 @@ class App {
 
   void Close() {
     if (agent_) agent_->Stop();
-    if (window_) {
-      ImGui_ImplOpenGL3_Shutdown();
-      ImGui_ImplGlfw_Shutdown();
-      ImGui::DestroyContext();
-      glfwDestroyWindow(window_);
-      window_ = nullptr;
-    }
-    glfwTerminate();
+    window_.Close();
   }
 
   AppOptions o_;
-  GLFWwindow* window_ = nullptr;
+  gui::GlWindow window_;
   SystemClock clock_;
   std::unique_ptr<SyncAgent> agent_;
   KioskContext ctx_;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "gui/qr_code.h"
 #include "model/actions.h"
 #include "model/state.h"
 
@@ -65,8 +66,7 @@ void Keypad(const Ui& ui, bool digits_only, const std::string& submit_label, flo
 void TypedField(const Ui& ui, const std::string& typed, const std::string& placeholder, float width);
 // The latest outcome (green, or red for an error); a tap dismisses it.
 void MessageBanner(const Ui& ui, Actions& out);
-// A QR code of `text` (libqrencode), drawn as squares `size` wide.
-void QrCode(const std::string& text, float size);
+using gui::QrCode;  // the QR code of a booking code
 // Drag-to-scroll for the current child window (ImGui has none for touch).
 void DragToScroll();
 // The top bar: school, date and time, online/offline, outbox, last sync, the language button.

@@ -1,4 +1,4 @@
-#include "fonts.h"
+#include "font_atlas.h"
 
 #include <backends/imgui_impl_opengl3.h>
 
@@ -6,7 +6,7 @@
 #include <iterator>
 #include <vector>
 
-namespace schoolshare::kiosk {
+namespace schoolshare::gui {
 
 void FontAtlas::Need(std::string_view s) {
   std::size_t i = 0;
@@ -63,7 +63,7 @@ bool FontAtlas::Rebuild(bool upload) {
     config.FontDataOwnedByAtlas = false;
     const int bytes = static_cast<int>(file.size());
     regular_ = io.Fonts->AddFontFromMemoryTTF(file.data(), bytes, size_, &config, ranges_.Data);
-    large_ = io.Fonts->AddFontFromMemoryTTF(file.data(), bytes, size_ * 1.6f, &config, ranges_.Data);
+    large_ = io.Fonts->AddFontFromMemoryTTF(file.data(), bytes, size_ * large_factor_, &config, ranges_.Data);
     ok = regular_ != nullptr && large_ != nullptr;
   }
   if (!ok) {
@@ -71,7 +71,7 @@ bool FontAtlas::Rebuild(bool upload) {
     ImFontConfig config;
     config.SizePixels = size_;
     regular_ = io.Fonts->AddFontDefault(&config);
-    config.SizePixels = size_ * 1.6f;
+    config.SizePixels = size_ * large_factor_;
     large_ = io.Fonts->AddFontDefault(&config);
   }
   io.Fonts->Build();
@@ -87,4 +87,4 @@ bool FontAtlas::Rebuild(bool upload) {
   return ok;
 }
 
-}  // namespace schoolshare::kiosk
+}  // namespace schoolshare::gui

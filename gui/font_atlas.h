@@ -1,4 +1,5 @@
-// The glyph atlas behind every string the kiosk draws (Dear ImGui 1.86 has no dynamic atlas).
+// The glyph atlas behind every string a window draws (Dear ImGui 1.86 has no dynamic atlas); shared by
+// the kiosk and the admin client.
 //
 // Chinese text comes from Noto Sans CJK SC (the TTC's face 2). Only the characters the UI strings and the
 // synced data use are rasterised, so start-up stays fast and the atlas small; when new text arrives (a new
@@ -12,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-namespace schoolshare::kiosk {
+namespace schoolshare::gui {
 
 constexpr const char kCjkFontPath[] = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
 constexpr int kCjkFontFace = 2;  // Simplified Chinese glyph forms
@@ -24,7 +25,11 @@ class FontAtlas {
   // Marks the characters of `utf8` as needed.
   void Need(std::string_view utf8);
   bool dirty() const { return needed_count_ != built_count_ || size_ != built_size_; }
-  void SetSize(float regular_px) { size_ = regular_px; }
+  // The regular font's pixel size, and the large font's as a multiple of it.
+  void SetSize(float regular_px, float large_factor = 1.6f) {
+    size_ = regular_px;
+    large_factor_ = large_factor;
+  }
 
   // Builds the atlas (regular and large fonts) for everything needed so far. With `upload`, replaces the
   // OpenGL texture too (after the first frame). False when the font file is missing: ImGui's own font is
@@ -41,10 +46,11 @@ class FontAtlas {
   std::size_t needed_count_ = 0;
   std::size_t built_count_ = static_cast<std::size_t>(-1);
   float size_ = 32;
+  float large_factor_ = 1.6f;
   float built_size_ = 0;
   ImVector<ImWchar> ranges_;  // must outlive the build
   ImFont* regular_ = nullptr;
   ImFont* large_ = nullptr;
 };
 
-}  // namespace schoolshare::kiosk
+}  // namespace schoolshare::gui
