@@ -189,6 +189,9 @@ Result<std::pair<Instant, Instant>> MonthRange(const std::string& month, const T
 
 Result<Reconciliation> BuildReconciliation(Store& store, const std::string& school_id, const std::string& month,
                                            Instant now);
+// The item as it stands: the stored one, else the derived one its booking still gives rise to
+// (NotFound when neither).
+Result<ReconciliationItem> FindReconciliationItem(Store& store, const std::string& item_id, Instant now);
 // Resolves an item with a note (a derived one is stored on the way). Only the owner school's manager
 // or a district admin; the note must not be empty.
 Result<ReconciliationItem> ResolveReconciliationItem(Store& store, const std::string& item_id, const std::string& note,

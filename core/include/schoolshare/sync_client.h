@@ -177,6 +177,10 @@ class SyncAgent {
                                    std::int64_t base_version = 0);
   // Stamped with the corrected time, the offset and when the clock was last synced.
   Result<LocalWrite> RecordFact(const FactInput& fact);
+  // Resolves a reconciliation item (a stored one or a derived "<reason>:<booking id>") with a note,
+  // judged on the replica like the server does (the note is required; the owner school's manager or a
+  // district admin). Sign-off is not a mutation: it needs the server (POST .../sign-off).
+  Result<LocalWrite> ResolveReconciliation(const std::string& item_id, const std::string& note);
 
   // ---- synchronisation ----
   // One round on the calling thread: register if needed, push every pending entry, pull every page

@@ -157,34 +157,33 @@ Result<Reconciliation> BuildReconciliation(Store& store, const std::string& scho
   return rec;
 }
 
+Result<ReconciliationItem> FindReconciliationItem(Store& store, const std::string& item_id, Instant now) {
+  auto stored = store.GetReconciliationItem(item_id);
+  if (stored.ok() || stored.status().code() != StatusCode::kNotFound) return stored;
+  // A derived item: "<reason>:<booking id>", real only while the booking still gives rise to it.
+  const auto colon = item_id.find(':');
+  const std::string reason = colon == std::string::npos ? "" : item_id.substr(0, colon);
+  if (!IsDerivedReason(reason)) return Status::NotFound("no reconciliation item \"" + item_id + "\"");
+  SS_ASSIGN_OR_RETURN(Booking b, store.GetBooking(item_id.substr(colon + 1)));
+  SS_ASSIGN_OR_RETURN(Resource resource, store.GetResource(b.resource_id));
+  SS_ASSIGN_OR_RETURN(TimeZone tz, booking::ZoneOfSchool(store, resource.school_id));
+  FactFilter ff;
+  ff.booking_id = b.id;
+  SS_ASSIGN_OR_RETURN(std::vector<UsageFact> facts, store.ListFacts(ff));
+  auto derived = DerivedItems(LineOf(b, facts), resource, tz, now);
+  auto it = std::find_if(derived.begin(), derived.end(), [&](const auto& d) { return d.id == item_id; });
+  if (it == derived.end()) {
+    return Status::NotFound("booking " + b.code + " has no " + reason + " item (any more) to resolve");
+  }
+  return *it;
+}
+
 Result<ReconciliationItem> ResolveReconciliationItem(Store& store, const std::string& item_id, const std::string& note,
                                                      const Actor& actor, Instant now) {
   if (note.empty()) return Status::InvalidArgument("a resolution needs a note saying what was found");
   ReconciliationItem item;
   Status s = store.Transaction([&]() -> Status {
-    auto stored = store.GetReconciliationItem(item_id);
-    if (stored.ok()) {
-      item = *stored;
-    } else if (stored.status().code() != StatusCode::kNotFound) {
-      return stored.status();
-    } else {
-      // A derived item: "<reason>:<booking id>", real only while the booking still gives rise to it.
-      const auto colon = item_id.find(':');
-      const std::string reason = colon == std::string::npos ? "" : item_id.substr(0, colon);
-      if (!IsDerivedReason(reason)) return Status::NotFound("no reconciliation item \"" + item_id + "\"");
-      SS_ASSIGN_OR_RETURN(Booking b, store.GetBooking(item_id.substr(colon + 1)));
-      SS_ASSIGN_OR_RETURN(Resource resource, store.GetResource(b.resource_id));
-      SS_ASSIGN_OR_RETURN(TimeZone tz, booking::ZoneOfSchool(store, resource.school_id));
-      FactFilter ff;
-      ff.booking_id = b.id;
-      SS_ASSIGN_OR_RETURN(std::vector<UsageFact> facts, store.ListFacts(ff));
-      auto derived = DerivedItems(LineOf(b, facts), resource, tz, now);
-      auto it = std::find_if(derived.begin(), derived.end(), [&](const auto& d) { return d.id == item_id; });
-      if (it == derived.end()) {
-        return Status::NotFound("booking " + b.code + " has no " + reason + " item (any more) to resolve");
-      }
-      item = *it;
-    }
+    SS_ASSIGN_OR_RETURN(item, FindReconciliationItem(store, item_id, now));
     SS_RETURN_IF_ERROR(CheckScope(actor, item.school_id, "resolve reconciliation items"));
     item.resolved = true;
     item.resolution = note;

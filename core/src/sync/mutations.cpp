@@ -7,6 +7,7 @@
 #include "schoolshare/booking_service.h"
 #include "schoolshare/ids.h"
 #include "schoolshare/outcome_json.h"
+#include "schoolshare/reports.h"
 #include "schoolshare/rules.h"
 #include "schoolshare/sync_service.h"
 #include "sync/mutation_outcome.h"
@@ -464,15 +465,9 @@ Result<SyncService::Outcome> SyncService::EditCatalogue(const Actor& actor, cons
     std::string resolution;
     SS_RETURN_IF_ERROR(RequireString(args, "id", &id));
     SS_RETURN_IF_ERROR(RequireString(args, "resolution", &resolution));
-    SS_ASSIGN_OR_RETURN(ReconciliationItem item, store_.GetReconciliationItem(id));
-    if (!MayAct(actor, Action::kEditCatalogue, "", item.school_id)) {
-      return Forbidden(actor, "resolve items of school \"" + item.school_id + "\"");
-    }
-    item.resolved = true;
-    item.resolution = resolution;
-    item.resolved_by = actor.id;
-    item.resolved_at = clock_.Now();
-    SS_RETURN_IF_ERROR(store_.PutReconciliationItem(item, actor));
+    // The same resolution as REST's: a derived item (no_show:<booking>, ...) is stored on the way.
+    SS_ASSIGN_OR_RETURN(ReconciliationItem item,
+                        ResolveReconciliationItem(store_, id, resolution, actor, clock_.Now()));
     SS_ASSIGN_OR_RETURN(TimeZone tz, ZoneOf(item.school_id));
     out.fields["reconciliation"] = ToJson(item, tz);
   } else {

@@ -1,6 +1,7 @@
 // Register, push, pull and snapshot (DESIGN.md section 4), and the single-mutation REST writes.
 #include "schoolshare/sync_service.h"
 
+#include <cstdio>
 #include <limits>
 #include <map>
 #include <set>
@@ -19,6 +20,14 @@ constexpr Instant kSnapshotHistory = 180 * 24 * 3600;
 bool Transient(const Status& s) { return s.code() == StatusCode::kUnavailable || s.code() == StatusCode::kIoError; }
 
 Json Quoted(const std::string& s) { return Json(s); }
+
+// The first day of the month after d's.
+CivilDate NextMonth(CivilDate d) {
+  d.day = 1;
+  d.year += d.month / 12;
+  d.month = d.month % 12 + 1;
+  return d;
+}
 
 }  // namespace
 
@@ -375,6 +384,19 @@ Reply SyncService::Snapshot(const Actor& actor, const std::string& client_id) {
     }
     SS_ASSIGN_OR_RETURN(std::vector<ReconciliationItem> items, store_.ListReconciliationItems(scope, false));
     for (const auto& item : items) add("reconciliation", item.id, ToJson(item, utc));
+    // The signed-off months of the history window, as pull delivers them: a fresh replica knows
+    // which months are locked (a month never signed off is open and has no row).
+    const CivilDate last = utc.LocalDate(now + kDay);
+    for (const auto& sc : schools) {
+      if (!scope.empty() && sc.id != scope) continue;
+      for (CivilDate m = utc.LocalDate(now - kSnapshotHistory - 31 * kDay);
+           m.year * 12 + m.month <= last.year * 12 + last.month; m = NextMonth(m)) {
+        char month[16];
+        std::snprintf(month, sizeof month, "%04d-%02d", m.year, m.month);
+        SS_ASSIGN_OR_RETURN(ReportPeriod p, store_.GetReportPeriod(sc.id, month));
+        if (p.status == PeriodStatus::kSignedOff) add("report_period", sc.id + "/" + month, ToJson(p, utc));
+      }
+    }
     head = {{"cursor", sync::Cursor{epoch, latest}.ToString()},
             {"last_client_seq", last_seq},
             {"server_epoch", epoch},

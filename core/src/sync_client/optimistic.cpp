@@ -4,6 +4,7 @@
 #include "schoolshare/booking_service.h"
 #include "schoolshare/clock.h"
 #include "schoolshare/json.h"
+#include "schoolshare/reports.h"
 #include "schoolshare/rules.h"
 #include "schoolshare/sync_protocol.h"
 
@@ -125,6 +126,25 @@ Result<std::string> ApplyOptimistic(Store& store, const OutboxEntry& entry, cons
       }
       SS_RETURN_IF_ERROR(Put(store, "fact", f.id, ToJson(f, utc)));
       undo.push_back(UndoItem("fact", f.id, "del", nullptr));
+    }
+  } else if (entry.name == sync::kResolveReconciliation) {
+    // The item shows resolved at once (a derived one is stored on the way), as the server will store it.
+    auto found = FindReconciliationItem(store, sync::StringField(args, "id"), now);
+    if (!found.ok()) {
+      if (found.status().code() == StatusCode::kNotFound) return std::string();
+      return found.status();
+    }
+    auto stored = store.GetReconciliationItem(found->id);
+    if (!stored.ok() && stored.status().code() != StatusCode::kNotFound) return stored.status();
+    ReconciliationItem item = *found;
+    if (!item.resolved) {
+      item.resolved = true;
+      item.resolution = sync::StringField(args, "resolution");
+      item.resolved_by = actor.id;
+      item.resolved_at = now;
+      SS_RETURN_IF_ERROR(Put(store, "reconciliation", item.id, ToJson(item, utc)));
+      undo.push_back(stored.ok() ? UndoItem("reconciliation", item.id, "put", ToJson(*stored, utc))
+                                 : UndoItem("reconciliation", item.id, "del", nullptr));
     }
   }
   // Catalogue edits are not applied optimistically: they are rare, made online, and shown once pulled.

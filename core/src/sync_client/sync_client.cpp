@@ -12,6 +12,7 @@
 
 #include "schoolshare/ids.h"
 #include "schoolshare/json.h"
+#include "schoolshare/reports.h"
 #include "schoolshare/sync_protocol.h"
 #include "sync_client/optimistic.h"
 
@@ -287,6 +288,28 @@ class SyncAgent::Impl {
       }
     }
     return Enqueue(sync::kRecordFact, std::move(args), std::move(out));
+  }
+
+  Result<LocalWrite> ResolveReconciliation(const std::string& item_id, const std::string& note) {
+    LocalWrite out;
+    out.entity_id = item_id;
+    {
+      std::lock_guard<std::mutex> db(db_mu_);
+      // Judged by the core's own resolution, in a transaction that is always rolled back.
+      Status refused;
+      Status s = store_->Transaction([&]() -> Status {
+        auto r = ResolveReconciliationItem(*store_, item_id, note, options_.actor, clock_.Now());
+        if (!r.ok()) {
+          refused = r.status();
+          return refused;
+        }
+        return Status::Internal("judged only");  // roll back
+      });
+      if (!refused.ok()) return refused;
+      if (s.code() != StatusCode::kInternal) return s;
+      out.outcome.accepted = true;
+    }
+    return Enqueue(sync::kResolveReconciliation, Json{{"id", item_id}, {"resolution", note}}, std::move(out));
   }
 
   Result<LocalWrite> Enqueue(const std::string& name, Json args, LocalWrite out) {
@@ -918,6 +941,9 @@ Result<LocalWrite> SyncAgent::RejectBooking(const std::string& booking_id, const
   return impl_->Decide(sync::kRejectBooking, booking_id, reason, base_version);
 }
 Result<LocalWrite> SyncAgent::RecordFact(const FactInput& fact) { return impl_->RecordFact(fact); }
+Result<LocalWrite> SyncAgent::ResolveReconciliation(const std::string& item_id, const std::string& note) {
+  return impl_->ResolveReconciliation(item_id, note);
+}
 Status SyncAgent::SyncOnce() { return impl_->SyncOnce(); }
 void SyncAgent::Start() { impl_->Start(); }
 void SyncAgent::Stop() { impl_->Stop(); }
