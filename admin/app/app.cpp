@@ -50,6 +50,12 @@ void NeedReplicaText(gui::FontAtlas& fonts, Store& replica, Instant now) {
       fonts.Need(b.note);
     }
   }
+  if (auto items = replica.ListReconciliationItems("", false); items.ok()) {  // notes and details
+    for (const auto& item : *items) {
+      fonts.Need(item.resolution);
+      fonts.Need(item.detail);
+    }
+  }
 }
 
 class App {

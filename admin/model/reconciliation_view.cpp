@@ -55,9 +55,16 @@ Result<ReconciliationData> BuildReconciliationView(Store& replica, const std::st
     row.start = item.created_at;
     row.awaiting_server = awaiting.count(item.id) > 0;
     Json detail = Json::parse(item.detail.empty() ? "{}" : item.detail, nullptr, false);
-    if (detail.is_object()) row.booking_code = detail.value("code", "");
+    if (detail.is_object()) {
+      row.booking_code = detail.value("code", "");
+      // Derived items carry the booking's times (also a cancelled booking's, which has no line).
+      const TimeZone utc = TimeZone::Utc();
+      if (auto t = utc.Parse(detail.value("start", "")); t.ok()) row.start = *t;
+      if (auto t = utc.Parse(detail.value("end", "")); t.ok()) row.end = *t;
+    }
     if (auto it = lines.find(item.booking_id); it != lines.end()) {
       row.start = it->second->booking.start;
+      row.end = it->second->booking.end;
       row.booking_code = it->second->booking.code;
     }
     d.rows.push_back(std::move(row));

@@ -30,6 +30,7 @@ struct ReconciliationRow {
   std::string booking_code;
   std::string resource_id;
   Instant start = 0;             // the booking's start (derived items), else when the item was raised
+  Instant end = 0;               // the booking's end; 0 for an item without a booking
   bool awaiting_server = false;  // resolved here, the server has not confirmed it yet
 };
 

@@ -12,6 +12,8 @@ std::unique_ptr<AdminView> MakeTimelineView();
 std::unique_ptr<AdminView> MakeBookingView();
 std::unique_ptr<AdminView> MakeRequestsView();
 std::unique_ptr<AdminView> MakeFindView();
+std::unique_ptr<AdminView> MakeReportsView();
+std::unique_ptr<AdminView> MakeReconciliationView();
 std::unique_ptr<AdminView> MakeSyncView();
 
 struct ViewEntry {
@@ -25,6 +27,8 @@ inline constexpr ViewEntry kViews[] = {
     {"booking", "admin.view.booking", MakeBookingView},
     {"requests", "admin.view.requests", MakeRequestsView},
     {"find", "admin.view.find", MakeFindView},
+    {"reports", "admin.view.reports", MakeReportsView},
+    {"reconciliation", "admin.view.reconciliation", MakeReconciliationView},
     {"sync", "admin.view.sync", MakeSyncView},
 };
 

@@ -105,6 +105,7 @@ constexpr Message kAdminMessages[] = {
     {"admin.recon.detail.checked_in", "签到 {t}", "checked in {t}"},
     {"admin.recon.detail.checked_out", "签退 {t}", "checked out {t}"},
     {"admin.recon.detail.cancelled_at", "取消于 {t}", "cancelled {t}"},
+    {"admin.recon.detail.nobody", "无人签到", "nobody checked in"},
     {"admin.recon.detail.equipment", "借出 {out} 件，归还 {back} 件", "{out} handed out, {back} returned"},
 };
 // clang-format on
