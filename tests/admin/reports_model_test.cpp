@@ -327,7 +327,10 @@ TEST_F(ReconciliationModelTest, ResolveOfflineFirstThenSignOffAndTheMonthIsLocke
   ActionResult not_theirs = ResolveItem(*b, "no_show:rk1", "看过了", Lang::kEn);
   EXPECT_FALSE(not_theirs.ok);
   EXPECT_NE(not_theirs.message.find("may not"), std::string::npos) << not_theirs.message;
+  EXPECT_EQ(b->ResolveReconciliation("no_show:rk1", "看过了").status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(a->ResolveReconciliation("no_show:rk1", "").status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(b->status().pending, 0);
+  EXPECT_EQ(a->status().pending, 0);
   EXPECT_FALSE(ResolveItem(*a, "no_show:nothing", "x", Lang::kEn).ok);
 
   // Resolved here: shown resolved at once, awaiting the server, the open one first.
