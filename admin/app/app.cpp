@@ -70,6 +70,7 @@ class App {
     ApplyAdminTheme(ctx_.u);
     ctx_.lang = o_.config.lang;
     ctx_.clock = &clock_;
+    ctx_.open_date = o_.date;
     for (const ViewEntry& v : kViews) views_.push_back(v.make());
     SelectView(o_.screen);
     Connect();
@@ -271,7 +272,7 @@ class App {
   void WriteTargets() {
     const std::string tmp = o_.targets + ".tmp";
     if (FILE* f = std::fopen(tmp.c_str(), "w")) {
-      std::fprintf(f, "frame %lld\nview %s\n", static_cast<long long>(++frames_),
+      std::fprintf(f, "frame %lld\nscreen %s\n", static_cast<long long>(++frames_),
                    agent_ ? kViews[active_].name : "connect");
       for (const auto& [id, r] : targets_) std::fprintf(f, "%s %.0f %.0f %.0f %.0f\n", id.c_str(), r.x, r.y, r.z, r.w);
       std::fclose(f);

@@ -28,6 +28,7 @@ struct Confirmation {
   bool pending = false;              // waits for the owner's approval
   int occurrences = 0;               // a series: how many dates were booked
   std::vector<std::string> skipped;  // a series: dates refused and left out
+  std::uint64_t generation = 0;      // when the replica was last read for the server's code
 };
 
 class BookingView : public AdminView {
@@ -64,10 +65,14 @@ class BookingView : public AdminView {
         SchoolCombo(ctx, "##school", &form_.school_id, false);
       }
     });
-    Field(ctx, label_w, "admin.booking.organizer", [&] { InputString("##organizer", &form_.organizer); });
-    Mark("booking.organizer");
-    Field(ctx, label_w, "admin.booking.name", [&] { InputString("##title", &form_.title); });
-    Mark("booking.title");
+    Field(ctx, label_w, "admin.booking.organizer", [&] {
+      InputString("##organizer", &form_.organizer);
+      Mark("booking.organizer");
+    });
+    Field(ctx, label_w, "admin.booking.name", [&] {
+      InputString("##title", &form_.title);
+      Mark("booking.title");
+    });
     Field(ctx, label_w, "admin.booking.activity", [&] {
       const std::string current =
           form_.activity_type.empty() ? ctx.T("admin.choose") : ActivityName(ctx, form_.activity_type);
@@ -370,7 +375,16 @@ class BookingView : public AdminView {
   }
 
   void Confirm(AdminContext& ctx) {
-    const Confirmation& c = *confirmation_;
+    Confirmation& c = *confirmation_;
+    // The server gives the booking its code: until the booking comes back from it, the replica holds a
+    // local placeholder. Read it again after each sync round.
+    if (!HasServerCode(c) && c.generation != ctx.data_generation) {
+      c.generation = ctx.data_generation;
+      if (auto b = ctx.replica->GetBooking(c.booking_id); b.ok() && !b->code.empty() && b->code[0] != '~') {
+        c.code = b->code;
+        c.pending = b->status == BookingStatus::kPending;
+      }
+    }
     // The slip: what a teacher needs at the gate, framed so it can be saved as a picture.
     ImGui::BeginChild("slip", ImVec2(ctx.u * 34, ctx.u * 17), true);
     const ImVec2 slip_min = ImGui::GetWindowPos();
@@ -380,15 +394,23 @@ class BookingView : public AdminView {
                  ctx.T(c.pending ? "admin.booking.confirm_pending" : "admin.booking.confirm_ok"));
     ImGui::PopFont();
     ImGui::BeginGroup();
-    gui::QrCode(c.code, ctx.u * 11);
+    if (HasServerCode(c)) {
+      gui::QrCode(c.code, ctx.u * 11);
+    } else {
+      ImGui::Dummy(ImVec2(ctx.u * 11, ctx.u * 11));
+    }
     ImGui::EndGroup();
     ImGui::SameLine();
     ImGui::BeginGroup();
     ImGui::TextUnformatted(ctx.T("admin.booking.code").c_str());
-    ImGui::PushFont(ctx.large);
-    ImGui::TextUnformatted(c.code.c_str());
-    ImGui::PopFont();
-    Mark("booking.code");
+    if (HasServerCode(c)) {
+      ImGui::PushFont(ctx.large);
+      ImGui::TextUnformatted(c.code.c_str());
+      ImGui::PopFont();
+      Mark("booking.code");
+    } else {
+      TextColoured(colour::kWarn, ctx.T("admin.booking.code_after_sync"));
+    }
     ImGui::TextUnformatted(c.title.c_str());
     ImGui::TextUnformatted(c.resource.c_str());
     ImGui::TextUnformatted(c.when.c_str());
@@ -398,7 +420,10 @@ class BookingView : public AdminView {
     ImGui::EndGroup();
     ImGui::EndChild();
     for (const std::string& s : c.skipped) TextColoured(colour::kWarn, ctx.T("admin.booking.skipped", {{"date", s}}));
-    if (ImGui::Button(ctx.T("admin.booking.save_slip").c_str())) {
+    ImGui::BeginDisabled(!HasServerCode(c));
+    const bool save = ImGui::Button(ctx.T("admin.booking.save_slip").c_str());
+    ImGui::EndDisabled();
+    if (save) {
       const std::string path = SlipPath(c.code);
       ctx.capture = AdminContext::Capture{path, ImVec4(slip_min.x, slip_min.y, slip_size.x, slip_size.y)};
       ctx.notice = ctx.T("admin.booking.slip_saved", {{"path", path}});
@@ -410,6 +435,8 @@ class BookingView : public AdminView {
     ImGui::SameLine();
     if (ImGui::Button(ctx.T("admin.booking.to_timeline").c_str())) ctx.go_to = "timeline";
   }
+
+  static bool HasServerCode(const Confirmation& c) { return !c.code.empty() && c.code[0] != '~'; }
 
   static std::string SlipPath(const std::string& code) {
     std::filesystem::path dir = std::filesystem::temp_directory_path();

@@ -21,7 +21,10 @@ constexpr int kDayLastHour = 22;
 class TimelineView : public AdminView {
  public:
   void Draw(AdminContext& ctx) override {
-    if (!day_.valid() || day_.year < 2000) day_ = ctx.tz.LocalDate(ctx.agent->ServerNow());
+    if (!day_.valid() || day_.year < 2000) {
+      auto opening = CivilDate::Parse(ctx.open_date);
+      day_ = opening.ok() ? *opening : ctx.tz.LocalDate(ctx.agent->ServerNow());
+    }
     Toolbar(ctx);
     Rebuild(ctx);
     if (!problem_.empty()) {
@@ -38,6 +41,7 @@ class TimelineView : public AdminView {
     if (ImGui::ArrowButton("##prev", ImGuiDir_Left)) day_ = day_.AddDays(week_ ? -7 : -1);
     ImGui::SameLine();
     if (ImGui::ArrowButton("##next", ImGuiDir_Right)) day_ = day_.AddDays(week_ ? 7 : 1);
+    Mark("timeline.next");
     ImGui::SameLine();
     ImGui::AlignTextToFramePadding();
     const CivilDate first = week_ ? day_.MondayOfWeek() : day_;
@@ -111,6 +115,9 @@ class TimelineView : public AdminView {
       return;
     }
     timeline_ = std::move(t).value();
+    // A manager's own venues come first: they are what the manager books and approves most.
+    std::stable_partition(timeline_.rows.begin(), timeline_.rows.end(),
+                          [&](const TimelineRow& r) { return r.resource.school_id == ctx.actor.school_id; });
     schools_.clear();
     if (auto s = ctx.replica->ListSchools(); s.ok()) {
       for (const auto& school : *s) schools_[school.id] = school;
@@ -216,7 +223,7 @@ class TimelineView : public AdminView {
     ImGui::InvisibleButton("row", ImVec2(grid_w, row_h - 2));
     const bool row_hovered = ImGui::IsItemHovered();
     const bool clicked = ImGui::IsItemClicked(ImGuiMouseButton_Left);
-    if (ImGui::GetIO().KeyCtrl == false) Mark("timeline.row." + r.id);
+    Mark("timeline.row." + r.id);
     const float hour_w = (x_of(spans.front().from + 3600) - x_of(spans.front().from));
     // Grid lines by hour.
     for (std::size_t d = 0; d < spans.size(); ++d) {

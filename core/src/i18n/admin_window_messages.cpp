@@ -115,6 +115,7 @@ constexpr Message kAdminWindowMessages[] = {
     {"admin.booking.confirm_ok", "预订成功", "Booked"},
     {"admin.booking.confirm_pending", "已提交，等待审批", "Requested: waiting for approval"},
     {"admin.booking.code", "预订码（门口签到用）", "Booking code (for check-in at the gate)"},
+    {"admin.booking.code_after_sync", "预订码将在与服务器同步后显示（离线时先保存在本机）", "The code appears once the server has the booking (kept on this computer while offline)"},
     {"admin.booking.occurrences", "共 {n} 次", "{n} dates"},
     {"admin.booking.slip_help", "到场后在门口终端输入或扫描预订码签到", "At the gate, type or scan the code to check in"},
     {"admin.booking.skipped", "未预订：{date}", "Not booked: {date}"},
