@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "model/config.h"
+#include "model/admin_config.h"
 
 namespace schoolshare::admin {
 
