@@ -153,6 +153,10 @@ class TimelineView : public AdminView {
     const float span_w = hour_w * (kDayLastHour - kDayFirstHour);
     const float grid_w = span_w * static_cast<float>(spans.size());
     ImGui::BeginChild("grid", ImVec2(0, 0), true, ImGuiWindowFlags_HorizontalScrollbar);
+    // Ctrl + wheel zooms the time axis; the wheel alone scrolls the rows.
+    if (ImGui::IsWindowHovered() && ImGui::GetIO().KeyCtrl && ImGui::GetIO().MouseWheel != 0) {
+      zoom_ = std::clamp(zoom_ * (ImGui::GetIO().MouseWheel > 0 ? 1.25f : 0.8f), 1.0f, 6.0f);
+    }
     if (timeline_.rows.empty()) {
       TextColoured(colour::kMuted, ctx.T("admin.timeline.no_resources"));
       ImGui::EndChild();
