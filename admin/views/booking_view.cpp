@@ -28,6 +28,7 @@ struct Confirmation {
   bool pending = false;              // waits for the owner's approval
   int occurrences = 0;               // a series: how many dates were booked
   std::vector<std::string> skipped;  // a series: dates refused and left out
+  std::uint64_t generation = 0;      // when the replica was last read for the server's code
 };
 
 class BookingView : public AdminView {
@@ -64,10 +65,15 @@ class BookingView : public AdminView {
         SchoolCombo(ctx, "##school", &form_.school_id, false);
       }
     });
-    Field(ctx, label_w, "admin.booking.organizer", [&] { InputString("##organizer", &form_.organizer); });
-    Mark("booking.organizer");
-    Field(ctx, label_w, "admin.booking.name", [&] { InputString("##title", &form_.title); });
-    Mark("booking.title");
+    Field(ctx, label_w, "admin.booking.organizer", [&] {
+      InputString("##organizer", &form_.organizer);
+      Mark("booking.organizer");
+      StaffPicker(ctx);
+    });
+    Field(ctx, label_w, "admin.booking.name", [&] {
+      InputString("##title", &form_.title);
+      Mark("booking.title");
+    });
     Field(ctx, label_w, "admin.booking.activity", [&] {
       const std::string current =
           form_.activity_type.empty() ? ctx.T("admin.choose") : ActivityName(ctx, form_.activity_type);
@@ -78,6 +84,7 @@ class BookingView : public AdminView {
         ImGui::EndCombo();
       }
     });
+    Field(ctx, label_w, "admin.booking.class", [&] { ClassCombo(ctx); });
     const Resource* resource = FindResource(ctx, form_.resource_id);
     if (resource && resource->type == ResourceType::kEquipment) {
       Field(ctx, label_w, "admin.booking.quantity", [&] { ImGui::InputInt("##quantity", &form_.quantity); });
@@ -172,6 +179,52 @@ class BookingView : public AdminView {
     return nullptr;
   }
 
+  // The requesting school's staff, read when the school or the data changes.
+  void LoadPeople(AdminContext& ctx) {
+    const std::string key = form_.school_id + "|" + std::to_string(ctx.data_generation);
+    if (key == people_key_) return;
+    people_key_ = key;
+    staff_.clear();
+    classes_.clear();
+    if (form_.school_id.empty()) return;
+    if (auto s = ctx.replica->ListStaff(form_.school_id); s.ok()) staff_ = std::move(s).value();
+    if (auto c = ctx.replica->ListClasses(form_.school_id); c.ok()) classes_ = std::move(c).value();
+  }
+
+  // A small button beside the organizer field listing the school's staff: one click fills the name.
+  void StaffPicker(AdminContext& ctx) {
+    LoadPeople(ctx);
+    if (staff_.empty()) return;
+    ImGui::SameLine();
+    if (ImGui::ArrowButton("##staff", ImGuiDir_Down)) ImGui::OpenPopup("staff");
+    if (ImGui::BeginPopup("staff")) {
+      for (const StaffMember& m : staff_) {
+        if (m.active && ImGui::Selectable(Name(ctx, m).c_str())) form_.organizer = m.name;
+      }
+      ImGui::EndPopup();
+    }
+  }
+
+  void ClassCombo(AdminContext& ctx) {
+    LoadPeople(ctx);
+    std::string current = ctx.T("admin.booking.no_class");
+    for (const SchoolClass& c : classes_) {
+      if (c.id == form_.class_id) current = Name(ctx, c);
+    }
+    if (ImGui::BeginCombo("##class", current.c_str())) {
+      if (ImGui::Selectable(ctx.T("admin.booking.no_class").c_str(), form_.class_id.empty())) form_.class_id.clear();
+      for (const SchoolClass& c : classes_) {
+        if (!c.active) continue;
+        const std::string label = Name(ctx, c) + " (" + std::to_string(c.students) + ")";
+        if (ImGui::Selectable(label.c_str(), c.id == form_.class_id)) {
+          form_.class_id = c.id;
+          if (form_.attendees == 0) form_.attendees = c.students;
+        }
+      }
+      ImGui::EndCombo();
+    }
+  }
+
   void ResourceCombo(AdminContext& ctx) {
     const Resource* current = FindResource(ctx, form_.resource_id);
     const std::string label = current ? Name(ctx, *current) : ctx.T("admin.choose");
@@ -221,10 +274,10 @@ class BookingView : public AdminView {
 
   // Runs the rules when what was typed changed since the last check.
   void Check(AdminContext& ctx) {
-    const std::string key = form_.resource_id + "|" + form_.school_id + "|" + form_.organizer + "|" + form_.title +
-                            "|" + std::to_string(form_.attendees) + "|" + std::to_string(form_.quantity) + "|" +
-                            std::to_string(form_.start) + "|" + std::to_string(form_.end) + "|" +
-                            std::to_string(ctx.data_generation) + LangTag(ctx.lang);
+    const std::string key = form_.resource_id + "|" + form_.school_id + "|" + form_.class_id + "|" + form_.organizer +
+                            "|" + form_.title + "|" + std::to_string(form_.attendees) + "|" +
+                            std::to_string(form_.quantity) + "|" + std::to_string(form_.start) + "|" +
+                            std::to_string(form_.end) + "|" + std::to_string(ctx.data_generation) + LangTag(ctx.lang);
     if (key == checked_key_) return;
     checked_key_ = key;
     auto check = CheckForm(*ctx.replica, *ctx.clock, ctx.actor, form_, ctx.lang);
@@ -370,7 +423,16 @@ class BookingView : public AdminView {
   }
 
   void Confirm(AdminContext& ctx) {
-    const Confirmation& c = *confirmation_;
+    Confirmation& c = *confirmation_;
+    // The server gives the booking its code: until the booking comes back from it, the replica holds a
+    // local placeholder. Read it again after each sync round.
+    if (!HasServerCode(c) && c.generation != ctx.data_generation) {
+      c.generation = ctx.data_generation;
+      if (auto b = ctx.replica->GetBooking(c.booking_id); b.ok() && !b->code.empty() && b->code[0] != '~') {
+        c.code = b->code;
+        c.pending = b->status == BookingStatus::kPending;
+      }
+    }
     // The slip: what a teacher needs at the gate, framed so it can be saved as a picture.
     ImGui::BeginChild("slip", ImVec2(ctx.u * 34, ctx.u * 17), true);
     const ImVec2 slip_min = ImGui::GetWindowPos();
@@ -380,15 +442,23 @@ class BookingView : public AdminView {
                  ctx.T(c.pending ? "admin.booking.confirm_pending" : "admin.booking.confirm_ok"));
     ImGui::PopFont();
     ImGui::BeginGroup();
-    gui::QrCode(c.code, ctx.u * 11);
+    if (HasServerCode(c)) {
+      gui::QrCode(c.code, ctx.u * 11);
+    } else {
+      ImGui::Dummy(ImVec2(ctx.u * 11, ctx.u * 11));
+    }
     ImGui::EndGroup();
     ImGui::SameLine();
     ImGui::BeginGroup();
     ImGui::TextUnformatted(ctx.T("admin.booking.code").c_str());
-    ImGui::PushFont(ctx.large);
-    ImGui::TextUnformatted(c.code.c_str());
-    ImGui::PopFont();
-    Mark("booking.code");
+    if (HasServerCode(c)) {
+      ImGui::PushFont(ctx.large);
+      ImGui::TextUnformatted(c.code.c_str());
+      ImGui::PopFont();
+      Mark("booking.code");
+    } else {
+      TextColoured(colour::kWarn, ctx.T("admin.booking.code_after_sync"));
+    }
     ImGui::TextUnformatted(c.title.c_str());
     ImGui::TextUnformatted(c.resource.c_str());
     ImGui::TextUnformatted(c.when.c_str());
@@ -398,7 +468,10 @@ class BookingView : public AdminView {
     ImGui::EndGroup();
     ImGui::EndChild();
     for (const std::string& s : c.skipped) TextColoured(colour::kWarn, ctx.T("admin.booking.skipped", {{"date", s}}));
-    if (ImGui::Button(ctx.T("admin.booking.save_slip").c_str())) {
+    ImGui::BeginDisabled(!HasServerCode(c));
+    const bool save = ImGui::Button(ctx.T("admin.booking.save_slip").c_str());
+    ImGui::EndDisabled();
+    if (save) {
       const std::string path = SlipPath(c.code);
       ctx.capture = AdminContext::Capture{path, ImVec4(slip_min.x, slip_min.y, slip_size.x, slip_size.y)};
       ctx.notice = ctx.T("admin.booking.slip_saved", {{"path", path}});
@@ -411,6 +484,8 @@ class BookingView : public AdminView {
     if (ImGui::Button(ctx.T("admin.booking.to_timeline").c_str())) ctx.go_to = "timeline";
   }
 
+  static bool HasServerCode(const Confirmation& c) { return !c.code.empty() && c.code[0] != '~'; }
+
   static std::string SlipPath(const std::string& code) {
     std::filesystem::path dir = std::filesystem::temp_directory_path();
     if (const char* home = std::getenv("HOME"); home && *home) dir = std::filesystem::path(home) / "schoolshare-slips";
@@ -421,6 +496,9 @@ class BookingView : public AdminView {
 
   BookingForm form_;
   std::string resource_filter_;
+  std::string people_key_;
+  std::vector<StaffMember> staff_;
+  std::vector<SchoolClass> classes_;
   bool weekly_ = false;
   bool skip_conflicts_ = false;
   std::string until_;

@@ -21,7 +21,11 @@ constexpr int kDayLastHour = 22;
 class TimelineView : public AdminView {
  public:
   void Draw(AdminContext& ctx) override {
-    if (!day_.valid() || day_.year < 2000) day_ = ctx.tz.LocalDate(ctx.agent->ServerNow());
+    if (!day_.valid() || day_.year < 2000) {
+      auto opening = CivilDate::Parse(ctx.open_date);
+      day_ = opening.ok() ? *opening : ctx.tz.LocalDate(ctx.agent->ServerNow());
+      week_ = ctx.open_week;
+    }
     Toolbar(ctx);
     Rebuild(ctx);
     if (!problem_.empty()) {
@@ -38,6 +42,7 @@ class TimelineView : public AdminView {
     if (ImGui::ArrowButton("##prev", ImGuiDir_Left)) day_ = day_.AddDays(week_ ? -7 : -1);
     ImGui::SameLine();
     if (ImGui::ArrowButton("##next", ImGuiDir_Right)) day_ = day_.AddDays(week_ ? 7 : 1);
+    Mark("timeline.next");
     ImGui::SameLine();
     ImGui::AlignTextToFramePadding();
     const CivilDate first = week_ ? day_.MondayOfWeek() : day_;
@@ -111,6 +116,9 @@ class TimelineView : public AdminView {
       return;
     }
     timeline_ = std::move(t).value();
+    // A manager's own venues come first: they are what the manager books and approves most.
+    std::stable_partition(timeline_.rows.begin(), timeline_.rows.end(),
+                          [&](const TimelineRow& r) { return r.resource.school_id == ctx.actor.school_id; });
     schools_.clear();
     if (auto s = ctx.replica->ListSchools(); s.ok()) {
       for (const auto& school : *s) schools_[school.id] = school;
@@ -141,10 +149,14 @@ class TimelineView : public AdminView {
     // At zoom 1 the span fills the width; zooming in scrolls sideways.
     const float fit_w = (ImGui::GetContentRegionAvail().x - name_w - u * 1.5f) /
                         static_cast<float>((kDayLastHour - kDayFirstHour) * spans.size());
-    const float hour_w = std::max(u * 1.0f, fit_w) * zoom_;
+    const float hour_w = std::max(u * (week_ ? 0.4f : 1.0f), fit_w) * zoom_;
     const float span_w = hour_w * (kDayLastHour - kDayFirstHour);
     const float grid_w = span_w * static_cast<float>(spans.size());
     ImGui::BeginChild("grid", ImVec2(0, 0), true, ImGuiWindowFlags_HorizontalScrollbar);
+    // Ctrl + wheel zooms the time axis; the wheel alone scrolls the rows.
+    if (ImGui::IsWindowHovered() && ImGui::GetIO().KeyCtrl && ImGui::GetIO().MouseWheel != 0) {
+      zoom_ = std::clamp(zoom_ * (ImGui::GetIO().MouseWheel > 0 ? 1.25f : 0.8f), 1.0f, 6.0f);
+    }
     if (timeline_.rows.empty()) {
       TextColoured(colour::kMuted, ctx.T("admin.timeline.no_resources"));
       ImGui::EndChild();
@@ -216,7 +228,7 @@ class TimelineView : public AdminView {
     ImGui::InvisibleButton("row", ImVec2(grid_w, row_h - 2));
     const bool row_hovered = ImGui::IsItemHovered();
     const bool clicked = ImGui::IsItemClicked(ImGuiMouseButton_Left);
-    if (ImGui::GetIO().KeyCtrl == false) Mark("timeline.row." + r.id);
+    Mark("timeline.row." + r.id);
     const float hour_w = (x_of(spans.front().from + 3600) - x_of(spans.front().from));
     // Grid lines by hour.
     for (std::size_t d = 0; d < spans.size(); ++d) {
