@@ -136,11 +136,11 @@ class ReconciliationView : public AdminView {
     const ImGuiTableFlags flags =
         ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable;
     // As tall as its rows (scrolling when they do not fit), so the columns end with the last row.
-    const float padding = ImGui::GetStyle().CellPadding.y * 2;
-    float height = ImGui::GetTextLineHeightWithSpacing() + padding + ctx.u * 0.5f;
+    const float padding = ImGui::GetStyle().CellPadding.y * 2 + 1;  // and the row's line
+    float height = ImGui::GetTextLineHeight() + padding + 2;
     for (const auto& row : d.rows) {
       const bool editable = !row.item.resolved && !d.signed_off();
-      height += (editable ? ImGui::GetFrameHeightWithSpacing() : ImGui::GetTextLineHeightWithSpacing()) + padding;
+      height += (editable ? ImGui::GetFrameHeight() : ImGui::GetTextLineHeight()) + padding;
     }
     height = std::min(ImGui::GetContentRegionAvail().y, height);
     if (!ImGui::BeginTable("items", 6, flags, ImVec2(0, height))) return;
