@@ -109,13 +109,20 @@ void GlWindow::BeginFrame() {
   ImGui_ImplGlfw_NewFrame();
 }
 
-bool GlWindow::Present(const std::string& png) {
+bool GlWindow::Present(const std::string& png, const float* region) {
   glViewport(0, 0, fb_w_, fb_h_);
   glClearColor(1, 1, 1, 1);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   bool ok = true;
-  if (!png.empty()) ok = WriteBackBufferPng(png, 0, 0, fb_w_, fb_h_, fb_h_);
+  if (!png.empty() && region) {
+    // ImGui's coordinates are window points; the framebuffer may be larger (HiDPI).
+    const ImVec2 k = ImGui::GetIO().DisplayFramebufferScale;
+    ok = WriteBackBufferPng(png, static_cast<int>(region[0] * k.x), static_cast<int>(region[1] * k.y),
+                            static_cast<int>(region[2] * k.x), static_cast<int>(region[3] * k.y), fb_h_);
+  } else if (!png.empty()) {
+    ok = WriteBackBufferPng(png, 0, 0, fb_w_, fb_h_, fb_h_);
+  }
   glfwSwapBuffers(window_);
   return ok;
 }

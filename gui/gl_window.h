@@ -41,9 +41,9 @@ class GlWindow {
 
   // The backends' part of a frame; the caller then runs ImGui::NewFrame() ... ImGui::Render().
   void BeginFrame();
-  // Clears, draws ImGui's draw data and, when `png` is set, writes the frame to it before swapping.
-  // Returns false when the PNG could not be written.
-  bool Present(const std::string& png = "");
+  // Clears, draws ImGui's draw data and, when `png` is set, writes the frame (or the `region` of it:
+  // x, y, w, h in ImGui's coordinates) to it before swapping. False when the PNG could not be written.
+  bool Present(const std::string& png = "", const float* region = nullptr);
 
  private:
   GLFWwindow* window_ = nullptr;

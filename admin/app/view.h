@@ -13,6 +13,7 @@
 #include "model/booking_form.h"
 #include "schoolshare/i18n.h"
 #include "schoolshare/model.h"
+#include "schoolshare/store.h"
 #include "schoolshare/sync_client.h"
 #include "schoolshare/time.h"
 
@@ -20,23 +21,30 @@ namespace schoolshare::admin {
 
 // The window's shared state, passed to every view each frame.
 struct AdminContext {
-  SyncAgent* agent = nullptr;      // the offline-first client: reads (WithReplica) and queued writes
-  SyncTransport* rest = nullptr;   // direct HTTP to the server, for what only the server does (null: none)
-  const Clock* clock = nullptr;    // ServerNow-corrected time is agent->ServerNow()
-  Actor actor;                     // who uses the client: a school manager (school_id set) or the district office
+  SyncAgent* agent = nullptr;     // the offline-first client: queued writes, status, outbox
+  Store* replica = nullptr;       // the window's own read connection to the agent's replica (never blocks on a sync)
+  SyncTransport* rest = nullptr;  // direct HTTP to the server, for what only the server does (null: none)
+  const Clock* clock = nullptr;   // ServerNow-corrected time is agent->ServerNow()
+  Actor actor;                    // who uses the client: a school manager (school_id set) or the district office
   std::string district_id;
-  TimeZone tz = TimeZone::Utc();   // the district's zone: every time shown is local
+  TimeZone tz = TimeZone::Utc();  // the district's zone: every time shown is local
   Lang lang = Lang::kZh;
-  float u = 16;                    // the regular font size in pixels: sizes are multiples of it
-  ImFont* large = nullptr;         // a larger font for titles
+  float u = 16;                       // the regular font size in pixels: sizes are multiples of it
+  ImFont* large = nullptr;            // a larger font for titles
   std::uint64_t data_generation = 0;  // bumps after each sync round and each local write
+  std::string open_date;              // "YYYY-MM-DD" the timeline opens on (--date); empty: today
 
   // Requests from a view to the window, applied after the frame.
-  std::optional<std::string> go_to;            // a view name: "timeline", "booking", ...
-  std::optional<BookingForm> open_booking;     // open the booking view with this form
-  std::string notice;                          // a line for the status bar (success)
-  std::string error;                           // a line for the status bar (failure)
-  bool local_write = false;                    // a view queued a write: refresh models, wake the worker
+  std::optional<std::string> go_to;         // a view name: "timeline", "booking", ...
+  std::optional<BookingForm> open_booking;  // open the booking view with this form
+  std::string notice;                       // a line for the status bar (success)
+  std::string error;                        // a line for the status bar (failure)
+  bool local_write = false;                 // a view queued a write: refresh models, wake the worker
+  struct Capture {
+    std::string path;
+    ImVec4 rect;  // x, y, w, h on screen
+  };
+  std::optional<Capture> capture;  // save this part of the frame being drawn as a PNG
 
   std::string T(const char* key, const std::map<std::string, std::string>& params = {}) const {
     return Tr(lang, key, params);

@@ -17,6 +17,7 @@
 #include <sstream>
 #include <thread>
 
+#include "gui/gui_harness.h"
 #include "schoolshare/booking_service.h"
 #include "schoolshare/tokens.h"
 #include "sync/server_process.h"
@@ -27,32 +28,11 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// Starts argv (searched on PATH) as a child process.
-pid_t Spawn(const std::vector<std::string>& args) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execvp(argv[0], argv.data());
-    _exit(127);
-  }
-  return pid;
-}
-
-// Runs argv to completion (at most `timeout`); returns its exit code, or -1 on a timeout.
-int RunFor(const std::vector<std::string>& args, std::chrono::seconds timeout) {
-  const pid_t pid = Spawn(args);
-  const auto until = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < until) {
-    int status = 0;
-    if (waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    std::this_thread::sleep_for(20ms);
-  }
-  kill(pid, SIGKILL);
-  waitpid(pid, nullptr, 0);
-  return -1;
-}
+using testing::Inspect;
+using testing::Picture;
+using testing::RunFor;
+using testing::Spawn;
+using testing::Tap;
 
 class KioskGuiTest : public ::testing::Test {
  protected:
@@ -114,35 +94,6 @@ class KioskGuiTest : public ::testing::Test {
   static inline testing::ServerProcess* server_ = nullptr;
 };
 
-struct Picture {
-  int width = 0, height = 0;
-  int colours = 0;         // distinct colours (quantised to 4 bits a channel)
-  double dark = 0;         // share of near-black pixels (text)
-  double most_common = 0;  // share of the most common colour
-};
-
-Picture Inspect(const std::string& png) {
-  Picture p;
-  int channels = 0;
-  unsigned char* data = stbi_load(png.c_str(), &p.width, &p.height, &channels, 3);
-  if (!data) return p;
-  std::map<int, int> counts;
-  long dark = 0;
-  const long n = static_cast<long>(p.width) * p.height;
-  for (long i = 0; i < n; ++i) {
-    const unsigned char* px = data + i * 3;
-    counts[(px[0] >> 4) << 8 | (px[1] >> 4) << 4 | (px[2] >> 4)]++;
-    if (px[0] < 80 && px[1] < 80 && px[2] < 80) ++dark;
-  }
-  stbi_image_free(data);
-  int top = 0;
-  for (const auto& [c, k] : counts) top = std::max(top, k);
-  p.colours = static_cast<int>(counts.size());
-  p.dark = static_cast<double>(dark) / n;
-  p.most_common = static_cast<double>(top) / n;
-  return p;
-}
-
 TEST_F(KioskGuiTest, EveryScreenInBothLanguagesAndOrientations) {
   const std::string replica = dir_->File("shots.db");
   const std::string out_dir =
@@ -166,53 +117,6 @@ TEST_F(KioskGuiTest, EveryScreenInBothLanguagesAndOrientations) {
       }
     }
   }
-}
-
-// The buttons of the last frame ("id x y w h") and the current screen, as the kiosk wrote them.
-struct Targets {
-  long long frame = 0;
-  std::string screen;
-  std::map<std::string, std::array<int, 4>> rects;
-};
-Targets ReadTargets(const std::string& path) {
-  Targets t;
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream s(line);
-    std::string id;
-    s >> id;
-    if (id == "frame") {
-      s >> t.frame;
-      continue;
-    }
-    if (id == "screen") {
-      s >> t.screen;
-      continue;
-    }
-    std::array<int, 4> r{};
-    if (s >> r[0] >> r[1] >> r[2] >> r[3]) t.rects[id] = r;
-  }
-  return t;
-}
-
-// Waits until the kiosk shows `screen` with a button `id`, then taps its centre with a real X click.
-void Tap(const std::string& targets, const std::string& screen, const std::string& id) {
-  for (int i = 0; i < 500; ++i) {
-    const Targets t = ReadTargets(targets);
-    auto it = t.rects.find(id);
-    if (t.screen == screen && it != t.rects.end()) {
-      const auto& r = it->second;
-      const std::string x = std::to_string(r[0] + r[2] / 2), y = std::to_string(r[1] + r[3] / 2);
-      ASSERT_EQ(RunFor({"xdotool", "mousemove", x, y, "click", "1"}, 10s), 0);
-      // Let the kiosk draw two frames after the click (press, then release) before the next tap, so a
-      // slow frame on a loaded machine never sees two taps at once.
-      for (int k = 0; k < 500 && ReadTargets(targets).frame < t.frame + 2; ++k) std::this_thread::sleep_for(20ms);
-      return;
-    }
-    std::this_thread::sleep_for(20ms);
-  }
-  FAIL() << "no button " << id << " on screen " << screen;
 }
 
 TEST_F(KioskGuiTest, CheckInThroughTheWindowReachesTheServer) {

@@ -22,6 +22,8 @@ MessageTable CliMessages();
 MessageTable KioskMessages();
 // The admin client's words (admin_messages.cpp).
 MessageTable AdminMessages();
+// The admin window's frame and its booking views (admin_window_messages.cpp).
+MessageTable AdminWindowMessages();
 // The reasons of search and recommendation (search_messages.cpp).
 MessageTable SearchMessages();
 

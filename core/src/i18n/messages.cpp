@@ -328,8 +328,8 @@ const Table& Messages() {
   static const Table table = [] {  // built once, read-only afterwards
     Table t;
     for (const Message& m : kMessages) t.emplace(m.key, &m);
-    for (const i18n::MessageTable& more :
-         {i18n::CliMessages(), i18n::AdminMessages(), i18n::SearchMessages(), i18n::KioskMessages()}) {
+    for (const i18n::MessageTable& more : {i18n::CliMessages(), i18n::AdminMessages(), i18n::AdminWindowMessages(),
+                                           i18n::SearchMessages(), i18n::KioskMessages()}) {
       for (std::size_t i = 0; i < more.size; ++i) t.emplace(more.entries[i].key, &more.entries[i]);
     }
     return t;
