@@ -12,6 +12,7 @@ std::unique_ptr<AdminView> MakeTimelineView();
 std::unique_ptr<AdminView> MakeBookingView();
 std::unique_ptr<AdminView> MakeRequestsView();
 std::unique_ptr<AdminView> MakeFindView();
+std::unique_ptr<AdminView> MakeCatalogueView();
 std::unique_ptr<AdminView> MakeSyncView();
 
 struct ViewEntry {
@@ -21,11 +22,9 @@ struct ViewEntry {
 };
 
 inline constexpr ViewEntry kViews[] = {
-    {"timeline", "admin.view.timeline", MakeTimelineView},
-    {"booking", "admin.view.booking", MakeBookingView},
-    {"requests", "admin.view.requests", MakeRequestsView},
-    {"find", "admin.view.find", MakeFindView},
-    {"sync", "admin.view.sync", MakeSyncView},
+    {"timeline", "admin.view.timeline", MakeTimelineView},    {"booking", "admin.view.booking", MakeBookingView},
+    {"requests", "admin.view.requests", MakeRequestsView},    {"find", "admin.view.find", MakeFindView},
+    {"catalogue", "admin.view.catalogue", MakeCatalogueView}, {"sync", "admin.view.sync", MakeSyncView},
 };
 
 }  // namespace schoolshare::admin

@@ -77,7 +77,7 @@ TEST_F(AdminGuiTest, EveryViewInBothLanguages) {
   const std::string out_dir =
       std::getenv("SCHOOLSHARE_SCREENSHOTS") ? std::getenv("SCHOOLSHARE_SCREENSHOTS") : dir_->File("");
   for (const char* lang : {"zh-CN", "en"}) {
-    for (const char* view : {"timeline", "booking", "requests", "find", "sync"}) {
+    for (const char* view : {"timeline", "booking", "requests", "find", "catalogue", "sync"}) {
       const std::string name = std::string("admin-") + view + "-" + lang + ".png";
       const std::string png = out_dir + "/" + name;
       std::vector<std::string> args = Admin(replica, lang);
