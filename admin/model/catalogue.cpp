@@ -82,6 +82,12 @@ Result<std::string> StoredSchool(Result<T> stored, bool* found) {
   return stored.status();
 }
 
+std::string Trimmed(const std::string& s) {
+  const auto b = s.find_first_not_of(" \t");
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(" \t") - b + 1);
+}
+
 // Id required; a new entity must not take an existing id; the schools of both must be editable.
 template <typename T>
 Status CheckIdentity(Store& replica, const Actor& actor, const std::string& id, const std::string& school_id,
@@ -93,10 +99,15 @@ Status CheckIdentity(Store& replica, const Actor& actor, const std::string& id, 
   return fields.SchoolField(replica, actor, school_id, is_new ? "" : was_at);
 }
 
-std::string Trimmed(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t") - b + 1);
+// A resource, staff member or class: its id and name trimmed, then CheckIdentity and a name required.
+template <typename T>
+Status CheckNamed(Store& replica, const Actor& actor, bool is_new, Result<T> (Store::*get)(const std::string&), T* e,
+                  Fields& fields) {
+  e->id = Trimmed(e->id);
+  e->name = Trimmed(e->name);
+  SS_RETURN_IF_ERROR(CheckIdentity(replica, actor, e->id, e->school_id, is_new, (replica.*get)(e->id), fields));
+  fields.Required("name", e->name, "admin.catalogue.name_missing");
+  return Status::Ok();
 }
 
 }  // namespace
@@ -168,10 +179,7 @@ Result<Checked<Resource>> CheckResource(Store& replica, const Actor& actor, cons
   Checked<Resource> out;
   Resource& r = out.value;
   r = form.resource;
-  r.id = Trimmed(r.id);
-  r.name = Trimmed(r.name);
-  SS_RETURN_IF_ERROR(CheckIdentity(replica, actor, r.id, r.school_id, form.is_new, replica.GetResource(r.id), fields));
-  fields.Required("name", r.name, "admin.catalogue.name_missing");
+  SS_RETURN_IF_ERROR(CheckNamed(replica, actor, form.is_new, &Store::GetResource, &r, fields));
   fields.AtLeast("capacity", r.capacity, 0);
   fields.AtLeast("quantity", r.quantity, r.is_equipment() ? 1 : 0);
   fields.Between("buffer_minutes", r.buffer_minutes, 0, 24 * 60);
@@ -256,10 +264,7 @@ Result<Checked<StaffMember>> CheckStaff(Store& replica, const Actor& actor, cons
   Checked<StaffMember> out;
   StaffMember& m = out.value;
   m = form.member;
-  m.id = Trimmed(m.id);
-  m.name = Trimmed(m.name);
-  SS_RETURN_IF_ERROR(CheckIdentity(replica, actor, m.id, m.school_id, form.is_new, replica.GetStaff(m.id), fields));
-  fields.Required("name", m.name, "admin.catalogue.name_missing");
+  SS_RETURN_IF_ERROR(CheckNamed(replica, actor, form.is_new, &Store::GetStaff, &m, fields));
   out.errors = fields.Take();
   return out;
 }
@@ -276,10 +281,7 @@ Result<Checked<SchoolClass>> CheckClass(Store& replica, const Actor& actor, cons
   Checked<SchoolClass> out;
   SchoolClass& c = out.value;
   c = form.school_class;
-  c.id = Trimmed(c.id);
-  c.name = Trimmed(c.name);
-  SS_RETURN_IF_ERROR(CheckIdentity(replica, actor, c.id, c.school_id, form.is_new, replica.GetClass(c.id), fields));
-  fields.Required("name", c.name, "admin.catalogue.name_missing");
+  SS_RETURN_IF_ERROR(CheckNamed(replica, actor, form.is_new, &Store::GetClass, &c, fields));
   fields.Between("grade", c.grade, 0, 12);
   fields.AtLeast("students", c.students, 0);
   c.lessons = fields.Windows("lessons", form.lessons);

@@ -82,6 +82,7 @@ class Form {
     ImGui::SetNextItemWidth(-1);
   }
   bool End(bool changed) {
+    Mark("catalogue.field." + field_);
     ImGui::TableNextColumn();
     for (const FieldError& e : *errors_) {
       if (e.field != field_) continue;
@@ -441,6 +442,16 @@ class CatalogueView : public AdminView {
     }
   }
 
+  // Id (typed only for a new entity), name and English name.
+  template <typename T>
+  bool NameFields(Form& f, T* e) const {
+    bool changed = false;
+    if (is_new_) changed |= f.Text("admin.catalogue.field.id", "id", &e->id);
+    changed |= f.Text("admin.catalogue.field.name", "name", &e->name);
+    changed |= f.Text("admin.catalogue.field.name_en", "name_en", &e->name_en);
+    return changed;
+  }
+
   bool ResourceEditor(const AdminContext& ctx) {
     Resource& r = resource_.resource;
     bool changed = false;
@@ -448,9 +459,7 @@ class CatalogueView : public AdminView {
       ImGui::TableNextColumn();
       {
         Form f(ctx, "basics", &errors_);
-        if (is_new_) changed |= f.Text("admin.catalogue.field.id", "id", &r.id);
-        changed |= f.Text("admin.catalogue.field.name", "name", &r.name);
-        changed |= f.Text("admin.catalogue.field.name_en", "name_en", &r.name_en);
+        changed |= NameFields(f, &r);
         f.Row("admin.catalogue.field.type", "type");
         changed |= f.End(EnumCombo(ctx, "##type", "resource_type.", kTypes, &r.type));
         changed |= f.Int("admin.catalogue.field.capacity", "capacity", &r.capacity);
@@ -540,9 +549,7 @@ class CatalogueView : public AdminView {
     StaffMember& m = staff_.member;
     bool changed = false;
     Form f(ctx, "staff_form", &errors_);
-    if (is_new_) changed |= f.Text("admin.catalogue.field.id", "id", &m.id);
-    changed |= f.Text("admin.catalogue.field.name", "name", &m.name);
-    changed |= f.Text("admin.catalogue.field.name_en", "name_en", &m.name_en);
+    changed |= NameFields(f, &m);
     f.Row("admin.catalogue.field.role", "role");
     bool picked = false;
     if (ImGui::BeginCombo("##role", RoleName(ctx, m.role).c_str())) {
@@ -563,9 +570,7 @@ class CatalogueView : public AdminView {
     SchoolClass& c = class_.school_class;
     bool changed = false;
     Form f(ctx, "class_form", &errors_);
-    if (is_new_) changed |= f.Text("admin.catalogue.field.id", "id", &c.id);
-    changed |= f.Text("admin.catalogue.field.name", "name", &c.name);
-    changed |= f.Text("admin.catalogue.field.name_en", "name_en", &c.name_en);
+    changed |= NameFields(f, &c);
     changed |= f.Int("admin.catalogue.field.grade", "grade", &c.grade);
     changed |= f.Int("admin.catalogue.field.students", "students", &c.students);
     changed |= f.Text("admin.catalogue.field.lessons", "lessons", &class_.lessons, "admin.catalogue.hint.lessons");
@@ -575,31 +580,29 @@ class CatalogueView : public AdminView {
 
   // ------------------------------------------------------------------ opening, checking, saving
 
-  void Opened(const std::string& id, bool is_new) {
+  // The form now holds this entity (or a new one): checked at once.
+  void Opened(const AdminContext& ctx, const std::string& id, bool is_new) {
     editing_ = true;
     editing_id_ = id;
     is_new_ = is_new;
     saved_.clear();
+    Recheck(ctx);
   }
   void OpenResource(const AdminContext& ctx, const Resource& r) {
     resource_ = EditResource(r);
-    Opened(r.id, false);
-    Recheck(ctx);
+    Opened(ctx, r.id, false);
   }
   void OpenBlackout(const AdminContext& ctx, const Blackout& b) {
     blackout_ = EditBlackout(b, ctx.tz);
-    Opened(b.id, false);
-    Recheck(ctx);
+    Opened(ctx, b.id, false);
   }
   void OpenStaff(const AdminContext& ctx, const StaffMember& m) {
     staff_ = {m, false};
-    Opened(m.id, false);
-    Recheck(ctx);
+    Opened(ctx, m.id, false);
   }
   void OpenClass(const AdminContext& ctx, const SchoolClass& c) {
     class_ = EditClass(c);
-    Opened(c.id, false);
-    Recheck(ctx);
+    Opened(ctx, c.id, false);
   }
 
   // The first row of the current tab, so the editor is never empty when there is something to show.
@@ -632,8 +635,7 @@ class CatalogueView : public AdminView {
         class_ = ClassForm{SchoolClass{school + "-", school, "", "", 0, 0, {}, true}, "", true};
         break;
     }
-    Opened("", true);
-    Recheck(ctx);
+    Opened(ctx, "", true);
   }
 
   void Recheck(const AdminContext& ctx) {
