@@ -155,6 +155,10 @@ TEST_F(AdminGuiTest, EditAResourceInTheCatalogueWithRealInput) {
   Tap(targets, "catalogue", "catalogue.field.capacity");
   ASSERT_EQ(RunFor({"xdotool", "key", "ctrl+a"}, 20s), 0);
   ASSERT_EQ(RunFor({"xdotool", "type", "--delay", "30", "52"}, 20s), 0);
+  // Typed keys and a click read in one frame would lose the keys (the field lets go on the click): let
+  // the window draw what was typed first.
+  const long long typed = testing::ReadTargets(targets).frame;
+  for (int k = 0; k < 500 && testing::ReadTargets(targets).frame < typed + 3; ++k) std::this_thread::sleep_for(20ms);
   Tap(targets, "catalogue", "catalogue.save");
   int capacity = 0;
   for (int i = 0; i < 300 && capacity != 52; ++i) {
