@@ -37,6 +37,8 @@ int main(int argc, char** argv) {
   app.add_option("--screenshot", o.screenshot, "render --screen with live data to this PNG and exit");
   app.add_option("--screen", o.screen, "the view to open: timeline|booking|requests|find|sync|...");
   app.add_option("--date", o.date, "the day the timeline opens on, YYYY-MM-DD (default: today)");
+  app.add_flag("--week", o.week, "open the timeline on the week view");
+  app.add_flag("--bench-pull", o.bench_pull, "with --bench-frames: draw while the first sync round pulls");
   app.add_option("--bench-frames", o.bench_frames, "render N frames of --screen and print the CPU time per frame");
   app.add_option("--targets", o.targets,
                  "(tests) write marked widgets' ids and rectangles to this file after each frame");

@@ -31,9 +31,11 @@ class FontAtlas {
     large_factor_ = large_factor;
   }
 
-  // Builds the atlas (regular and large fonts) for everything needed so far. With `upload`, replaces the
-  // OpenGL texture too (after the first frame). False when the font file is missing: ImGui's own font is
-  // used (Latin only) and the caller shows that.
+  // Builds the atlas (regular and large fonts) for everything needed so far and uploads it as a
+  // one-channel texture (a quarter of ImGui's RGBA upload; the font file is mapped, not read, so only the
+  // outlines used are ever in memory). Needs the GL context current and ImGui's OpenGL3 backend
+  // initialised; `upload` is kept for callers and means nothing now. False when the font file is missing:
+  // ImGui's own font is used (Latin only) and the caller shows that.
   bool Rebuild(bool upload);
 
   ImFont* regular() const { return regular_; }
@@ -51,6 +53,8 @@ class FontAtlas {
   ImVector<ImWchar> ranges_;  // must outlive the build
   ImFont* regular_ = nullptr;
   ImFont* large_ = nullptr;
+  unsigned texture_ = 0;  // the GL texture; freed with the context
+  bool backend_ready_ = false;
 };
 
 }  // namespace schoolshare::gui

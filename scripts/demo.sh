@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs the demo: seeds the demo district (Jiulongpo education groups) into a fresh
 # database dated around today, takes a short tour from the command line, then starts the sync service
-# on 127.0.0.1, asks it what a kiosk at the school gate would see over HTTP, and shows the kiosk itself
-# (its window with a display; PNGs of every screen in both languages without one).
+# on 127.0.0.1, asks it what a kiosk at the school gate would see over HTTP, and shows the kiosk and the
+# admin client on it (their windows with a display; PNGs of every screen in both languages without one).
 # Language: SCHOOLSHARE_LANG (zh-CN or en), else LANG; Chinese when neither says otherwise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
 scripts/setup.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j "$jobs" --target schoolshare schoolshare-sync schoolshare-kiosk
+cmake --build build -j "$jobs" --target schoolshare schoolshare-sync schoolshare-kiosk schoolshare-admin
 
 out=demo-out
 mkdir -p "$out"
@@ -22,6 +22,7 @@ build/bin/schoolshare tour --db "$db"
 echo
 echo "== schoolshare-sync =="
 kiosk_token=$(build/bin/schoolshare token create --db "$db" --role kiosk --school xjw --label "谢家湾小学 南门一体机" 2>/dev/null)
+manager_token=$(build/bin/schoolshare token create --db "$db" --role school_manager --school xjw --label "谢家湾小学 场馆管理员" 2>/dev/null)
 build/bin/schoolshare-sync --db "$db" --host 127.0.0.1 --port 0 >"$out/sync.out" 2>"$out/sync.log" &
 sync_pid=$!
 trap 'kill "$sync_pid" 2>/dev/null || true' EXIT
@@ -37,12 +38,20 @@ curl -s -H "Authorization: Bearer $kiosk_token" "http://$address/v1/bookings?fro
 
 echo
 echo "== schoolshare-kiosk (谢家湾小学's gate), on the same service =="
-# With a display the kiosk opens full screen; without one, every screen is rendered to a PNG under Xvfb.
+# With a display the kiosk and the admin client open their windows; without one, every screen of both
+# is rendered to a PNG under Xvfb.
 run_kiosk=(build/bin/schoolshare-kiosk --server "http://$address" --token "$kiosk_token" --school xjw
-  --replica "$out/kiosk-replica.db")
+  --replica "$out/kiosk-replica.db" --config "$out/kiosk.json")
+run_admin=(build/bin/schoolshare-admin --server "http://$address" --token "$manager_token" --school xjw
+  --replica "$out/admin-replica.db" --config "$out/admin.json")
+admin_views="timeline booking requests find sync"
 if [ -n "${DISPLAY:-}" ] && [ -z "${SCHOOLSHARE_DEMO_HEADLESS:-}" ]; then
-  echo "opening the kiosk window (close it to end the demo)"
-  "${run_kiosk[@]}" --size 1920x1080 || true
+  echo "opening the kiosk window and the admin client (close the admin client to end the demo)"
+  "${run_kiosk[@]}" --size 1280x720 2>>"$out/kiosk.log" &
+  kiosk_pid=$!
+  trap 'kill "$sync_pid" "$kiosk_pid" 2>/dev/null || true' EXIT
+  "${run_admin[@]}" || true
+  kill "$kiosk_pid" 2>/dev/null || true
 else
   for lang in zh-CN en; do
     for screen in home checkin equipment walkin setup; do
@@ -51,8 +60,18 @@ else
     done
   done
   echo "kiosk screenshots (10): $(cd "$out" && ls kiosk-*.png | head -3 | tr '\n' ' ')… in $out/"
+  echo
+  echo "== schoolshare-admin (谢家湾小学's facility manager), on the same service =="
+  n=0
+  for lang in zh-CN en; do
+    for view in $admin_views; do
+      xvfb-run -a -s "-screen 0 1920x1080x24" "${run_admin[@]}" --lang "$lang" --size 1600x1000 --scale 1 \
+        --screenshot "$out/admin-$view-$lang.png" --screen "$view" 2>>"$out/admin.log"
+      n=$((n + 1))
+    done
+  done
+  echo "admin screenshots ($n): $(cd "$out" && ls admin-*.png | head -3 | tr '\n' ' ')… in $out/"
 fi
-echo "the admin client (schoolshare-admin) has no window yet: its models are in admin/model (docs/admin.md)"
 kill -TERM "$sync_pid"; wait "$sync_pid" 2>/dev/null || true
 trap - EXIT
 echo

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "model/config.h"
+#include "model/admin_config.h"
 
 namespace schoolshare::admin {
 
@@ -18,8 +18,10 @@ struct AppOptions {
   float scale = 0;         // 0: the monitor's content scale (DPI)
   std::string screenshot;  // a PNG path: render `screen` with live data, write it, exit
   std::string screen = "timeline";
-  std::string date;      // "YYYY-MM-DD": the day the timeline and forms open on (default: today)
-  int bench_frames = 0;  // > 0: render this many frames as fast as possible, print the CPU time per frame
+  std::string date;         // "YYYY-MM-DD": the day the timeline and forms open on (default: today)
+  bool week = false;        // the timeline opens on the week of `date`
+  int bench_frames = 0;     // > 0: render this many frames as fast as possible, print the CPU time per frame
+  bool bench_pull = false;  // with bench_frames: draw while the first sync round runs, report the slowest frame
   bool verbose = false;
   std::string targets;  // test hook: after each frame, write "id x y w h" of every marked widget here
 };

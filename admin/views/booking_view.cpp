@@ -68,6 +68,7 @@ class BookingView : public AdminView {
     Field(ctx, label_w, "admin.booking.organizer", [&] {
       InputString("##organizer", &form_.organizer);
       Mark("booking.organizer");
+      StaffPicker(ctx);
     });
     Field(ctx, label_w, "admin.booking.name", [&] {
       InputString("##title", &form_.title);
@@ -83,6 +84,7 @@ class BookingView : public AdminView {
         ImGui::EndCombo();
       }
     });
+    Field(ctx, label_w, "admin.booking.class", [&] { ClassCombo(ctx); });
     const Resource* resource = FindResource(ctx, form_.resource_id);
     if (resource && resource->type == ResourceType::kEquipment) {
       Field(ctx, label_w, "admin.booking.quantity", [&] { ImGui::InputInt("##quantity", &form_.quantity); });
@@ -177,6 +179,52 @@ class BookingView : public AdminView {
     return nullptr;
   }
 
+  // The requesting school's staff, read when the school or the data changes.
+  void LoadPeople(AdminContext& ctx) {
+    const std::string key = form_.school_id + "|" + std::to_string(ctx.data_generation);
+    if (key == people_key_) return;
+    people_key_ = key;
+    staff_.clear();
+    classes_.clear();
+    if (form_.school_id.empty()) return;
+    if (auto s = ctx.replica->ListStaff(form_.school_id); s.ok()) staff_ = std::move(s).value();
+    if (auto c = ctx.replica->ListClasses(form_.school_id); c.ok()) classes_ = std::move(c).value();
+  }
+
+  // A small button beside the organizer field listing the school's staff: one click fills the name.
+  void StaffPicker(AdminContext& ctx) {
+    LoadPeople(ctx);
+    if (staff_.empty()) return;
+    ImGui::SameLine();
+    if (ImGui::ArrowButton("##staff", ImGuiDir_Down)) ImGui::OpenPopup("staff");
+    if (ImGui::BeginPopup("staff")) {
+      for (const StaffMember& m : staff_) {
+        if (m.active && ImGui::Selectable(Name(ctx, m).c_str())) form_.organizer = m.name;
+      }
+      ImGui::EndPopup();
+    }
+  }
+
+  void ClassCombo(AdminContext& ctx) {
+    LoadPeople(ctx);
+    std::string current = ctx.T("admin.booking.no_class");
+    for (const SchoolClass& c : classes_) {
+      if (c.id == form_.class_id) current = Name(ctx, c);
+    }
+    if (ImGui::BeginCombo("##class", current.c_str())) {
+      if (ImGui::Selectable(ctx.T("admin.booking.no_class").c_str(), form_.class_id.empty())) form_.class_id.clear();
+      for (const SchoolClass& c : classes_) {
+        if (!c.active) continue;
+        const std::string label = Name(ctx, c) + " (" + std::to_string(c.students) + ")";
+        if (ImGui::Selectable(label.c_str(), c.id == form_.class_id)) {
+          form_.class_id = c.id;
+          if (form_.attendees == 0) form_.attendees = c.students;
+        }
+      }
+      ImGui::EndCombo();
+    }
+  }
+
   void ResourceCombo(AdminContext& ctx) {
     const Resource* current = FindResource(ctx, form_.resource_id);
     const std::string label = current ? Name(ctx, *current) : ctx.T("admin.choose");
@@ -226,10 +274,10 @@ class BookingView : public AdminView {
 
   // Runs the rules when what was typed changed since the last check.
   void Check(AdminContext& ctx) {
-    const std::string key = form_.resource_id + "|" + form_.school_id + "|" + form_.organizer + "|" + form_.title +
-                            "|" + std::to_string(form_.attendees) + "|" + std::to_string(form_.quantity) + "|" +
-                            std::to_string(form_.start) + "|" + std::to_string(form_.end) + "|" +
-                            std::to_string(ctx.data_generation) + LangTag(ctx.lang);
+    const std::string key = form_.resource_id + "|" + form_.school_id + "|" + form_.class_id + "|" + form_.organizer +
+                            "|" + form_.title + "|" + std::to_string(form_.attendees) + "|" +
+                            std::to_string(form_.quantity) + "|" + std::to_string(form_.start) + "|" +
+                            std::to_string(form_.end) + "|" + std::to_string(ctx.data_generation) + LangTag(ctx.lang);
     if (key == checked_key_) return;
     checked_key_ = key;
     auto check = CheckForm(*ctx.replica, *ctx.clock, ctx.actor, form_, ctx.lang);
@@ -448,6 +496,9 @@ class BookingView : public AdminView {
 
   BookingForm form_;
   std::string resource_filter_;
+  std::string people_key_;
+  std::vector<StaffMember> staff_;
+  std::vector<SchoolClass> classes_;
   bool weekly_ = false;
   bool skip_conflicts_ = false;
   std::string until_;

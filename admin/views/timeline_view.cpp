@@ -24,6 +24,7 @@ class TimelineView : public AdminView {
     if (!day_.valid() || day_.year < 2000) {
       auto opening = CivilDate::Parse(ctx.open_date);
       day_ = opening.ok() ? *opening : ctx.tz.LocalDate(ctx.agent->ServerNow());
+      week_ = ctx.open_week;
     }
     Toolbar(ctx);
     Rebuild(ctx);
@@ -148,10 +149,14 @@ class TimelineView : public AdminView {
     // At zoom 1 the span fills the width; zooming in scrolls sideways.
     const float fit_w = (ImGui::GetContentRegionAvail().x - name_w - u * 1.5f) /
                         static_cast<float>((kDayLastHour - kDayFirstHour) * spans.size());
-    const float hour_w = std::max(u * 1.0f, fit_w) * zoom_;
+    const float hour_w = std::max(u * (week_ ? 0.4f : 1.0f), fit_w) * zoom_;
     const float span_w = hour_w * (kDayLastHour - kDayFirstHour);
     const float grid_w = span_w * static_cast<float>(spans.size());
     ImGui::BeginChild("grid", ImVec2(0, 0), true, ImGuiWindowFlags_HorizontalScrollbar);
+    // Ctrl + wheel zooms the time axis; the wheel alone scrolls the rows.
+    if (ImGui::IsWindowHovered() && ImGui::GetIO().KeyCtrl && ImGui::GetIO().MouseWheel != 0) {
+      zoom_ = std::clamp(zoom_ * (ImGui::GetIO().MouseWheel > 0 ? 1.25f : 0.8f), 1.0f, 6.0f);
+    }
     if (timeline_.rows.empty()) {
       TextColoured(colour::kMuted, ctx.T("admin.timeline.no_resources"));
       ImGui::EndChild();

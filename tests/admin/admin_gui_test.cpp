@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,7 @@ class AdminGuiTest : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir();
     db_ = dir_->File("demo.db");
+    setenv("HOME", dir_->File("home").c_str(), 1);  // where the window saves booking slips
     ASSERT_EQ(RunFor({SCHOOLSHARE_BIN, "init", "--db", db_, "--demo"}, 120s), 0);
     auto store = testing::OpenStore(db_, nullptr);
     ASSERT_TRUE(store);
@@ -119,6 +121,21 @@ TEST_F(AdminGuiTest, BookAFreeSlotFromTheTimelineWithRealInput) {
   // The confirmation shows the server's booking code once the background sync has pushed it.
   const auto code = WaitFor(targets, "booking", "booking.code", nullptr, 30);
   EXPECT_TRUE(code) << "no confirmation with a booking code";
+  // The slip (code, QR code, what and when) saved as a picture to print or send.
+  Tap(targets, "booking", "booking.save_slip");
+  std::string slip;
+  for (int i = 0; i < 100 && slip.empty(); ++i) {
+    std::error_code ec;
+    for (const auto& f : std::filesystem::directory_iterator(dir_->File("home/schoolshare-slips"), ec)) {
+      if (f.path().extension() == ".png") slip = f.path().string();
+    }
+    if (slip.empty()) std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_FALSE(slip.empty()) << "no slip PNG in ~/schoolshare-slips";
+  const Picture p = Inspect(slip);
+  EXPECT_GT(p.width, 300);
+  EXPECT_GT(p.height, 200);
+  EXPECT_GT(p.dark, 0.05) << "a QR code is mostly dark squares";
   // The window's worker pushes the booking; the server then holds it, confirmed (own school's venue).
   auto client = server_->Client(token_);
   std::string status, start;

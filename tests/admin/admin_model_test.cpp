@@ -259,6 +259,63 @@ TEST_F(AdminModelTest, ARejectionNeedsAReasonAndADecisionOnAChangedRequestIsRefu
   EXPECT_EQ(OnReplica(*a, [&](Store& s) { return s.GetBooking(r->entity_id)->status; }), BookingStatus::kCancelled);
 }
 
+// Two bookings made while a's client had not synced: the server accepts one and refuses the other
+// (b took the slot meanwhile); the timeline shows both as awaiting the server first, then the outcome,
+// and the refusal waits in the attention list with the rule until the manager dismisses it.
+TEST_F(AdminModelTest, OfflineBookingsAreLaterAcceptedOrRefusedAndTheUserIsTold) {
+  auto a = Client("a", token_a_, manager_a_);
+  auto b = Client("b", token_b_, manager_b_);
+  ASSERT_TRUE(a && b);
+  const CivilDate day = NextWeekday();
+  auto clash = a->CreateBooking(Form("a-field", "a", On(day, 16), On(day, 17)));
+  auto fine = a->CreateBooking(Form("a-field", "a", On(day, 18), On(day, 19)));
+  ASSERT_TRUE(clash.ok() && clash->queued && fine.ok() && fine->queued);
+  auto taken = b->CreateBooking(Form("a-field", "b", On(day, 16), On(day, 17)));
+  ASSERT_TRUE(taken.ok() && taken->queued);
+  ASSERT_TRUE(b->SyncOnce().ok());
+
+  TimelineQuery q;
+  q.from = On(day, 0);
+  q.to = On(day.AddDays(1), 0);
+  auto awaiting = a->AwaitingServer();
+  ASSERT_TRUE(awaiting.ok());
+  auto before = OnReplica(*a, [&](Store& s) { return BuildTimeline(s, q, clock_.Now(), *awaiting); });
+  ASSERT_TRUE(before.ok());
+  int waiting = 0;
+  for (const auto& row : before->rows) {
+    for (const auto& bar : row.bars) waiting += bar.awaiting_server ? 1 : 0;
+  }
+  EXPECT_EQ(waiting, 2);
+
+  ASSERT_TRUE(a->SyncOnce().ok());
+  ASSERT_TRUE(a->SyncOnce().ok());
+  EXPECT_EQ(a->status().pending, 0);
+  EXPECT_EQ(a->status().needs_attention, 1);
+  auto attention = a->NeedsAttention();
+  ASSERT_TRUE(attention.ok());
+  ASSERT_EQ(attention->size(), 1u);
+  EXPECT_EQ((*attention)[0].name, "create_booking");
+  EXPECT_FALSE((*attention)[0].error.empty());
+  EXPECT_NE((*attention)[0].args.find(clash->entity_id), std::string::npos);
+
+  awaiting = a->AwaitingServer();
+  auto after = OnReplica(*a, [&](Store& s) { return BuildTimeline(s, q, clock_.Now(), *awaiting); });
+  ASSERT_TRUE(after.ok());
+  std::map<std::string, BookingStatus> shown;
+  for (const auto& row : after->rows) {
+    for (const auto& bar : row.bars) {
+      EXPECT_FALSE(bar.awaiting_server);
+      shown[bar.booking_id] = bar.status;
+    }
+  }
+  EXPECT_EQ(shown.count(clash->entity_id), 0u) << "the refused booking left the timeline";
+  EXPECT_EQ(shown[fine->entity_id], BookingStatus::kConfirmed);
+  EXPECT_EQ(shown[taken->entity_id], BookingStatus::kConfirmed);
+
+  ASSERT_TRUE(a->Dismiss((*attention)[0].mutation_id).ok());
+  EXPECT_TRUE(a->NeedsAttention()->empty());
+}
+
 // ---- catalogue ----
 
 TEST_F(AdminModelTest, CatalogueListsEverySchoolWithWhatTheActorMayEdit) {

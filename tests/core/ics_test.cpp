@@ -101,7 +101,7 @@ class IcsTest : public ::testing::Test {
     b.end = At(to);
     b.status = status;
     b.series_id = series;
-    b.code = "I" + id.substr(0, 5);
+    b.code = "I" + id.substr(id.size() > 5 ? id.size() - 5 : 0);  // unique while the ids' ends differ
     b.created_at = b.updated_at = At("2026-11-01 08:00");
     b.version = 1;
     EXPECT_TRUE(store_->InsertBooking(b, Actor::System()).ok());
@@ -206,6 +206,43 @@ TEST_F(IcsTest, WeeklySeriesIsOneEventWithRruleAndExdate) {
   EXPECT_EQ(exdates,
             (std::vector<std::string>{"TZID=Asia/Shanghai:20261208T160000", "TZID=Asia/Shanghai:20261215T160000"}));
   EXPECT_EQ(e.find("STATUS")->second, "CONFIRMED");
+}
+
+// An occurrence moved to another time (or still pending) is an override of its date's instance: same
+// UID, RECURRENCE-ID of the rule's time on its original date, its own DTSTART/DTEND; the original date is
+// not excluded (the override replaces it).
+TEST_F(IcsTest, AMovedOccurrenceIsAnOverrideWithRecurrenceId) {
+  BookingSeries s;
+  s.id = "series-2";
+  s.resource_id = "b-hall";
+  s.school_id = "b";
+  s.title = "周二社团";
+  s.first_date = *CivilDate::Parse("2026-12-01");
+  s.last_date = *CivilDate::Parse("2026-12-15");
+  s.weekdays = {2};
+  s.start_minute = 16 * 60;
+  s.end_minute = 17 * 60;
+  ASSERT_TRUE(store_->PutSeries(s, Actor::System()).ok());
+  Insert("series-2-20261201", "b-hall", "周二社团", "2026-12-01 16:00", "2026-12-01 17:00", BookingStatus::kConfirmed,
+         "series-2");
+  // 12-08's occurrence moved to Wednesday 12-09 15:00-16:30.
+  Insert("series-2-20261208", "b-hall", "周二社团（改期）", "2026-12-09 15:00", "2026-12-09 16:30",
+         BookingStatus::kConfirmed, "series-2");
+  Insert("series-2-20261215", "b-hall", "周二社团", "2026-12-15 16:00", "2026-12-15 17:00", BookingStatus::kConfirmed,
+         "series-2");
+  auto feed = CalendarFeed(*store_, "b", clock_.Now());
+  ASSERT_TRUE(feed.ok()) << feed.status().ToString();
+  auto events = Events(Validate(*feed));
+  ASSERT_EQ(events.size(), 2u);
+  const auto& master = events[0];
+  EXPECT_EQ(master.find("RRULE")->second, "FREQ=WEEKLY;BYDAY=TU;UNTIL=20261215T155959Z");
+  EXPECT_EQ(master.count("EXDATE"), 0u) << "the moved date is overridden, not excluded";
+  const auto& moved = events[1];
+  EXPECT_EQ(moved.find("UID")->second, "series-2@schoolshare");
+  EXPECT_EQ(moved.find("RECURRENCE-ID")->second, "TZID=Asia/Shanghai:20261208T160000");
+  EXPECT_EQ(moved.find("DTSTART")->second, "TZID=Asia/Shanghai:20261209T150000");
+  EXPECT_EQ(moved.find("DTEND")->second, "TZID=Asia/Shanghai:20261209T163000");
+  EXPECT_EQ(moved.find("SUMMARY")->second, "周二社团（改期）");
 }
 
 TEST_F(IcsTest, FeedTokensOpenTheirOneFeedOnlyAndCanBeRevoked) {

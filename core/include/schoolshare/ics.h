@@ -4,8 +4,9 @@
 // escape backslash, comma, semicolon and newline; times in the district zone with a VTIMEZONE when the
 // zone has a fixed offset (Asia/Shanghai: one STANDARD block), in UTC ("Z") otherwise; UIDs are
 // "<booking id>@<domain>" (a weekly series: "<series id>@<domain>", one VEVENT with RRULE, EXDATE for the
-// dates without a held occurrence and RDATE for makeup days); cancelled bookings have STATUS:CANCELLED,
-// pending ones STATUS:TENTATIVE; rejected ones are left out.
+// dates without a held occurrence and RDATE for makeup days, plus an override VEVENT with RECURRENCE-ID
+// for each held occurrence moved off the rule's time or venue, or still pending); cancelled bookings have
+// STATUS:CANCELLED, pending ones STATUS:TENTATIVE; rejected ones are left out.
 #pragma once
 
 #include <string>

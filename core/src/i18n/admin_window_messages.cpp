@@ -91,6 +91,8 @@ constexpr Message kAdminWindowMessages[] = {
     {"admin.booking.name", "活动名称", "Title"},
     {"admin.booking.activity", "活动类型", "Activity"},
     {"admin.booking.attendees", "人数", "People"},
+    {"admin.booking.class", "班级", "Class"},
+    {"admin.booking.no_class", "不指定班级", "No particular class"},
     {"admin.booking.quantity", "数量", "Units"},
     {"admin.booking.start", "开始", "Start"},
     {"admin.booking.end", "结束", "End"},

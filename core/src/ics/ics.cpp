@@ -220,11 +220,30 @@ Result<std::string> CalendarFeed(Store& store, const std::string& id, Instant no
     SS_ASSIGN_OR_RETURN(std::vector<CalendarDay> days,
                         store.ListCalendarDays(district.id, s->first_date, s->last_date));
     DistrictCalendar calendar(std::move(days));
-    std::set<std::int64_t> held;  // dates with a pending or confirmed occurrence
+    // Each occurrence belongs to the date the rule gave it (its id says which, SeriesOccurrenceId), even
+    // when it was moved since: that date is its RECURRENCE-ID.
+    auto date_of = [&](const Booking& b) {
+      const std::string prefix = series_id + "-";
+      if (b.id.size() == prefix.size() + 8 && b.id.compare(0, prefix.size(), prefix) == 0) {
+        const std::string d = b.id.substr(prefix.size());
+        if (auto parsed = CivilDate::Parse(d.substr(0, 4) + "-" + d.substr(4, 2) + "-" + d.substr(6, 2)); parsed.ok())
+          return *parsed;
+      }
+      return tz.LocalDate(b.start);
+    };
+    std::set<std::int64_t> held;                                  // dates with a pending or confirmed occurrence
+    std::vector<std::pair<CivilDate, const Booking*>> overrides;  // held occurrences unlike the rule
     const Booking* latest = occurrences.front();
     for (const Booking* b : occurrences) {
-      if (b->held()) held.insert(tz.LocalDate(b->start).ToDays());
       if (b->updated_at > latest->updated_at) latest = b;
+      if (!b->held()) continue;
+      const CivilDate date = date_of(*b);
+      held.insert(date.ToDays());
+      auto rule_start = tz.ToInstant(date, s->start_minute);
+      auto rule_end = tz.ToInstant(date, s->end_minute);
+      const bool moved = !rule_start.ok() || !rule_end.ok() || *rule_start != b->start || *rule_end != b->end ||
+                         b->resource_id != s->resource_id;
+      if (moved || b->status == BookingStatus::kPending) overrides.emplace_back(date, b);
     }
     std::set<int> weekdays(s->weekdays.begin(), s->weekdays.end());
     std::string byday;
@@ -251,6 +270,17 @@ Result<std::string> CalendarFeed(Store& store, const std::string& id, Instant no
     w.Line(std::string("STATUS:") + (held.empty() ? "CANCELLED" : "CONFIRMED"));
     Common(w, head, location(s->resource_id), s->created_at ? s->created_at : now);
     w.Line("END:VEVENT");
+    // A moved (or still pending) occurrence: an override of the instance of its date, same UID.
+    for (const auto& [date, b] : overrides) {
+      w.Line("BEGIN:VEVENT");
+      w.Line("UID:" + series_id + "@" + kIcsDomain);
+      w.Line(zone.Property("RECURRENCE-ID", date, s->start_minute));
+      w.Line(zone.Property("DTSTART", b->start));
+      w.Line(zone.Property("DTEND", b->end));
+      w.Line(std::string("STATUS:") + StatusWord(b->status));
+      Common(w, *b, location(b->resource_id), b->updated_at ? b->updated_at : now);
+      w.Line("END:VEVENT");
+    }
   }
   w.Line("END:VCALENDAR");
   return w.Take();

@@ -1,4 +1,4 @@
-#include "model/config.h"
+#include "model/admin_config.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
