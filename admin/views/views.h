@@ -21,10 +21,15 @@ struct ViewEntry {
   std::unique_ptr<AdminView> (*make)();
 };
 
+// clang-format off
 inline constexpr ViewEntry kViews[] = {
-    {"timeline", "admin.view.timeline", MakeTimelineView},    {"booking", "admin.view.booking", MakeBookingView},
-    {"requests", "admin.view.requests", MakeRequestsView},    {"find", "admin.view.find", MakeFindView},
-    {"catalogue", "admin.view.catalogue", MakeCatalogueView}, {"sync", "admin.view.sync", MakeSyncView},
+    {"timeline", "admin.view.timeline", MakeTimelineView},
+    {"booking", "admin.view.booking", MakeBookingView},
+    {"requests", "admin.view.requests", MakeRequestsView},
+    {"find", "admin.view.find", MakeFindView},
+    {"catalogue", "admin.view.catalogue", MakeCatalogueView},
+    {"sync", "admin.view.sync", MakeSyncView},
 };
+// clang-format on
 
 }  // namespace schoolshare::admin
