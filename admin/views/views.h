@@ -12,6 +12,7 @@ std::unique_ptr<AdminView> MakeTimelineView();
 std::unique_ptr<AdminView> MakeBookingView();
 std::unique_ptr<AdminView> MakeRequestsView();
 std::unique_ptr<AdminView> MakeFindView();
+std::unique_ptr<AdminView> MakeCatalogueView();
 std::unique_ptr<AdminView> MakeReportsView();
 std::unique_ptr<AdminView> MakeReconciliationView();
 std::unique_ptr<AdminView> MakeSyncView();
@@ -22,14 +23,17 @@ struct ViewEntry {
   std::unique_ptr<AdminView> (*make)();
 };
 
+// clang-format off
 inline constexpr ViewEntry kViews[] = {
     {"timeline", "admin.view.timeline", MakeTimelineView},
     {"booking", "admin.view.booking", MakeBookingView},
     {"requests", "admin.view.requests", MakeRequestsView},
     {"find", "admin.view.find", MakeFindView},
+    {"catalogue", "admin.view.catalogue", MakeCatalogueView},
     {"reports", "admin.view.reports", MakeReportsView},
     {"reconciliation", "admin.view.reconciliation", MakeReconciliationView},
     {"sync", "admin.view.sync", MakeSyncView},
 };
+// clang-format on
 
 }  // namespace schoolshare::admin

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "model/booking_form.h"
+#include "model/catalogue.h"
 #include "model/requests.h"
 #include "model/timeline.h"
 #include "schoolshare/tokens.h"
@@ -313,6 +314,151 @@ TEST_F(AdminModelTest, OfflineBookingsAreLaterAcceptedOrRefusedAndTheUserIsTold)
 
   ASSERT_TRUE(a->Dismiss((*attention)[0].mutation_id).ok());
   EXPECT_TRUE(a->NeedsAttention()->empty());
+}
+
+// ---- catalogue ----
+
+TEST_F(AdminModelTest, CatalogueListsEverySchoolWithWhatTheActorMayEdit) {
+  auto a = Client("a", token_a_, manager_a_);
+  ASSERT_TRUE(a);
+  auto c = OnReplica(*a, [&](Store& s) { return BuildCatalogue(s, manager_a_, clock_.Now()); });
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ASSERT_EQ(c->schools.size(), 3u);
+  EXPECT_EQ(c->schools[0].school.id, "a");  // the manager's own school first
+  EXPECT_TRUE(c->schools[0].editable);
+  EXPECT_FALSE(c->Find("b")->editable);
+  std::vector<std::string> ids;
+  for (const Resource& r : c->Find("a")->resources) ids.push_back(r.id);
+  EXPECT_NE(std::find(ids.begin(), ids.end(), "a-hall"), ids.end());
+  for (const Resource& r : c->Find("b")->resources) EXPECT_EQ(r.school_id, "b");
+
+  const Actor district{"device-d", Role::kDistrictAdmin, ""};
+  auto all = OnReplica(*a, [&](Store& s) { return BuildCatalogue(s, district, clock_.Now()); });
+  ASSERT_TRUE(all.ok());
+  for (const CatalogueSchool& s : all->schools) EXPECT_TRUE(s.editable) << s.school.id;
+}
+
+TEST_F(AdminModelTest, AResourceFormNamesEachBadFieldInTheUsersLanguage) {
+  auto a = Client("a", token_a_, manager_a_);
+  ASSERT_TRUE(a);
+  Resource hall = *OnReplica(*a, [&](Store& s) { return s.GetResource("a-hall"); });
+  ResourceForm form = EditResource(hall);
+  EXPECT_EQ(form.opening_hours, "Mon-Fri 08:00-18:00");
+  EXPECT_EQ(form.features, "stage; projector");
+  auto fine = OnReplica(*a, [&](Store& s) { return CheckResource(s, manager_a_, form, Lang::kEn); });
+  ASSERT_TRUE(fine.ok());
+  EXPECT_TRUE(fine->ok()) << fine->errors[0].field << ": " << fine->errors[0].message;
+  EXPECT_EQ(fine->value.opening_hours, hall.opening_hours);
+
+  form.resource.name = "  ";
+  form.resource.capacity = -5;
+  form.resource.policy.weekly_cap_minutes = -1;
+  form.opening_hours = "Mon 08:00-12:00; Mon 11:00-13:00";
+  form.resource.parent_id = "b-hall";
+  for (Lang lang : {Lang::kEn, Lang::kZh}) {
+    auto bad = OnReplica(*a, [&](Store& s) { return CheckResource(s, manager_a_, form, lang); });
+    ASSERT_TRUE(bad.ok());
+    EXPECT_FALSE(bad->ok());
+    for (const char* field : {"name", "capacity", "weekly_cap_minutes", "opening_hours", "parent_id"}) {
+      EXPECT_FALSE(bad->ErrorOf(field).empty()) << field;
+    }
+    EXPECT_EQ(bad->errors.size(), 5u);
+    EXPECT_EQ(bad->ErrorOf("name"), Tr(lang, "admin.catalogue.name_missing"));
+  }
+  auto en = OnReplica(*a, [&](Store& s) { return CheckResource(s, manager_a_, form, Lang::kEn); });
+  EXPECT_NE(en->ErrorOf("opening_hours").find("11:00-13:00"), std::string::npos) << en->ErrorOf("opening_hours");
+
+  // Equipment needs a unit; a new resource may not take an existing id; another school's is not ours.
+  ResourceForm balls = NewResource("a");
+  balls.resource.id = "a-hall";
+  balls.resource.name = "篮球";
+  balls.resource.type = ResourceType::kEquipment;
+  auto taken = OnReplica(*a, [&](Store& s) { return CheckResource(s, manager_a_, balls, Lang::kEn); });
+  EXPECT_FALSE(taken->ErrorOf("id").empty());
+  EXPECT_FALSE(taken->ErrorOf("quantity").empty());
+  Resource theirs = *OnReplica(*a, [&](Store& s) { return s.GetResource("b-hall"); });
+  auto other = OnReplica(*a, [&](Store& s) { return CheckResource(s, manager_a_, EditResource(theirs), Lang::kZh); });
+  EXPECT_EQ(other->ErrorOf("school_id"), Tr(Lang::kZh, "import.permission", {{"value", "b"}}));
+  ResourceForm moved = EditResource(hall);  // moving our hall to another school is not ours to do either
+  moved.resource.school_id = "b";
+  EXPECT_FALSE(OnReplica(*a, [&](Store& s) { return CheckResource(s, manager_a_, moved, Lang::kEn); })
+                   ->ErrorOf("school_id")
+                   .empty());
+}
+
+TEST_F(AdminModelTest, BlackoutStaffAndClassFormsCheckTimesNamesAndLessons) {
+  auto a = Client("a", token_a_, manager_a_);
+  ASSERT_TRUE(a);
+  const CivilDate day = NextWeekday();
+  BlackoutForm closed = NewBlackout("a", "a-hall", On(day, 8), Shanghai());
+  closed.end = Shanghai().FormatLocal(On(day, 7));
+  auto early = OnReplica(*a, [&](Store& s) { return CheckBlackout(s, manager_a_, closed, Shanghai(), Lang::kEn); });
+  ASSERT_TRUE(early.ok());
+  EXPECT_EQ(early->ErrorOf("end"), Tr(Lang::kEn, "admin.form.end_before_start"));
+  closed.start = "tomorrow morning";
+  closed.end = Shanghai().FormatLocal(On(day, 12));
+  closed.blackout.resource_id = "b-hall";
+  auto bad = OnReplica(*a, [&](Store& s) { return CheckBlackout(s, manager_a_, closed, Shanghai(), Lang::kZh); });
+  EXPECT_FALSE(bad->ErrorOf("start").empty());
+  EXPECT_FALSE(bad->ErrorOf("resource_id").empty());
+  EXPECT_TRUE(bad->ErrorOf("end").empty());
+  closed.start = Shanghai().FormatLocal(On(day, 8));
+  closed.blackout.resource_id = "a-hall";
+  auto good = OnReplica(*a, [&](Store& s) { return CheckBlackout(s, manager_a_, closed, Shanghai(), Lang::kEn); });
+  ASSERT_TRUE(good->ok());
+  EXPECT_EQ(good->value.start, On(day, 8));
+  EXPECT_EQ(good->value.end, On(day, 12));
+
+  StaffForm nobody{{"a-t1", "a", "", "", "teacher", true}, true};
+  EXPECT_FALSE(
+      OnReplica(*a, [&](Store& s) { return CheckStaff(s, manager_a_, nobody, Lang::kEn); })->ErrorOf("name").empty());
+  ClassForm seventh = EditClass({"a-g7-9", "a", "七年级(9)班", "", 13, -1, {}, true});
+  seventh.is_new = true;
+  seventh.lessons = "Mon 08:00-08:40; Blursday 09:00-09:40";
+  auto k = OnReplica(*a, [&](Store& s) { return CheckClass(s, manager_a_, seventh, Lang::kEn); });
+  for (const char* field : {"grade", "students", "lessons"}) EXPECT_FALSE(k->ErrorOf(field).empty()) << field;
+  seventh.school_class.grade = 7;
+  seventh.school_class.students = 40;
+  seventh.lessons = "Mon-Fri 08:00-08:40,08:50-09:30";
+  k = OnReplica(*a, [&](Store& s) { return CheckClass(s, manager_a_, seventh, Lang::kEn); });
+  ASSERT_TRUE(k->ok()) << k->errors[0].message;
+  EXPECT_EQ(k->value.lessons.size(), 10u);
+}
+
+// An edit saved while offline waits for the server; the one the server refuses is listed for the user
+// in their language, and the replica shows the server's row again.
+TEST_F(AdminModelTest, OfflineCatalogueEditsAreAcceptedOrShownAsRefused) {
+  auto a = Client("a", token_a_, manager_a_);
+  ASSERT_TRUE(a);
+  ClassForm form = EditClass({"a-g9-1", "a", "九年级(1)班", "Grade 9 Class 1", 9, 48, {}, true});
+  form.is_new = true;
+  form.lessons = "Tue 10:00-10:40";
+  auto checked = OnReplica(*a, [&](Store& s) { return CheckClass(s, manager_a_, form, Lang::kZh); });
+  ASSERT_TRUE(checked.ok() && checked->ok());
+  auto saved = a->PutClass(checked->value);
+  ASSERT_TRUE(saved.ok() && saved->queued) << saved.status().ToString();
+  EXPECT_TRUE(a->AwaitingServer()->count("a-g9-1"));
+  Resource theirs = *OnReplica(*a, [&](Store& s) { return s.GetResource("b-hall"); });
+  theirs.name_en = "Renamed by A";
+  CreateLocalOptions blind;
+  blind.judge_locally = false;
+  auto refused = a->PutResource(theirs, blind);
+  ASSERT_TRUE(refused.ok() && refused->queued);
+
+  ASSERT_TRUE(a->SyncOnce().ok()) << a->status().last_error;
+  EXPECT_FALSE(a->AwaitingServer()->count("a-g9-1"));
+  auto b = Client("b", token_b_, manager_b_);
+  ASSERT_TRUE(b);
+  EXPECT_EQ(OnReplica(*b, [&](Store& s) { return s.GetClass("a-g9-1"); })->lessons.size(), 1u);
+  EXPECT_EQ(OnReplica(*a, [&](Store& s) { return s.GetResource("b-hall"); })->name_en, "");
+
+  auto attention = a->NeedsAttention();
+  ASSERT_TRUE(attention.ok());
+  auto edits = RefusedEdits(*attention, Lang::kEn);
+  ASSERT_EQ(edits.size(), 1u);
+  EXPECT_EQ(edits[0].mutation_id, refused->mutation_id);
+  EXPECT_EQ(edits[0].what, "Edit of resource \"Renamed by A\"");
+  EXPECT_FALSE(edits[0].reason.empty());
 }
 
 }  // namespace

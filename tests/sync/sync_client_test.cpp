@@ -15,6 +15,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -533,6 +534,101 @@ TEST_F(SyncAgentTest, RejectedCreateNeedsAttention) {
   EXPECT_EQ(a.status().needs_attention, 0);
   EXPECT_TRUE(a.NeedsAttention()->empty());
   EXPECT_EQ(a.NeedsAttention(true)->size(), 1u);
+}
+
+// Catalogue edits: written into the replica at once (awaiting the server), accepted by the server and
+// pulled by another client; a refused one (another school's resource) is rolled back in the replica
+// and needs attention.
+TEST_F(SyncAgentTest, CatalogueEditsReachOtherClientsAndRefusalsRollBack) {
+  StartServer();
+  SyncAgent& a = NewClient("manager-a", manager_a_token_, ActorOf(Role::kSchoolManager, "a"));
+  SyncAgent& b = NewClient("manager-b", manager_b_token_, ActorOf(Role::kSchoolManager, "b"));
+  for (SyncAgent* c : {&a, &b}) ASSERT_TRUE(c->SyncOnce().ok()) << c->status().last_error;
+  auto local = [](SyncAgent& c, auto get) {
+    std::optional<decltype(get(std::declval<Store&>()))> out;
+    EXPECT_TRUE(c.WithReplica([&](Store& s) {
+                   out.emplace(get(s));
+                   return Status::Ok();
+                 }).ok());
+    return std::move(out).value();
+  };
+  auto hall_of = [&](SyncAgent& c, const std::string& id) {
+    return local(c, [&](Store& s) { return s.GetResource(id); });
+  };
+
+  Resource hall = *hall_of(a, "a-hall");
+  hall.name = "甲校新礼堂";
+  hall.capacity = 350;
+  hall.opening_hours = {{6, 9 * 60, 12 * 60}};
+  hall.policy.weekly_cap_minutes = 6 * 60;
+  auto edit = a.PutResource(hall);
+  ASSERT_TRUE(edit.ok() && edit->queued) << edit.status().ToString();
+  EXPECT_EQ(hall_of(a, "a-hall")->name, "甲校新礼堂");  // optimistic: in the replica at once
+  EXPECT_TRUE(a.AwaitingServer()->count("a-hall"));
+
+  Blackout closed;
+  closed.id = "a-hall-works";
+  closed.resource_id = "a-hall";
+  closed.school_id = "a";
+  closed.start = Tomorrow(8);
+  closed.end = Tomorrow(12);
+  closed.reason = "舞台检修";
+  ASSERT_TRUE(a.PutBlackout(closed)->queued);
+  ASSERT_TRUE(a.PutStaff({"a-t9", "a", "周强", "Zhou Qiang", "facility_manager", true})->queued);
+  ASSERT_TRUE(a.PutClass({"a-g8-2", "a", "八年级(2)班", "Grade 8 Class 2", 8, 45, {{2, 480, 520}}, true})->queued);
+  EXPECT_EQ(a.status().pending, 4);
+  for (SyncAgent* c : {&a, &b}) ASSERT_TRUE(c->SyncOnce().ok()) << c->status().last_error;
+  EXPECT_EQ(a.status().pending, 0);
+  EXPECT_TRUE(a.NeedsAttention()->empty());
+  EXPECT_FALSE(a.AwaitingServer()->count("a-hall"));
+
+  const Resource at_b = *hall_of(b, "a-hall");  // the other school's client has the edit
+  EXPECT_EQ(at_b.name, "甲校新礼堂");
+  EXPECT_EQ(at_b.capacity, 350);
+  EXPECT_EQ(at_b.opening_hours, hall.opening_hours);
+  EXPECT_EQ(at_b.policy.weekly_cap_minutes, 6 * 60);
+  EXPECT_EQ(ServerStore()->GetResource("a-hall")->name, "甲校新礼堂");
+  EXPECT_EQ(local(b, [](Store& s) { return s.GetBlackout("a-hall-works"); })->reason, "舞台检修");
+  EXPECT_EQ(ServerStore()->GetStaff("a-t9")->name, "周强");
+  EXPECT_EQ(ServerStore()->GetClass("a-g8-2")->students, 45);
+
+  // Removing the blackout: gone locally at once, then at the server and the other client.
+  ASSERT_TRUE(a.DeleteBlackout("a-hall-works")->queued);
+  EXPECT_EQ(local(a, [](Store& s) { return s.GetBlackout("a-hall-works"); }).status().code(), StatusCode::kNotFound);
+  for (SyncAgent* c : {&a, &b}) ASSERT_TRUE(c->SyncOnce().ok()) << c->status().last_error;
+  EXPECT_EQ(local(b, [](Store& s) { return s.GetBlackout("a-hall-works"); }).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(ServerStore()->GetBlackout("a-hall-works").status().code(), StatusCode::kNotFound);
+
+  // Another school's resource: refused locally with the reason, nothing queued...
+  Resource theirs = *hall_of(a, "b-hall");
+  theirs.name = "被改掉的报告厅";
+  auto refused = a.PutResource(theirs);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(a.status().pending, 0);
+  Resource broken = hall;
+  broken.capacity = -1;
+  EXPECT_EQ(a.PutResource(broken).status().code(), StatusCode::kInvalidArgument);  // the store's own checks
+  EXPECT_EQ(a.DeleteBlackout("no-such-blackout").status().code(), StatusCode::kNotFound);
+
+  // ...and when queued anyway (a client that does not judge), the server refuses it: the replica gets
+  // the server's row back and the edit needs attention.
+  CreateLocalOptions blind;
+  blind.judge_locally = false;
+  auto sent = a.PutResource(theirs, blind);
+  ASSERT_TRUE(sent.ok() && sent->queued) << sent.status().ToString();
+  EXPECT_EQ(hall_of(a, "b-hall")->name, "被改掉的报告厅");
+  ASSERT_TRUE(a.SyncOnce().ok()) << a.status().last_error;
+  EXPECT_EQ(hall_of(a, "b-hall")->name, "乙校报告厅");
+  EXPECT_EQ(ServerStore()->GetResource("b-hall")->name, "乙校报告厅");
+  auto attention = a.NeedsAttention();
+  ASSERT_TRUE(attention.ok());
+  ASSERT_EQ(attention->size(), 1u);
+  EXPECT_EQ((*attention)[0].mutation_id, sent->mutation_id);
+  EXPECT_EQ((*attention)[0].name, "put_resource");
+  EXPECT_EQ((*attention)[0].error, "forbidden");
+  EXPECT_NE((*attention)[0].message.find("school \"b\""), std::string::npos) << (*attention)[0].message;
+  EXPECT_FALSE(a.AwaitingServer()->count("b-hall"));
 }
 
 // (4) The server is restored from an older backup: the client sees the new epoch, re-sends what the

@@ -182,6 +182,18 @@ class SyncAgent {
   // district admin). Sign-off is not a mutation: it needs the server (POST .../sign-off).
   Result<LocalWrite> ResolveReconciliation(const std::string& item_id, const std::string& note);
 
+  // ---- catalogue edits (put_resource, put_blackout, delete_blackout, put_staff, put_class) ----
+  // Judged locally as the server judges them: the actor may edit the catalogue of the entity's school
+  // and of the school the replica has it at now, and the Store takes it (a refusal is the Result's
+  // status: PermissionDenied, InvalidArgument, NotFound; nothing is queued). `judge_locally = false`
+  // queues anyway. The optimistic effect writes the entity into the replica (undone if the server
+  // refuses; the refusal is then in NeedsAttention). AwaitingServer names the entity's id meanwhile.
+  Result<LocalWrite> PutResource(const Resource& resource, const CreateLocalOptions& options = {});
+  Result<LocalWrite> PutBlackout(const Blackout& blackout, const CreateLocalOptions& options = {});
+  Result<LocalWrite> DeleteBlackout(const std::string& blackout_id, const CreateLocalOptions& options = {});
+  Result<LocalWrite> PutStaff(const StaffMember& member, const CreateLocalOptions& options = {});
+  Result<LocalWrite> PutClass(const SchoolClass& school_class, const CreateLocalOptions& options = {});
+
   // ---- synchronisation ----
   // One round on the calling thread: register if needed, push every pending entry, pull every page
   // (or a snapshot). Returns the first error; what was done before it stays done.
@@ -192,7 +204,7 @@ class SyncAgent {
   SyncStatus status() const;
 
   // ---- what the UI shows ----
-  // Ids of bookings and facts with a change the server has not confirmed ("awaiting server").
+  // Ids of bookings, facts and catalogue entities with a change the server has not confirmed ("awaiting server").
   Result<std::set<std::string>> AwaitingServer();
   Result<std::vector<OutboxEntry>> Outbox();  // every retained entry, oldest first
   Result<std::vector<AttentionItem>> NeedsAttention(bool include_dismissed = false);

@@ -24,6 +24,41 @@ Status Put(Store& store, const std::string& entity, const std::string& id, const
   return store.ApplyReplicated(c);
 }
 
+// The replica's current row of a catalogue entity as change data (null when absent).
+Result<Json> CatalogueRow(Store& store, const std::string& entity, const std::string& id) {
+  auto json_of = [](auto result, auto to_json) -> Result<Json> {
+    if (result.ok()) return to_json(*result);
+    if (result.status().code() == StatusCode::kNotFound) return Json(nullptr);
+    return result.status();
+  };
+  if (entity == "resource") return json_of(store.GetResource(id), [](const Resource& r) { return ToJson(r); });
+  if (entity == "staff") return json_of(store.GetStaff(id), [](const StaffMember& m) { return ToJson(m); });
+  if (entity == "class") return json_of(store.GetClass(id), [](const SchoolClass& c) { return ToJson(c); });
+  return json_of(store.GetBlackout(id), [](const Blackout& b) { return ToJson(b, TimeZone::Utc()); });
+}
+
+Status ApplyCatalogueEdit(Store& store, const std::string& name, const Json& args, Json* undo) {
+  const std::string entity = name == sync::kPutResource ? "resource"
+                             : name == sync::kPutStaff  ? "staff"
+                             : name == sync::kPutClass  ? "class"
+                                                        : "blackout";
+  const std::string id = sync::StringField(args, "id");
+  if (id.empty()) return Status::InvalidArgument(name + " without an id");
+  SS_ASSIGN_OR_RETURN(Json before, CatalogueRow(store, entity, id));
+  if (name == sync::kDeleteBlackout) {
+    if (before.is_null()) return Status::Ok();  // gone already
+    Change c;
+    c.entity = entity;
+    c.entity_id = id;
+    c.op = "del";
+    SS_RETURN_IF_ERROR(store.ApplyReplicated(c));
+  } else {
+    SS_RETURN_IF_ERROR(Put(store, entity, id, args));
+  }
+  undo->push_back(before.is_null() ? UndoItem(entity, id, "del", nullptr) : UndoItem(entity, id, "put", before));
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::string LocalCode(const std::string& booking_id) { return "~" + booking_id; }
@@ -146,8 +181,12 @@ Result<std::string> ApplyOptimistic(Store& store, const OutboxEntry& entry, cons
       undo.push_back(stored.ok() ? UndoItem("reconciliation", item.id, "put", ToJson(*stored, utc))
                                  : UndoItem("reconciliation", item.id, "del", nullptr));
     }
+  } else if (entry.name == sync::kPutResource || entry.name == sync::kPutBlackout || entry.name == sync::kPutStaff ||
+             entry.name == sync::kPutClass || entry.name == sync::kDeleteBlackout) {
+    // A catalogue edit: the entity as written (or gone), until the server's row replaces it. The undo
+    // puts back the replica's row as it was, or removes the new one.
+    SS_RETURN_IF_ERROR(ApplyCatalogueEdit(store, entry.name, args, &undo));
   }
-  // Catalogue edits are not applied optimistically: they are rare, made online, and shown once pulled.
   return undo.empty() ? std::string() : undo.dump();
 }
 

@@ -22,7 +22,7 @@ Result<std::string> ApplyOptimistic(Store& store, const OutboxEntry& entry, cons
 // Puts back what ApplyOptimistic changed (its list in reverse).
 Status Undo(Store& store, const std::string& undo);
 
-// The booking and fact ids an entry is about (for "awaiting server").
+// The ids of the bookings, facts and catalogue entities an entry is about (for "awaiting server").
 void EntityIdsOf(const OutboxEntry& entry, std::vector<std::string>* ids);
 
 }  // namespace schoolshare::sync_client

@@ -13,6 +13,7 @@
 #include "schoolshare/ids.h"
 #include "schoolshare/json.h"
 #include "schoolshare/reports.h"
+#include "schoolshare/rules.h"
 #include "schoolshare/sync_protocol.h"
 #include "sync_client/optimistic.h"
 
@@ -310,6 +311,85 @@ class SyncAgent::Impl {
       out.outcome.accepted = true;
     }
     return Enqueue(sync::kResolveReconciliation, Json{{"id", item_id}, {"resolution", note}}, std::move(out));
+  }
+
+  // A catalogue edit, judged like the server judges it: the actor must be allowed to edit the catalogue
+  // of the school the entity belongs to (`school_id`) and of the school the replica has it at now
+  // (`stored_school`, "" when new), and the store must take it (`put`, in a transaction that is always
+  // rolled back, so its own checks apply and nothing but the optimistic effect is written).
+  Result<LocalWrite> EditCatalogue(const char* name, const std::string& entity_id, const std::string& school_id,
+                                   Json args, const std::function<Result<std::string>(Store&)>& stored_school,
+                                   const std::function<Status(Store&)>& put, const CreateLocalOptions& options) {
+    LocalWrite out;
+    out.entity_id = entity_id;
+    out.outcome.accepted = true;
+    if (entity_id.empty()) return Status::InvalidArgument(std::string(name) + ": the entity needs an id");
+    if (options.judge_locally) {
+      std::lock_guard<std::mutex> db(db_mu_);
+      SS_ASSIGN_OR_RETURN(std::string was_at, stored_school(*store_));
+      std::vector<std::string> schools = {school_id};
+      if (!was_at.empty()) schools.push_back(was_at);
+      for (const std::string& school : schools) {
+        if (!MayAct(options_.actor, Action::kEditCatalogue, "", school)) {
+          return Status::PermissionDenied("a " + std::string(ToString(options_.actor.role)) + " of school \"" +
+                                          options_.actor.school_id + "\" may not edit the catalogue of school \"" +
+                                          school + "\"");
+        }
+      }
+      Status refused;
+      Status s = store_->Transaction([&]() -> Status {
+        refused = put(*store_);
+        return refused.ok() ? Status::Internal("judged only") : refused;  // always rolled back
+      });
+      if (!refused.ok()) return refused;
+      if (s.code() != StatusCode::kInternal) return s;
+    }
+    return Enqueue(name, std::move(args), std::move(out));
+  }
+
+  // The school an entity of the replica belongs to ("" when the replica does not hold it).
+  template <typename T>
+  static Result<std::string> SchoolOf(Result<T> stored) {
+    if (stored.ok()) return stored->school_id;
+    if (stored.status().code() == StatusCode::kNotFound) return std::string();
+    return stored.status();
+  }
+
+  Result<LocalWrite> PutResource(const Resource& r, const CreateLocalOptions& options) {
+    return EditCatalogue(
+        sync::kPutResource, r.id, r.school_id, ToJson(r), [&](Store& s) { return SchoolOf(s.GetResource(r.id)); },
+        [&](Store& s) { return s.PutResource(r, options_.actor); }, options);
+  }
+
+  Result<LocalWrite> PutBlackout(const Blackout& b, const CreateLocalOptions& options) {
+    return EditCatalogue(
+        sync::kPutBlackout, b.id, b.school_id, ToJson(b, TimeZone::Utc()),
+        [&](Store& s) { return SchoolOf(s.GetBlackout(b.id)); },
+        [&](Store& s) { return s.PutBlackout(b, options_.actor); }, options);
+  }
+
+  Result<LocalWrite> DeleteBlackout(const std::string& id, const CreateLocalOptions& options) {
+    std::string school_id;
+    {
+      std::lock_guard<std::mutex> db(db_mu_);
+      SS_ASSIGN_OR_RETURN(school_id, SchoolOf(store_->GetBlackout(id)));
+    }
+    if (school_id.empty() && options.judge_locally) return Status::NotFound("there is no blackout \"" + id + "\"");
+    return EditCatalogue(
+        sync::kDeleteBlackout, id, school_id, Json{{"id", id}}, [&](Store& s) { return SchoolOf(s.GetBlackout(id)); },
+        [&](Store& s) { return s.DeleteBlackout(id, options_.actor); }, options);
+  }
+
+  Result<LocalWrite> PutStaff(const StaffMember& m, const CreateLocalOptions& options) {
+    return EditCatalogue(
+        sync::kPutStaff, m.id, m.school_id, ToJson(m), [&](Store& s) { return SchoolOf(s.GetStaff(m.id)); },
+        [&](Store& s) { return s.PutStaff(m, options_.actor); }, options);
+  }
+
+  Result<LocalWrite> PutClass(const SchoolClass& c, const CreateLocalOptions& options) {
+    return EditCatalogue(
+        sync::kPutClass, c.id, c.school_id, ToJson(c), [&](Store& s) { return SchoolOf(s.GetClass(c.id)); },
+        [&](Store& s) { return s.PutClass(c, options_.actor); }, options);
   }
 
   Result<LocalWrite> Enqueue(const std::string& name, Json args, LocalWrite out) {
@@ -943,6 +1023,21 @@ Result<LocalWrite> SyncAgent::RejectBooking(const std::string& booking_id, const
 Result<LocalWrite> SyncAgent::RecordFact(const FactInput& fact) { return impl_->RecordFact(fact); }
 Result<LocalWrite> SyncAgent::ResolveReconciliation(const std::string& item_id, const std::string& note) {
   return impl_->ResolveReconciliation(item_id, note);
+}
+Result<LocalWrite> SyncAgent::PutResource(const Resource& r, const CreateLocalOptions& options) {
+  return impl_->PutResource(r, options);
+}
+Result<LocalWrite> SyncAgent::PutBlackout(const Blackout& b, const CreateLocalOptions& options) {
+  return impl_->PutBlackout(b, options);
+}
+Result<LocalWrite> SyncAgent::DeleteBlackout(const std::string& id, const CreateLocalOptions& options) {
+  return impl_->DeleteBlackout(id, options);
+}
+Result<LocalWrite> SyncAgent::PutStaff(const StaffMember& m, const CreateLocalOptions& options) {
+  return impl_->PutStaff(m, options);
+}
+Result<LocalWrite> SyncAgent::PutClass(const SchoolClass& c, const CreateLocalOptions& options) {
+  return impl_->PutClass(c, options);
 }
 Status SyncAgent::SyncOnce() { return impl_->SyncOnce(); }
 void SyncAgent::Start() { impl_->Start(); }
