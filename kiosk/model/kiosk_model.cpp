@@ -401,8 +401,8 @@ void SubmitOverridePin(KioskState& st, const KioskContext& ctx) {
     ci.override_step = OverrideStep::kNone;
     return;
   }
-  ci.override_step = OverrideStep::kPickStaff;
-  st.message = Info("kiosk.checkin.override_pick");
+  ci.override_step = OverrideStep::kPickStaff;  // the staff list says what to do
+  st.message = {};
 }
 
 void PickOverrideStaff(KioskState& st, int index) {
@@ -416,7 +416,7 @@ void PickOverrideStaff(KioskState& st, int index) {
   ci.override_name = w.organizers[index];
   ci.booking = ci.outside;
   ci.override_step = OverrideStep::kNone;
-  st.message = Info("kiosk.checkin.override_ready", {{"name", ci.override_name}});
+  st.message = {};  // the booking panel says who allowed it
 }
 
 // ---- equipment ----

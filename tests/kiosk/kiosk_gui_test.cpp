@@ -2,13 +2,16 @@
 //  - every screen in zh-CN and en, landscape 1920x1080 and portrait 1080x1920, rendered with live demo
 //    data from a real schoolshare-sync to PNGs that must not be blank;
 //  - the check-in flow as a person would do it: real X pointer events (xdotool) tap "check in", the code
-//    on the on-screen keypad and "confirm", after which the server says the booking is checked in.
+//    on the on-screen keypad and "confirm", after which the server says the booking is checked in;
+//  - the set-up of a kiosk without a keyboard: the PIN, then server, token and school tapped on the
+//    on-screen keyboard (Shift for capitals), saved to the config file.
 #include <gtest/gtest.h>
 #include <stb_image.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -18,6 +21,7 @@
 #include <thread>
 
 #include "schoolshare/booking_service.h"
+#include "schoolshare/json.h"
 #include "schoolshare/tokens.h"
 #include "sync/server_process.h"
 #include "testutil.h"
@@ -196,9 +200,23 @@ Targets ReadTargets(const std::string& path) {
   return t;
 }
 
+// Waits until the kiosk has drawn no frame for 150 ms: the frames of the last tap are done, so the next
+// click cannot arrive in the same batch of X events as the last one (under load, a press and release of
+// two taps read in one frame count as one tap at the second place).
+void WaitIdle(const std::string& targets) {
+  long long frame = ReadTargets(targets).frame;
+  for (int quiet = 0, i = 0; quiet < 3 && i < 500; ++i) {
+    std::this_thread::sleep_for(50ms);
+    const long long now = ReadTargets(targets).frame;
+    quiet = now == frame ? quiet + 1 : 0;
+    frame = now;
+  }
+}
+
 // Waits until the kiosk shows `screen` with a button `id`, then taps its centre with a real X click.
 void Tap(const std::string& targets, const std::string& screen, const std::string& id) {
-  for (int i = 0; i < 500; ++i) {
+  for (int i = 0; i < 100; ++i) {  // at least 15 s
+    WaitIdle(targets);
     const Targets t = ReadTargets(targets);
     auto it = t.rects.find(id);
     if (t.screen == screen && it != t.rects.end()) {
@@ -247,6 +265,50 @@ TEST_F(KioskGuiTest, CheckInThroughTheWindowReachesTheServer) {
   ASSERT_TRUE(facts.ok());
   EXPECT_EQ(
       std::count_if(facts->begin(), facts->end(), [](const UsageFact& x) { return x.kind == FactKind::kCheckIn; }), 1);
+}
+
+TEST_F(KioskGuiTest, SetUpIsTypedOnTheOnScreenKeyboard) {
+  const std::string targets = dir_->File("setup-targets.txt");
+  const std::string config = dir_->File("touch.json");  // not written yet: the default PIN
+  std::vector<std::string> args = Kiosk(dir_->File("setup.db"), "en");
+  args[2] = config;
+  args.insert(args.end(), {"--size", "1920x1080", "--targets", targets});
+  const pid_t pid = Spawn(args);
+  Tap(targets, "home", "setup");
+  for (char c : std::string("2468")) Tap(targets, "setup", std::string("key") + c);
+  Tap(targets, "setup", "submit");
+  // Each field: tap it, clear it, type on the keyboard.
+  auto type = [&](const std::string& field, const std::string& text) {
+    Tap(targets, "setup", "field_kiosk.setup." + field);
+    Tap(targets, "setup", "kb_clear");
+    bool shift = false;
+    for (char c : text) {
+      const bool upper = std::isupper(static_cast<unsigned char>(c)) != 0;
+      if (upper != shift) {
+        Tap(targets, "setup", "kb_shift");
+        shift = upper;
+      }
+      Tap(targets, "setup", std::string("kb_") + c);
+    }
+    if (shift) Tap(targets, "setup", "kb_shift");
+  };
+  type("server", Url());
+  type("token", "ss_Ab-9.z");
+  type("school", "xjw");
+  Tap(targets, "setup", "save");
+  Json saved;
+  for (int i = 0; i < 250 && saved.is_null(); ++i) {
+    std::ifstream in(config);
+    if (in) saved = Json::parse(in, nullptr, false);
+    if (saved.is_discarded()) saved = Json();
+    if (saved.is_null()) std::this_thread::sleep_for(20ms);
+  }
+  kill(pid, SIGTERM);
+  waitpid(pid, nullptr, 0);
+  ASSERT_TRUE(saved.is_object()) << "the set-up was not saved to " << config;
+  EXPECT_EQ(saved.value("server", ""), Url());
+  EXPECT_EQ(saved.value("token", ""), "ss_Ab-9.z");
+  EXPECT_EQ(saved.value("school", ""), "xjw");
 }
 
 }  // namespace
