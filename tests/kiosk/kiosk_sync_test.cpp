@@ -33,6 +33,21 @@ class KioskSyncTest : public KioskFixture {
   }
   std::string Url() const { return "http://127.0.0.1:" + std::to_string(server_.port()); }
 
+  // The code of school b's booking on a-field as the replica holds it (drawn by the server).
+  std::string FieldCode() {
+    std::string code;
+    EXPECT_TRUE(agent_
+                    ->WithReplica([&](Store& s) {
+                      SS_ASSIGN_OR_RETURN(auto bookings, s.ListBookings({}));
+                      for (const auto& b : bookings) {
+                        if (b.resource_id == "a-field") code = b.code;
+                      }
+                      return Status::Ok();
+                    })
+                    .ok());
+    return code;
+  }
+
   // The server's facts of `kind` for the booking with `code`.
   int ServerFacts(FactKind kind) {
     auto store = testing::OpenStore(server_db_, nullptr);
@@ -58,18 +73,8 @@ TEST_F(KioskSyncTest, CheckInsWhileTheServerIsDownArriveOnceAfterItRestarts) {
   EXPECT_GT(state_.sync.last_sync, 0);
   EXPECT_EQ(state_.school_name, "甲校");
   // The code in the replica came from the server (the server's booking codes were drawn there).
-  std::string code;
-  ASSERT_TRUE(agent_
-                  ->WithReplica([&](Store& s) {
-                    SS_ASSIGN_OR_RETURN(auto bookings, s.ListBookings({}));
-                    for (const auto& b : bookings) {
-                      if (b.resource_id == "a-field") code = b.code;
-                    }
-                    return Status::Ok();
-                  })
-                  .ok());
-  ASSERT_FALSE(code.empty());
-  code_ = code;
+  code_ = FieldCode();
+  ASSERT_FALSE(code_.empty());
 
   transport_->Point("");  // the network drops
   ASSERT_EQ(server_.Stop(), 0);
@@ -108,18 +113,8 @@ TEST_F(KioskSyncTest, CheckInsWhileTheServerIsDownArriveOnceAfterItRestarts) {
 TEST_F(KioskSyncTest, OverrideAndReturnerReachTheServerAsFields) {
   ASSERT_TRUE(agent_->SyncOnce().ok());
   Do(act::Tick{clock_.Now()});
-  std::string code;
-  ASSERT_TRUE(agent_
-                  ->WithReplica([&](Store& s) {
-                    SS_ASSIGN_OR_RETURN(auto bookings, s.ListBookings({}));
-                    for (const auto& b : bookings) {
-                      if (b.resource_id == "a-field") code = b.code;
-                    }
-                    return Status::Ok();
-                  })
-                  .ok());
-  ASSERT_FALSE(code.empty());
-  code_ = code;
+  code_ = FieldCode();
+  ASSERT_FALSE(code_.empty());
   At("2026-11-24 09:20");  // 40 min early: the server flags it too
   Do(act::GoTo{Screen::kCheckIn});
   Type(code_);
