@@ -142,7 +142,12 @@ Status RefreshEquipment(KioskState& st, Store& store, const std::vector<Resource
     ff.resource_id = id;
     ff.from = st.now - kLoanHistory;
     SS_ASSIGN_OR_RETURN(std::vector<UsageFact> facts, store.ListFacts(ff));
-    std::sort(facts.begin(), facts.end(), [](const UsageFact& a, const UsageFact& b) { return a.at < b.at; });
+    // In time order; within one second a hand-out comes before a return (the replica's order of facts
+    // with the same time depends on where they came from).
+    std::sort(facts.begin(), facts.end(), [](const UsageFact& a, const UsageFact& b) {
+      const bool a_back = a.kind == FactKind::kReturn, b_back = b.kind == FactKind::kReturn;
+      return a.at != b.at ? a.at < b.at : a_back < b_back;
+    });
     for (const auto& f : facts) {
       if (f.kind != FactKind::kHandOut && f.kind != FactKind::kReturn) continue;
       Loan& l = open[{id, f.booking_id}];

@@ -7,6 +7,7 @@
 #include "kiosk/kiosk_fixture.h"
 #include "model/config.h"
 #include "schoolshare/ids.h"
+#include "schoolshare/json.h"
 
 namespace schoolshare::kiosk {
 namespace {
@@ -330,6 +331,48 @@ TEST_F(KioskModelTest, PartOfALoanIsReturnedAndTheRestStaysOnLoan) {
   EXPECT_EQ(state_.equipment.returns_today[0].quantity, 3) << "newest first";
   EXPECT_EQ(state_.equipment.returns_today[0].condition, "fine");
   EXPECT_EQ(state_.equipment.returns_today[1].returned_by, "王老师");
+}
+
+// A return recorded in the same second as its hand-out still belongs to that loan, whatever order the
+// replica lists the two facts in (the pull writes them in the server's order).
+TEST_F(KioskModelTest, AReturnInTheSameSecondAsItsHandOutKeepsItsReturner) {
+  Do(act::GoTo{Screen::kEquipment});
+  Do(act::PickItem{"a-balls"});
+  Do(act::StepQuantity{2});
+  Do(act::HandOut{});
+  Do(act::PickLoan{0});
+  Do(act::StepReturnQuantity{-1});
+  Do(act::SetReturner{"王老师"});
+  Do(act::Return{});
+  ASSERT_EQ(state_.message.key, "kiosk.equipment.done_partial") << Said();
+  // Facts of one second are listed by id: give the hand-out an id after the return's, as a pull may.
+  ASSERT_TRUE(agent_
+                  ->WithReplica([&](Store& s) {
+                    SS_ASSIGN_OR_RETURN(auto facts, s.ListFacts({}));
+                    for (UsageFact f : facts) {
+                      if (f.kind != FactKind::kHandOut) continue;
+                      Change c;
+                      c.entity = "fact";
+                      c.entity_id = f.id;
+                      c.op = "del";
+                      SS_RETURN_IF_ERROR(s.ApplyReplicated(c));
+                      f.id = "~" + f.id;
+                      c.entity_id = f.id;
+                      c.op = "put";
+                      c.data = ToJson(f, TimeZone::Utc()).dump();
+                      SS_RETURN_IF_ERROR(s.ApplyReplicated(c));
+                    }
+                    SS_ASSIGN_OR_RETURN(facts, s.ListFacts({}));
+                    EXPECT_EQ(facts.back().kind, FactKind::kHandOut) << "the return is listed first now";
+                    return Status::Ok();
+                  })
+                  .ok());
+  clock_.Advance(kMinute);
+  Do(act::Tick{clock_.Now()});
+  ASSERT_EQ(state_.equipment.loans.size(), 1u);
+  EXPECT_EQ(state_.equipment.loans[0].quantity, 1);
+  EXPECT_EQ(state_.equipment.loans[0].returned, 2);
+  EXPECT_EQ(state_.equipment.loans[0].returned_by, "王老师");
 }
 
 TEST_F(KioskModelTest, OverdueLoansAreVisible) {
