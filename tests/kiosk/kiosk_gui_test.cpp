@@ -200,35 +200,36 @@ Targets ReadTargets(const std::string& path) {
   return t;
 }
 
-// Waits until the kiosk has drawn no frame for 150 ms: the frames of the last tap are done, so the next
-// click cannot arrive in the same batch of X events as the last one (under load, a press and release of
-// two taps read in one frame count as one tap at the second place).
-void WaitIdle(const std::string& targets) {
+// Waits until the kiosk has drawn a frame after `after` and then none for 200 ms: the input sent before
+// was read and its frames are done, so the next X event cannot land in the same frame.
+long long WaitIdle(const std::string& targets, long long after = -1) {
   long long frame = ReadTargets(targets).frame;
-  for (int quiet = 0, i = 0; quiet < 3 && i < 500; ++i) {
+  for (int quiet = 0, i = 0; (quiet < 4 || frame <= after) && i < 400; ++i) {
     std::this_thread::sleep_for(50ms);
     const long long now = ReadTargets(targets).frame;
     quiet = now == frame ? quiet + 1 : 0;
     frame = now;
   }
+  return frame;
 }
 
-// Waits until the kiosk shows `screen` with a button `id`, then taps its centre with a real X click.
+// Waits until the kiosk shows `screen` with a button `id`, then taps its centre with real X events: the
+// press and the release each in a frame of their own (a press and release read in one frame under load,
+// together with the next tap's, would count as one tap).
 void Tap(const std::string& targets, const std::string& screen, const std::string& id) {
-  for (int i = 0; i < 100; ++i) {  // at least 15 s
-    WaitIdle(targets);
+  for (int i = 0; i < 100; ++i) {  // at least 20 s
+    const long long idle = WaitIdle(targets);
     const Targets t = ReadTargets(targets);
     auto it = t.rects.find(id);
     if (t.screen == screen && it != t.rects.end()) {
       const auto& r = it->second;
       const std::string x = std::to_string(r[0] + r[2] / 2), y = std::to_string(r[1] + r[3] / 2);
-      ASSERT_EQ(RunFor({"xdotool", "mousemove", x, y, "click", "1"}, 10s), 0);
-      // Let the kiosk draw two frames after the click (press, then release) before the next tap, so a
-      // slow frame on a loaded machine never sees two taps at once.
-      for (int k = 0; k < 500 && ReadTargets(targets).frame < t.frame + 2; ++k) std::this_thread::sleep_for(20ms);
+      ASSERT_EQ(RunFor({"xdotool", "mousemove", x, y, "mousedown", "1"}, 10s), 0);
+      const long long pressed = WaitIdle(targets, idle);
+      ASSERT_EQ(RunFor({"xdotool", "mouseup", "1"}, 10s), 0);
+      WaitIdle(targets, pressed);
       return;
     }
-    std::this_thread::sleep_for(20ms);
   }
   FAIL() << "no button " << id << " on screen " << screen;
 }
