@@ -215,10 +215,10 @@ class App {
     }
     ImGui::End();
     ImGui::PopFont();
-    // A QR scanner or a keyboard types the code and Enter (not while a set-up field has the focus).
+    // A QR scanner or a keyboard types the code (or set-up text) and Enter; the model keeps what fits.
     if (!io.WantTextInput) {
       for (ImWchar c : io.InputQueueCharacters) {
-        if (c < 128 && (std::isalnum(c) || c == '-')) out.push_back(act::KeyChar{static_cast<char>(c)});
+        if (c > ' ' && c < 127) out.push_back(act::KeyChar{static_cast<char>(c)});
       }
       if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter)) ||
           ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_KeyPadEnter))) {

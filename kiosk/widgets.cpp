@@ -1,6 +1,8 @@
 #include "widgets.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
 
 #include "schoolshare/ids.h"
 
@@ -99,6 +101,45 @@ void Keypad(const Ui& ui, bool digits_only, const std::string& submit_label, flo
     out.push_back(act::ClearTyped{});
   ImGui::SameLine();
   if (BigButton(submit_label, "submit", ImVec2(third, size.y), color::kGood)) out.push_back(act::Submit{});
+}
+
+int Stepper(const Ui& ui, const std::string& id, int value, int min, int max) {
+  const float step_w = ui.Target() * 1.2f;
+  int delta = 0;
+  ImGui::PushFont(ui.large);
+  if (BigButton("-", id + "_minus", ImVec2(step_w, ui.Target()), color::kPanel, value > min)) delta = -1;
+  ImGui::SameLine();
+  char text[16];
+  std::snprintf(text, sizeof text, " %d ", value);
+  BigButton(text, id + "_value", ImVec2(step_w, ui.Target()), color::kWhite);
+  ImGui::SameLine();
+  if (BigButton("+", id + "_plus", ImVec2(step_w, ui.Target()), color::kPanel, value < max)) delta = 1;
+  ImGui::PopFont();
+  return delta;
+}
+
+void Keyboard(const Ui& ui, float width, bool& shift, Actions& out) {
+  static const char* const kRows[] = {"1234567890", "qwertyuiop", "asdfghjkl:", "zxcvbnm/._-"};
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
+  const float key = (width - gap * 10) / 11;  // the longest row has 11 keys
+  const ImVec2 size(key, ui.Target());
+  for (const char* row : kRows) {
+    for (const char* k = row; *k; ++k) {
+      if (k != row) ImGui::SameLine();
+      const char c = shift ? static_cast<char>(std::toupper(static_cast<unsigned char>(*k))) : *k;
+      const std::string label(1, c);
+      if (BigButton(label, std::string("kb_") + label, size, color::kPanel)) out.push_back(act::KeyChar{c});
+    }
+  }
+  const float third = (width - 2 * gap) / 3;
+  if (BigButton(ui.T("kiosk.setup.shift"), "kb_shift", ImVec2(third, size.y), shift ? color::kAccent : color::kPanel))
+    shift = !shift;
+  ImGui::SameLine();
+  if (BigButton(ui.T("kiosk.checkin.delete"), "kb_del", ImVec2(third, size.y), color::kPanel))
+    out.push_back(act::Backspace{});
+  ImGui::SameLine();
+  if (BigButton(ui.T("kiosk.checkin.clear"), "kb_clear", ImVec2(third, size.y), color::kPanel))
+    out.push_back(act::ClearTyped{});
 }
 
 void TypedField(const Ui& ui, const std::string& typed, const std::string& placeholder, float width) {

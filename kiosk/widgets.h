@@ -18,8 +18,7 @@ using Actions = std::vector<Action>;
 // Transient widget state that is not app data (habit 7): which tab is open, text being edited.
 struct UiState {
   bool equipment_return_tab = false;
-  std::string setup_server, setup_token, setup_school;
-  bool setup_loaded = false;
+  bool keyboard_shift = false;
 };
 
 // What every screen draws with: the state (read-only), the language, the unit and the orientation.
@@ -62,6 +61,11 @@ void LargeText(const Ui& ui, const std::string& text, ImU32 col = color::kText);
 // The on-screen keypad for booking codes (the unambiguous alphabet) or, with digits_only, a PIN pad.
 // Emits KeyChar, Backspace, ClearTyped and Submit.
 void Keypad(const Ui& ui, bool digits_only, const std::string& submit_label, float width, Actions& out);
+// − value +, the buttons disabled at the bounds; returns the step tapped (-1, +1) or 0.
+int Stepper(const Ui& ui, const std::string& id, int value, int min, int max);
+// A full keyboard for set-up text (URLs, tokens, ids): digits, QWERTY letters with a shift key (in
+// `shift`, transient), and : / . _ -; emits KeyChar, Backspace and ClearTyped.
+void Keyboard(const Ui& ui, float width, bool& shift, Actions& out);
 // The typed text in large boxed letters (a placeholder when empty).
 void TypedField(const Ui& ui, const std::string& typed, const std::string& placeholder, float width);
 // The latest outcome (green, or red for an error); a tap dismisses it.

@@ -26,6 +26,10 @@ struct SetCheckOut {
   bool check_out;
 };
 struct ConfirmCheck {};
+struct StartOverride {};  // a check-in refused for its window: ask for the administrator PIN
+struct PickOverrideStaff {
+  int index;  // into the school's staff (walkin.organizers / staff_ids)
+};
 struct PickItem {
   std::string resource_id;
 };
@@ -35,6 +39,9 @@ struct StepQuantity {
 struct HandOut {};
 struct PickLoan {
   int index;
+};
+struct StepReturnQuantity {
+  int delta;
 };
 struct SetCondition {
   std::string condition;
@@ -63,13 +70,17 @@ struct EditSetup {
   KioskConfig draft;
 };
 struct SaveSetup {};
+struct FocusSetupField {
+  SetupField field;
+};
 struct DismissMessage {};
 }  // namespace act
 
 using Action = std::variant<act::GoTo, act::ToggleLang, act::Tick, act::KeyChar, act::Backspace, act::ClearTyped,
-                            act::Submit, act::SetCheckOut, act::ConfirmCheck, act::PickItem, act::StepQuantity,
-                            act::HandOut, act::PickLoan, act::SetCondition, act::SetReturner, act::Return,
-                            act::PickVenue, act::SetDuration, act::StepGroup, act::PickOrganizer, act::PickClass,
-                            act::ConfirmWalkIn, act::EditSetup, act::SaveSetup, act::DismissMessage>;
+                            act::Submit, act::SetCheckOut, act::ConfirmCheck, act::StartOverride,
+                            act::PickOverrideStaff, act::PickItem, act::StepQuantity, act::HandOut, act::PickLoan,
+                            act::StepReturnQuantity, act::SetCondition, act::SetReturner, act::Return, act::PickVenue,
+                            act::SetDuration, act::StepGroup, act::PickOrganizer, act::PickClass, act::ConfirmWalkIn,
+                            act::EditSetup, act::SaveSetup, act::FocusSetupField, act::DismissMessage>;
 
 }  // namespace schoolshare::kiosk

@@ -1,6 +1,8 @@
 #include "model/kiosk_model.h"
 
 #include <algorithm>
+#include <cctype>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -23,6 +25,14 @@ Message Info(std::string key, std::map<std::string, std::string> params = {}) {
 }
 Message Error(std::string key, std::map<std::string, std::string> params = {}) {
   return {std::move(key), std::move(params), {}, std::nullopt, true};
+}
+
+// A fresh check-in in the same mode (in or out) with `typed` on the keypad: no booking, no override.
+void StartOver(CheckInState& ci, std::string typed) {
+  const bool check_out = ci.check_out;
+  ci = {};
+  ci.check_out = check_out;
+  ci.typed = std::move(typed);
 }
 
 const std::string& NameIn(Lang lang, const std::string& zh, const std::string& en) {
@@ -110,10 +120,18 @@ Status RefreshHome(KioskState& st, KioskContext& ctx, Store& store, const std::v
   return Status::Ok();
 }
 
-Status RefreshEquipment(KioskState& st, Store& store, const std::vector<Resource>& resources) {
+// Who brought a return back: the fact's field, or the note older kiosks wrote it in.
+std::string ReturnerOf(const UsageFact& f) {
+  static const std::string kOldNote = "returned_by: ";
+  if (f.returned_by.empty() && f.note.rfind(kOldNote, 0) == 0) return f.note.substr(kOldNote.size());
+  return f.returned_by;
+}
+
+Status RefreshEquipment(KioskState& st, Store& store, const std::vector<Resource>& resources, Instant day_start) {
   EquipmentState& eq = st.equipment;
   eq.items.clear();
   eq.loans.clear();
+  eq.returns_today.clear();
   std::map<std::string, const Resource*> items;
   for (const auto& r : resources) {
     if (r.is_equipment() && r.active) items[r.id] = &r;
@@ -124,15 +142,30 @@ Status RefreshEquipment(KioskState& st, Store& store, const std::vector<Resource
     ff.resource_id = id;
     ff.from = st.now - kLoanHistory;
     SS_ASSIGN_OR_RETURN(std::vector<UsageFact> facts, store.ListFacts(ff));
-    std::sort(facts.begin(), facts.end(), [](const UsageFact& a, const UsageFact& b) { return a.at < b.at; });
+    // In time order; within one second a hand-out comes before a return (the replica's order of facts
+    // with the same time depends on where they came from).
+    std::sort(facts.begin(), facts.end(), [](const UsageFact& a, const UsageFact& b) {
+      const bool a_back = a.kind == FactKind::kReturn, b_back = b.kind == FactKind::kReturn;
+      return a.at != b.at ? a.at < b.at : a_back < b_back;
+    });
     for (const auto& f : facts) {
       if (f.kind != FactKind::kHandOut && f.kind != FactKind::kReturn) continue;
       Loan& l = open[{id, f.booking_id}];
       if (f.kind == FactKind::kHandOut) {
-        if (l.quantity <= 0) l.since = f.at;
+        if (l.quantity <= 0) {  // a new loan: what came back of an earlier one is not its history
+          l.since = f.at;
+          l.returned = 0;
+          l.returned_by.clear();
+        }
         l.quantity += f.quantity;
-      } else {
-        l.quantity -= f.quantity;
+        continue;
+      }
+      l.quantity -= f.quantity;
+      l.returned += f.quantity;
+      l.returned_by = ReturnerOf(f);
+      if (f.at >= day_start) {
+        eq.returns_today.push_back(
+            {NameIn(st.lang, r->name, r->name_en), f.quantity, f.condition, l.returned_by, f.at});
       }
     }
   }
@@ -158,10 +191,15 @@ Status RefreshEquipment(KioskState& st, Store& store, const std::vector<Resource
   }
   std::stable_sort(eq.loans.begin(), eq.loans.end(),
                    [](const Loan& a, const Loan& b) { return a.overdue > b.overdue; });
+  std::stable_sort(eq.returns_today.begin(), eq.returns_today.end(),
+                   [](const ReturnLine& a, const ReturnLine& b) { return a.at > b.at; });
   for (const auto& [id, r] : items) {
     eq.items.push_back({id, NameIn(st.lang, r->name, r->name_en), r->quantity, on_loan[id]});
   }
   if (eq.selected_loan >= static_cast<int>(eq.loans.size())) eq.selected_loan = -1;
+  if (eq.selected_loan >= 0) {
+    eq.return_quantity = std::clamp(eq.return_quantity, 1, eq.loans[eq.selected_loan].quantity);
+  }
   return Status::Ok();
 }
 
@@ -261,7 +299,7 @@ std::optional<std::pair<Booking, Resource>> FindHere(KioskState& st, KioskContex
 // Finds the typed booking and says whether it may be checked in (or out) now.
 void LookUp(KioskState& st, KioskContext& ctx) {
   CheckInState& ci = st.checkin;
-  ci.booking.reset();
+  StartOver(ci, ci.typed);
   const TimeZone tz = ZoneOf(st);
   WithReplica(st, ctx, [&](Store& store) -> Status {
     Status error;
@@ -288,14 +326,17 @@ void LookUp(KioskState& st, KioskContext& ctx) {
         st.message = Error("kiosk.checkin.ended", {{"end", tz.FormatTime(b->end)}});
         return Status::Ok();
       }
+      // Outside the window: explained, and a staff member may still let them in (StartOverride).
       if (st.now < b->start - kCheckInEarly) {
         st.message = Error("kiosk.checkin.too_early",
                            {{"start", tz.FormatTime(b->start)}, {"open", tz.FormatTime(b->start - kCheckInEarly)}});
+        ci.outside = LineOf(store, *b, st.lang, facts, st.now);
         return Status::Ok();
       }
       if (st.now > b->start + kCheckInLate) {
         st.message = Error("kiosk.checkin.too_late",
                            {{"start", tz.FormatTime(b->start)}, {"close", tz.FormatTime(b->start + kCheckInLate)}});
+        ci.outside = LineOf(store, *b, st.lang, facts, st.now);
         return Status::Ok();
       }
     } else {
@@ -332,11 +373,55 @@ void ConfirmCheck(KioskState& st, KioskContext& ctx) {
   f.booking_id = ci.booking->id;
   f.resource_id = ci.booking->resource_id;
   f.at = st.now;
-  RecordOrReport(st, ctx, f,
-                 Info(ci.check_out ? "kiosk.checkin.done_out" : "kiosk.checkin.done_in",
-                      {{"title", ci.booking->title}, {"venue", ci.booking->venue_name}}));
-  ci.booking.reset();
-  ci.typed.clear();
+  if (!ci.check_out) f.override_by = ci.override_by;
+  Message done = Info(ci.check_out ? "kiosk.checkin.done_out" : "kiosk.checkin.done_in",
+                      {{"title", ci.booking->title}, {"venue", ci.booking->venue_name}});
+  if (!f.override_by.empty()) {
+    done.key = "kiosk.checkin.done_override";
+    done.params["name"] = ci.override_name;
+  }
+  RecordOrReport(st, ctx, f, std::move(done));
+  StartOver(ci, "");
+}
+
+// A check-in refused for its window: the administrator PIN, then the staff member who allows it.
+void StartOverride(KioskState& st) {
+  CheckInState& ci = st.checkin;
+  if (!ci.outside || ci.check_out) return;
+  ci.override_step = OverrideStep::kPin;
+  ci.pin_typed.clear();
+  st.message = Info("kiosk.checkin.override_pin");
+}
+
+void SubmitOverridePin(KioskState& st, const KioskContext& ctx) {
+  CheckInState& ci = st.checkin;
+  const bool ok = ci.pin_typed == ctx.config.admin_pin;
+  ci.pin_typed.clear();
+  if (!ok) {
+    st.message = Error("kiosk.setup.bad_pin");
+    return;
+  }
+  if (st.walkin.staff_ids.empty()) {
+    st.message = Error("kiosk.checkin.override_no_staff");
+    ci.override_step = OverrideStep::kNone;
+    return;
+  }
+  ci.override_step = OverrideStep::kPickStaff;  // the staff list says what to do
+  st.message = {};
+}
+
+void PickOverrideStaff(KioskState& st, int index) {
+  CheckInState& ci = st.checkin;
+  const WalkInState& w = st.walkin;
+  if (ci.override_step != OverrideStep::kPickStaff || !ci.outside) return;
+  if (index < 0 || index >= static_cast<int>(w.staff_ids.size()) || index >= static_cast<int>(w.organizers.size())) {
+    return;
+  }
+  ci.override_by = w.staff_ids[index];
+  ci.override_name = w.organizers[index];
+  ci.booking = ci.outside;
+  ci.override_step = OverrideStep::kNone;
+  st.message = {};  // the booking panel says who allowed it
 }
 
 // ---- equipment ----
@@ -403,19 +488,28 @@ void ReturnLoan(KioskState& st, KioskContext& ctx) {
     return;
   }
   const Loan loan = eq.loans[eq.selected_loan];
+  if (eq.return_quantity < 1 || eq.return_quantity > loan.quantity) {
+    st.message = Error("kiosk.equipment.beyond_loan", {{"name", loan.item_name},
+                                                       {"outstanding", std::to_string(loan.quantity)},
+                                                       {"quantity", std::to_string(eq.return_quantity)}});
+    return;
+  }
   FactInput f;
   f.kind = FactKind::kReturn;
   f.resource_id = loan.resource_id;
   f.booking_id = loan.booking_id;
-  f.quantity = loan.quantity;
+  f.quantity = eq.return_quantity;  // the condition is of this part; the rest stays on loan
   f.condition = eq.condition;
-  f.note = "returned_by: " + eq.returned_by;
+  f.returned_by = eq.returned_by;
   f.at = st.now;
-  Message done =
-      Info("kiosk.equipment.done_return", {{"name", loan.item_name}, {"quantity", std::to_string(loan.quantity)}});
+  const int rest = loan.quantity - f.quantity;
+  Message done = Info(rest > 0 ? "kiosk.equipment.done_partial" : "kiosk.equipment.done_return",
+                      {{"name", loan.item_name}, {"quantity", std::to_string(f.quantity)}});
+  if (rest > 0) done.params["rest"] = std::to_string(rest);
   done.key_params["condition"] = "kiosk.equipment." + eq.condition;
   RecordOrReport(st, ctx, f, std::move(done));
   eq.selected_loan = -1;
+  eq.return_quantity = 0;
   eq.condition = "fine";
   eq.returned_by.clear();
 }
@@ -497,6 +591,7 @@ void ResetScreen(KioskState& st, KioskContext& ctx, Screen screen) {
   st.equipment.typed.clear();
   st.equipment.booking.reset();
   st.equipment.selected_loan = -1;
+  st.equipment.return_quantity = 0;
   st.equipment.returned_by.clear();
   st.walkin.selected_venue.clear();
   st.walkin.organizer = -1;
@@ -505,44 +600,51 @@ void ResetScreen(KioskState& st, KioskContext& ctx, Screen screen) {
   st.setup.draft = ctx.config;
 }
 
-void TypeChar(KioskState& st, KioskContext& ctx, char c) {
-  auto append = [&](std::string& s, std::size_t max) {
-    if (s.size() < max) s += c;
-  };
-  switch (st.screen) {
-    case Screen::kCheckIn:
-      st.checkin.booking.reset();
-      append(st.checkin.typed, 12);
-      break;
-    case Screen::kEquipment:
-      append(st.equipment.typed, 12);
-      break;
-    case Screen::kSetup:
-      if (!st.setup.unlocked) append(st.setup.pin_typed, 12);
-      break;
-    default:
-      (void)ctx;
+// The set-up text field being edited.
+std::string& SetupText(KioskConfig& draft, SetupField field) {
+  switch (field) {
+    case SetupField::kToken:
+      return draft.token;
+    case SetupField::kSchool:
+      return draft.school_id;
+    case SetupField::kServer:
       break;
   }
+  return draft.server;
 }
 
+// What a typed character goes into on this screen (a code, a PIN or a set-up field); null: nothing.
 std::string* Typed(KioskState& st) {
   switch (st.screen) {
     case Screen::kCheckIn:
-      return &st.checkin.typed;
+      return st.checkin.override_step == OverrideStep::kPin ? &st.checkin.pin_typed : &st.checkin.typed;
     case Screen::kEquipment:
       return &st.equipment.typed;
     case Screen::kSetup:
-      return st.setup.unlocked ? nullptr : &st.setup.pin_typed;
+      return st.setup.unlocked ? &SetupText(st.setup.draft, st.setup.field) : &st.setup.pin_typed;
     default:
       return nullptr;
   }
 }
 
+// Codes and PINs take letters, digits and '-' (a scanner's dash), up to 12; set-up fields any printable
+// ASCII (URLs, tokens), up to 256.
+void TypeChar(KioskState& st, char c) {
+  std::string* typed = Typed(st);
+  if (!typed) return;
+  const bool text = st.screen == Screen::kSetup && st.setup.unlocked;
+  const bool fits = text ? c > ' ' && c <= '~' : std::isalnum(static_cast<unsigned char>(c)) || c == '-';
+  if (!fits || typed->size() >= (text ? 256u : 12u)) return;
+  if (st.screen == Screen::kCheckIn && typed == &st.checkin.typed) StartOver(st.checkin, *typed);
+  *typed += c;
+}
+
 void Submit(KioskState& st, KioskContext& ctx) {
   switch (st.screen) {
     case Screen::kCheckIn:
-      if (st.checkin.booking) {
+      if (st.checkin.override_step == OverrideStep::kPin) {
+        SubmitOverridePin(st, ctx);
+      } else if (st.checkin.booking) {
         ConfirmCheck(st, ctx);  // a scanner's second Enter confirms
       } else {
         LookUp(st, ctx);
@@ -621,10 +723,12 @@ void Refresh(KioskState& st, KioskContext& ctx) {
     rf.school_id = ctx.config.school_id;
     SS_ASSIGN_OR_RETURN(const std::vector<Resource> resources, store.ListResources(rf));
     SS_RETURN_IF_ERROR(RefreshHome(st, ctx, store, resources, tz));
-    SS_RETURN_IF_ERROR(RefreshEquipment(st, store, resources));
+    SS_ASSIGN_OR_RETURN(const Instant day_start, tz.ToInstant(tz.LocalDate(st.now), 0));
+    SS_RETURN_IF_ERROR(RefreshEquipment(st, store, resources, day_start));
     if (st.screen == Screen::kWalkIn) SS_RETURN_IF_ERROR(RefreshWalkIn(st, ctx, store, resources));
     SS_ASSIGN_OR_RETURN(People people, LoadPeople(store, ctx.config.school_id, st.lang));
     st.walkin.organizers = std::move(people.organizers);
+    st.walkin.staff_ids = std::move(people.staff_ids);
     st.walkin.classes = std::move(people.classes);
     st.walkin.class_ids = std::move(people.class_ids);
     st.setup.school_venues.clear();
@@ -648,13 +752,15 @@ void Update(KioskState& st, const Action& action, KioskContext& ctx) {
               ResetScreen(st, ctx, Screen::kHome);
             }
           },
-          [&](const act::KeyChar& a) { TypeChar(st, ctx, a.c); },
+          [&](const act::KeyChar& a) { TypeChar(st, a.c); },
           [&](const act::Backspace&) {
             if (std::string* t = Typed(st); t && !t->empty()) t->pop_back();
           },
           [&](const act::ClearTyped&) {
             if (std::string* t = Typed(st)) t->clear();
-            if (st.screen == Screen::kCheckIn) st.checkin.booking.reset();
+            if (st.screen == Screen::kCheckIn && st.checkin.override_step != OverrideStep::kPin) {
+              StartOver(st.checkin, "");  // also drops a booking found or an override begun
+            }
             st.message = {};
           },
           [&](const act::Submit&) { Submit(st, ctx); },
@@ -664,6 +770,8 @@ void Update(KioskState& st, const Action& action, KioskContext& ctx) {
             st.message = {};
           },
           [&](const act::ConfirmCheck&) { ConfirmCheck(st, ctx); },
+          [&](const act::StartOverride&) { StartOverride(st); },
+          [&](const act::PickOverrideStaff& a) { PickOverrideStaff(st, a.index); },
           [&](const act::PickItem& a) {
             st.equipment.selected_item = a.resource_id;
             st.equipment.quantity = 1;
@@ -678,7 +786,14 @@ void Update(KioskState& st, const Action& action, KioskContext& ctx) {
             st.equipment.selected_loan = a.index;
             if (a.index >= 0 && a.index < static_cast<int>(st.equipment.loans.size())) {
               st.equipment.returned_by = st.equipment.loans[a.index].who;
+              st.equipment.return_quantity = st.equipment.loans[a.index].quantity;  // all, unless stepped down
             }
+          },
+          [&](const act::StepReturnQuantity& a) {
+            const EquipmentState& eq = st.equipment;
+            if (eq.selected_loan < 0 || eq.selected_loan >= static_cast<int>(eq.loans.size())) return;
+            st.equipment.return_quantity =
+                std::clamp(eq.return_quantity + a.delta, 1, eq.loans[eq.selected_loan].quantity);
           },
           [&](const act::SetCondition& a) {
             if (a.condition == "fine" || a.condition == "damaged" || a.condition == "missing") {
@@ -697,6 +812,9 @@ void Update(KioskState& st, const Action& action, KioskContext& ctx) {
             if (st.setup.unlocked) st.setup.draft = a.draft;
           },
           [&](const act::SaveSetup&) { SaveSetup(st, ctx); },
+          [&](const act::FocusSetupField& a) {
+            if (st.setup.unlocked) st.setup.field = a.field;
+          },
           [&](const act::DismissMessage&) { st.message = {}; },
       },
       action);

@@ -12,6 +12,7 @@ namespace schoolshare::kiosk {
 
 struct People {
   std::vector<std::string> organizers;  // active staff names, in `lang` (Chinese when no English name)
+  std::vector<std::string> staff_ids;   // beside `organizers`
   std::vector<std::string> classes;     // active class names, in `lang`
   std::vector<std::string> class_ids;   // beside `classes`
 };

@@ -67,10 +67,19 @@ struct SyncView {
   bool operator==(const SyncView&) const = default;
 };
 
+// A check-in outside its window can be allowed by a staff member: the administrator PIN unlocks it, then
+// the staff member taking responsibility is picked from the school's synced staff; the fact names them.
+enum class OverrideStep { kNone, kPin, kPickStaff };
+
 struct CheckInState {
   bool check_out = false;              // the mode: check in or check out
   std::string typed;                   // the code typed so far on the keypad (or by the scanner)
   std::optional<BookingLine> booking;  // found and allowed: waiting for confirmation
+  std::optional<BookingLine> outside;  // found but outside the check-in window: a staff member may override
+  OverrideStep override_step = OverrideStep::kNone;
+  std::string pin_typed;    // the administrator PIN typed for an override
+  std::string override_by;  // the staff member (id) who allowed `booking` outside its window
+  std::string override_name;
 };
 
 struct EquipmentItem {
@@ -91,6 +100,17 @@ struct Loan {
   Instant since = 0;
   Instant due = 0;
   bool overdue = false;
+  int returned = 0;         // units of this loan already brought back (a partial return)
+  std::string returned_by;  // who brought back the latest part
+};
+
+// A return recorded today, newest first: what came back, in which condition, and who brought it.
+struct ReturnLine {
+  std::string item_name;
+  int quantity = 0;
+  std::string condition;  // fine|damaged|missing
+  std::string returned_by;
+  Instant at = 0;
 };
 
 struct EquipmentState {
@@ -101,8 +121,10 @@ struct EquipmentState {
   std::string typed;                   // a booking code being typed (optional link)
   std::optional<BookingLine> booking;  // the linked booking
   int selected_loan = -1;              // index into loans
-  std::string condition = "fine";      // fine|damaged|missing
+  int return_quantity = 0;             // how many of the selected loan come back now (1..its quantity)
+  std::string condition = "fine";      // fine|damaged|missing: of the part returned now
   std::string returned_by;             // a staff name or the loan's group
+  std::vector<ReturnLine> returns_today;
 };
 
 struct WalkInVenue {
@@ -119,16 +141,21 @@ struct WalkInState {
   int duration_minutes = 60;
   int group_size = 20;
   std::vector<std::string> organizers;  // staff of the school (synced data)
+  std::vector<std::string> staff_ids;   // beside `organizers`
   std::vector<std::string> classes;     // classes of the school (synced data)
   std::vector<std::string> class_ids;   // beside `classes`
   int organizer = -1;
   int klass = -1;
 };
 
+// The set-up text field the on-screen keyboard (or a keyboard) types into.
+enum class SetupField { kServer, kToken, kSchool };
+
 struct SetupState {
   bool unlocked = false;
   std::string pin_typed;
   KioskConfig draft;
+  SetupField field = SetupField::kServer;
   std::vector<std::pair<std::string, std::string>> school_venues;  // id, name: to pick from
 };
 

@@ -1,7 +1,5 @@
 // Equipment: hand out (against a booking or as a walk-in) with +/- steppers bounded by stock, or return
-// with the condition and who returned it; overdue loans in red.
-#include <cstdio>
-
+// all or part of a loan with the condition and who returned it; overdue loans in red, today's returns below.
 #include "screens/screens.h"
 
 namespace schoolshare::kiosk {
@@ -24,22 +22,9 @@ void HandOutTab(const Ui& ui, float width, float height, Actions& out) {
       out.push_back(act::PickItem{item.resource_id});
   }
   // The stepper: - quantity +, bounded by what is available.
-  const float step_w = ui.Target() * 1.2f;
   Text(ui.T("kiosk.equipment.quantity"));
-  const int max = picked ? picked->available() : 0;
-  ImGui::PushFont(ui.large);
-  if (BigButton("-", "minus", ImVec2(step_w, ui.Target()), color::kPanel, eq.quantity > 1)) {
-    out.push_back(act::StepQuantity{-1});
-  }
-  ImGui::SameLine();
-  char qty[16];
-  std::snprintf(qty, sizeof qty, " %d ", eq.quantity);
-  BigButton(qty, "quantity", ImVec2(step_w, ui.Target()), color::kWhite);
-  ImGui::SameLine();
-  if (BigButton("+", "plus", ImVec2(step_w, ui.Target()), color::kPanel, eq.quantity < max)) {
-    out.push_back(act::StepQuantity{1});
-  }
-  ImGui::PopFont();
+  if (const int d = Stepper(ui, "quantity", eq.quantity, 1, picked ? picked->available() : 0))
+    out.push_back(act::StepQuantity{d});
   Text(eq.booking ? ui.T("kiosk.equipment.for_booking", {{"code", eq.booking->code}, {"title", eq.booking->title}})
                   : ui.T("kiosk.equipment.walk_in"),
        color::kMuted);
@@ -75,18 +60,39 @@ void ReturnTab(const Ui& ui, float width, float height, Actions& out) {
                                                       {"since", ui.Time(l.since)},
                                                       {"due", ui.Time(l.due)}});
     if (l.overdue) label = ui.T("kiosk.equipment.overdue") + " · " + label;
+    if (l.returned > 0) {  // part of it came back already
+      label += "\n" + ui.T("kiosk.equipment.loan_returned",
+                           {{"returned", std::to_string(l.returned)}, {"who", l.returned_by}});
+    }
     const ImU32 fill =
         i == eq.selected_loan ? color::kAccent : (l.overdue ? IM_COL32(255, 225, 225, 255) : color::kPanel);
     ImGui::PushStyleVar(ImGuiStyleVar_ButtonTextAlign, ImVec2(0, 0.5f));
-    if (BigButton(label, "loan" + std::to_string(i), ImVec2(left_w - gap, ui.Target() * 1.2f), fill))
-      out.push_back(act::PickLoan{i});
+    const float h = ui.Target() * (l.returned > 0 ? 1.8f : 1.2f);
+    if (BigButton(label, "loan" + std::to_string(i), ImVec2(left_w - gap, h), fill)) out.push_back(act::PickLoan{i});
     ImGui::PopStyleVar();
+  }
+  if (!eq.returns_today.empty()) {
+    Text(ui.T("kiosk.equipment.returns_today"), color::kMuted);
+    for (const ReturnLine& r : eq.returns_today) {
+      Text(ui.T("kiosk.equipment.return_line", {{"time", ui.Time(r.at)},
+                                                {"name", r.item_name},
+                                                {"quantity", std::to_string(r.quantity)},
+                                                {"condition", ui.T(("kiosk.equipment." + r.condition).c_str())},
+                                                {"who", r.returned_by}}),
+           r.condition == "fine" ? color::kText : color::kBad);
+    }
   }
   ImGui::EndChild();
   if (!ui.portrait) ImGui::SameLine();
-  ImGui::BeginChild("return", ImVec2(0, ui.portrait ? height * 0.55f - gap : height), false);
-  DragToScroll();
+  ImGui::BeginChild("return", ImVec2(0, ui.portrait ? height * 0.55f - gap : height), false,
+                    ImGuiWindowFlags_NoScrollbar);
   const float w = ImGui::GetContentRegionAvail().x;
+  if (eq.selected_loan >= 0 && eq.selected_loan < static_cast<int>(eq.loans.size())) {
+    const int outstanding = eq.loans[eq.selected_loan].quantity;
+    Text(ui.T("kiosk.equipment.return_quantity", {{"outstanding", std::to_string(outstanding)}}));
+    if (const int d = Stepper(ui, "return_quantity", eq.return_quantity, 1, outstanding))
+      out.push_back(act::StepReturnQuantity{d});
+  }
   Text(ui.T("kiosk.equipment.condition"));
   const ImVec2 third((w - 2 * gap) / 3, ui.Target());
   int n = 0;
@@ -97,20 +103,24 @@ void ReturnTab(const Ui& ui, float width, float height, Actions& out) {
     }
   }
   Text(ui.T("kiosk.equipment.returned_by"));
+  // The people scroll between the condition and the Return button, which stays in view.
+  const float button_h = ui.Target() * 1.3f;
+  ImGui::BeginChild("people", ImVec2(w, ImGui::GetContentRegionAvail().y - button_h - gap), false);
+  DragToScroll();
   std::vector<std::string> people;
   if (eq.selected_loan >= 0 && eq.selected_loan < static_cast<int>(eq.loans.size())) {
     people.push_back(eq.loans[eq.selected_loan].who);
   }
   for (const auto& s : st.walkin.organizers) people.push_back(s);
-  const ImVec2 half((w - gap) / 2, ui.Target());
+  const ImVec2 half((ImGui::GetContentRegionAvail().x - gap) / 2, ui.Target());
   for (std::size_t i = 0; i < people.size(); ++i) {
     if (i % 2) ImGui::SameLine();
     if (Toggle(people[i], "who" + std::to_string(i), eq.returned_by == people[i], half))
       out.push_back(act::SetReturner{people[i]});
   }
+  ImGui::EndChild();
   ImGui::PushFont(ui.large);
-  if (BigButton(ui.T("kiosk.equipment.return"), "return", ImVec2(w, ui.Target() * 1.3f), color::kGood,
-                eq.selected_loan >= 0)) {
+  if (BigButton(ui.T("kiosk.equipment.return"), "return", ImVec2(w, button_h), color::kGood, eq.selected_loan >= 0)) {
     out.push_back(act::Return{});
   }
   ImGui::PopFont();

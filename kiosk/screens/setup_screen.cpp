@@ -1,50 +1,38 @@
-// Set-up behind the administrator PIN: server, token, school, language, venues; saved to the config file.
+// Set-up behind the administrator PIN: server, token, school (typed on the on-screen keyboard, so a
+// touch-only kiosk can be configured), language, venues; saved to the config file.
 #include <imgui.h>
-#include <imgui_stdlib.h>
 
 #include <algorithm>
 
 #include "screens/screens.h"
 
 namespace schoolshare::kiosk {
+namespace {
 
-void DrawSetup(const Ui& ui, Actions& out) {
+// A text field as a button: tapping it sends what is typed there; the field typed into is highlighted.
+void Field(const Ui& ui, const char* label_key, SetupField field, const std::string& value, bool secret, float width,
+           Actions& out) {
+  Text(ui.T(label_key));
+  std::string shown = value;
+  if (secret && shown.size() > 4) shown = std::string(shown.size() - 4, '*') + shown.substr(shown.size() - 4);
+  if (shown.empty()) shown = ui.T("kiosk.setup.empty");
+  const bool on = ui.st.setup.field == field;
+  ImGui::PushStyleVar(ImGuiStyleVar_ButtonTextAlign, ImVec2(0.02f, 0.5f));
+  if (Toggle(shown, std::string("field_") + label_key, on, ImVec2(width, ui.Target())))
+    out.push_back(act::FocusSetupField{field});
+  ImGui::PopStyleVar();
+}
+
+void Settings(const Ui& ui, float width, Actions& out) {
   const KioskState& st = ui.st;
-  const float width = ImGui::GetContentRegionAvail().x;
-  LargeText(ui, ui.T("kiosk.setup.title"));
-  MessageBanner(ui, out);
-  if (!st.setup.unlocked) {
-    ui.ui.setup_loaded = false;
-    Text(ui.T("kiosk.setup.pin"));
-    const float pad_w = std::min(width, ui.u * 14);
-    TypedField(ui, std::string(st.setup.pin_typed.size(), '*'), "", pad_w);
-    Keypad(ui, true, ui.T("kiosk.ok"), pad_w, out);
-    ImGui::SetCursorPosY(ImGui::GetWindowHeight() - ui.Target() - ImGui::GetStyle().WindowPadding.y);
-    HomeButton(ui, out);
-    return;
-  }
-  UiState& edit = ui.ui;
-  if (!edit.setup_loaded) {  // start editing from the saved draft
-    edit.setup_server = st.setup.draft.server;
-    edit.setup_token = st.setup.draft.token;
-    edit.setup_school = st.setup.draft.school_id;
-    edit.setup_loaded = true;
-  }
   KioskConfig draft = st.setup.draft;
+  Field(ui, "kiosk.setup.server", SetupField::kServer, draft.server, false, width, out);
+  Field(ui, "kiosk.setup.token", SetupField::kToken, draft.token, true, width, out);
+  Field(ui, "kiosk.setup.school", SetupField::kSchool, draft.school_id, false, width, out);
   bool changed = false;
-  const float body_h = ImGui::GetContentRegionAvail().y - ui.Target() * 2.6f - ui.u;
-  ImGui::BeginChild("fields", ImVec2(width, body_h), false);
-  ImGui::PushItemWidth(width - ui.u);
-  Text(ui.T("kiosk.setup.server"));
-  changed |= ImGui::InputText("##server", &edit.setup_server);
-  Text(ui.T("kiosk.setup.token"));
-  changed |= ImGui::InputText("##token", &edit.setup_token, ImGuiInputTextFlags_Password);
-  Text(ui.T("kiosk.setup.school"));
-  changed |= ImGui::InputText("##school", &edit.setup_school);
-  ImGui::PopItemWidth();
   Text(ui.T("kiosk.setup.language"));
   const float gap = ImGui::GetStyle().ItemSpacing.x;
-  const ImVec2 half((width - gap - ui.u) / 2, ui.Target());
+  const ImVec2 half((width - gap) / 2, ui.Target());
   if (Toggle("中文", "zh", draft.lang == Lang::kZh, half)) {
     draft.lang = Lang::kZh;
     changed = true;
@@ -68,13 +56,39 @@ void DrawSetup(const Ui& ui, Actions& out) {
       changed = true;
     }
   }
-  ImGui::EndChild();
-  if (changed) {
-    draft.server = edit.setup_server;
-    draft.token = edit.setup_token;
-    draft.school_id = edit.setup_school;
-    out.push_back(act::EditSetup{draft});
+  if (changed) out.push_back(act::EditSetup{draft});
+}
+
+}  // namespace
+
+void DrawSetup(const Ui& ui, Actions& out) {
+  const KioskState& st = ui.st;
+  const float width = ImGui::GetContentRegionAvail().x;
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
+  LargeText(ui, ui.T("kiosk.setup.title"));
+  MessageBanner(ui, out);
+  if (!st.setup.unlocked) {
+    ui.ui.keyboard_shift = false;
+    Text(ui.T("kiosk.setup.pin"));
+    const float pad_w = std::min(width, ui.u * 14);
+    TypedField(ui, std::string(st.setup.pin_typed.size(), '*'), "", pad_w);
+    Keypad(ui, true, ui.T("kiosk.ok"), pad_w, out);
+    ImGui::SetCursorPosY(ImGui::GetWindowHeight() - ui.Target() - ImGui::GetStyle().WindowPadding.y);
+    HomeButton(ui, out);
+    return;
   }
+  // Landscape: settings left, keyboard right; portrait: settings above the keyboard.
+  const float body_h = ImGui::GetContentRegionAvail().y - ui.Target() * 2.3f - ui.u;
+  const float keyboard_h = 5 * (ui.Target() + ImGui::GetStyle().ItemSpacing.y);
+  const float left_w = ui.portrait ? width : width * 0.48f;
+  ImGui::BeginChild("fields", ImVec2(left_w, ui.portrait ? body_h - keyboard_h : body_h), false);
+  DragToScroll();
+  Settings(ui, left_w - gap - ui.u * 0.5f, out);
+  ImGui::EndChild();
+  if (!ui.portrait) ImGui::SameLine();
+  ImGui::BeginChild("keyboard", ImVec2(0, ui.portrait ? keyboard_h : body_h), false, ImGuiWindowFlags_NoScrollbar);
+  Keyboard(ui, ImGui::GetContentRegionAvail().x, ui.ui.keyboard_shift, out);
+  ImGui::EndChild();
   if (BigButton(ui.T("kiosk.setup.save"), "save", ImVec2(width, ui.Target() * 1.3f), color::kGood)) {
     out.push_back(act::SaveSetup{});
   }

@@ -82,6 +82,44 @@ TEST(MigrationsTest, VersionSixDatabaseWithBookingsGainsStaffAndClasses) {
   EXPECT_EQ((*store)->GetBooking("b1")->class_id, "s1-g1-1");
 }
 
+// A version-9 database with a return fact upgrades to 10: old facts have no returner and no override,
+// new facts keep both.
+TEST(MigrationsTest, VersionNineFactsGainReturnedByAndOverrideBy) {
+  testing::TempDir dir;
+  std::string path = dir.File("v9.db");
+  {
+    auto db = sqlite::Database::Open(path, true);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(store::Migrate(**db, 9).ok());
+    ASSERT_TRUE((*db)
+                    ->Exec("INSERT INTO districts VALUES ('d1', '旧学区', 'Asia/Shanghai', 'zh-CN');"
+                           "INSERT INTO schools(id, district_id, name, kind) VALUES ('s1', 'd1', '旧学校', 'core');"
+                           "INSERT INTO resources(id, school_id, name, type, quantity) VALUES ('r1', 's1', '篮球', "
+                           "'equipment', 10);"
+                           "INSERT INTO usage_facts(id, kind, resource_id, at, quantity, condition, note, recorded_by, "
+                           "received_at) VALUES ('f1', 'return', 'r1', 1795000000, 2, 'fine', 'returned_by: 李娜', "
+                           "'kiosk', 1795000000);")
+                    .ok());
+  }
+  auto store = Store::OpenSqlite(path);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_EQ((*store)->SchemaVersion(), store::LatestSchemaVersion());
+  auto old = (*store)->GetFact("f1");
+  ASSERT_TRUE(old.ok()) << old.status().ToString();
+  EXPECT_EQ(old->returned_by, "");
+  EXPECT_EQ(old->override_by, "");
+  EXPECT_EQ(old->quantity, 2);
+  UsageFact f = *old;
+  f.id = "f2";
+  f.returned_by = "李娜";
+  f.override_by = "s1-t1";
+  ASSERT_TRUE((*store)->InsertFact(f, Actor::System()).ok());
+  auto back = (*store)->GetFact("f2");
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->returned_by, "李娜");
+  EXPECT_EQ(back->override_by, "s1-t1");
+}
+
 TEST(MigrationsTest, NewerDatabaseIsRefusedWithAClearMessage) {
   testing::TempDir dir;
   std::string path = dir.File("new.db");

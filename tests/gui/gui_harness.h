@@ -120,22 +120,44 @@ inline std::optional<std::array<int, 4>> WaitFor(const std::string& targets, con
   return std::nullopt;
 }
 
-// Clicks at (x, y) with a real X pointer, then lets the window draw two frames (press, release) so a
-// slow frame on a loaded machine never sees two clicks at once.
-inline void ClickAt(const std::string& targets, int x, int y, long long frame) {
-  ASSERT_EQ(
-      RunFor({"xdotool", "mousemove", std::to_string(x), std::to_string(y), "click", "1"}, std::chrono::seconds(10)),
-      0);
-  for (int k = 0; k < 500 && ReadTargets(targets).frame < frame + 2; ++k)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+// Waits until the window has drawn a frame after `after` and then none for 200 ms: the input sent before
+// was read and its frames are done, so the next X event cannot land in the same frame.
+inline long long WaitIdle(const std::string& targets, long long after = -1) {
+  long long frame = ReadTargets(targets).frame;
+  for (int quiet = 0, i = 0; (quiet < 4 || frame <= after) && i < 400; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    const long long now = ReadTargets(targets).frame;
+    quiet = now == frame ? quiet + 1 : 0;
+    frame = now;
+  }
+  return frame;
 }
 
-// Waits until the window shows `screen` with a widget `id`, then clicks its centre.
+// Clicks at (x, y) with real X events: the press and the release each in a frame of their own (a press
+// and release read in one frame under load, together with the next click's, would count as one click).
+inline void ClickAt(const std::string& targets, int x, int y) {
+  const long long idle = WaitIdle(targets);
+  ASSERT_EQ(RunFor({"xdotool", "mousemove", std::to_string(x), std::to_string(y), "mousedown", "1"},
+                   std::chrono::seconds(10)),
+            0);
+  const long long pressed = WaitIdle(targets, idle);
+  ASSERT_EQ(RunFor({"xdotool", "mouseup", "1"}, std::chrono::seconds(10)), 0);
+  WaitIdle(targets, pressed);
+}
+
+// Waits until the window shows `screen` with a widget `id` and is idle, then clicks its centre.
 inline void Tap(const std::string& targets, const std::string& screen, const std::string& id) {
-  long long frame = 0;
-  const auto r = WaitFor(targets, screen, id, &frame);
-  ASSERT_TRUE(r) << "no widget " << id << " on screen " << screen;
-  ClickAt(targets, (*r)[0] + (*r)[2] / 2, (*r)[1] + (*r)[3] / 2, frame);
+  for (int i = 0; i < 100; ++i) {  // at least 20 s
+    WaitIdle(targets);
+    const Targets t = ReadTargets(targets);
+    auto it = t.rects.find(id);
+    if (t.screen == screen && it != t.rects.end()) {
+      const auto& r = it->second;
+      ClickAt(targets, r[0] + r[2] / 2, r[1] + r[3] / 2);
+      return;
+    }
+  }
+  FAIL() << "no widget " << id << " on screen " << screen;
 }
 
 }  // namespace schoolshare::testing

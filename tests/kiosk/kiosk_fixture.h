@@ -87,6 +87,18 @@ class KioskFixture : public ::testing::Test {
     for (char c : text) Do(act::KeyChar{c});
   }
   void At(const std::string& local) { clock_.Set(testing::At(local)); }
+  // Hands out `n` balls as a walk-in, then `who` returns all but one of them (a partial return).
+  void HandOutAndReturnAllButOne(int n, const std::string& who) {
+    Do(act::GoTo{Screen::kEquipment});
+    Do(act::PickItem{"a-balls"});
+    Do(act::StepQuantity{n - 1});
+    Do(act::HandOut{});
+    Do(act::PickLoan{0});
+    Do(act::StepReturnQuantity{-1});
+    Do(act::SetReturner{who});
+    Do(act::Return{});
+    ASSERT_EQ(state_.message.key, "kiosk.equipment.done_partial") << RenderMessage(state_.message, Lang::kEn);
+  }
 
   // The facts of one kind in the replica.
   std::vector<UsageFact> Facts(FactKind kind) {

@@ -7,6 +7,7 @@
 #include "kiosk/kiosk_fixture.h"
 #include "model/config.h"
 #include "schoolshare/ids.h"
+#include "schoolshare/json.h"
 
 namespace schoolshare::kiosk {
 namespace {
@@ -92,6 +93,80 @@ TEST_F(KioskModelTest, CheckInOutsideTheWindowIsExplained) {
   At("2026-11-24 10:15");  // the last second of the window
   CheckIn(code_);
   EXPECT_TRUE(state_.checkin.booking) << Said();
+}
+
+TEST_F(KioskModelTest, StaffOverrideChecksInOutsideTheWindowAndSaysWho) {
+  At("2026-11-24 09:30");
+  CheckIn(code_);
+  EXPECT_EQ(state_.message.key, "kiosk.checkin.too_early");
+  EXPECT_FALSE(state_.checkin.booking);
+  ASSERT_TRUE(state_.checkin.outside) << "the refused booking is kept for an override";
+  Do(act::ConfirmCheck{});
+  EXPECT_TRUE(Facts(FactKind::kCheckIn).empty()) << "nothing to confirm without the override";
+  Do(act::StartOverride{});
+  EXPECT_EQ(state_.checkin.override_step, OverrideStep::kPin);
+  Type("1111");
+  EXPECT_EQ(state_.checkin.pin_typed, "1111") << "the keypad types the PIN, not the code";
+  Do(act::Submit{});
+  EXPECT_EQ(state_.message.key, "kiosk.setup.bad_pin");
+  EXPECT_EQ(state_.checkin.override_step, OverrideStep::kPin);
+  Do(act::PickOverrideStaff{0});
+  EXPECT_FALSE(state_.checkin.booking) << "no staff pick before the PIN";
+  Type(ctx_.config.admin_pin);
+  Do(act::Submit{});
+  EXPECT_EQ(state_.checkin.override_step, OverrideStep::kPickStaff);
+  ASSERT_EQ(state_.walkin.staff_ids, std::vector<std::string>{"a-wang"});
+  Do(act::PickOverrideStaff{3});
+  EXPECT_FALSE(state_.checkin.booking) << "out of range";
+  Do(act::PickOverrideStaff{0});
+  ASSERT_TRUE(state_.checkin.booking);
+  EXPECT_EQ(state_.checkin.override_by, "a-wang");
+  EXPECT_EQ(state_.checkin.override_name, "王老师");
+  Do(act::ConfirmCheck{});
+  EXPECT_EQ(state_.message.key, "kiosk.checkin.done_override");
+  EXPECT_NE(Said().find("allowed by 王老师"), std::string::npos) << Said();
+  const auto facts = Facts(FactKind::kCheckIn);
+  ASSERT_EQ(facts.size(), 1u);
+  EXPECT_EQ(facts[0].override_by, "a-wang") << "a field of the fact, carried by the queued mutation";
+  EXPECT_EQ(facts[0].at, testing::At("2026-11-24 09:30"));
+  EXPECT_FALSE(state_.checkin.outside);
+  EXPECT_TRUE(state_.checkin.override_by.empty());
+}
+
+TEST_F(KioskModelTest, OverrideOnlyForTheWindowAndDroppedByANewCode) {
+  At("2026-11-24 10:30");
+  CheckIn(code_);
+  EXPECT_EQ(state_.message.key, "kiosk.checkin.too_late");
+  ASSERT_TRUE(state_.checkin.outside);
+  Do(act::StartOverride{});
+  Type(ctx_.config.admin_pin);
+  Do(act::Submit{});
+  ASSERT_EQ(state_.checkin.override_step, OverrideStep::kPickStaff);
+  Type("A");  // typing a code again starts over
+  EXPECT_EQ(state_.checkin.override_step, OverrideStep::kNone);
+  EXPECT_FALSE(state_.checkin.outside);
+  Do(act::ClearTyped{});
+  Type(code_);
+  Do(act::Submit{});
+  ASSERT_TRUE(state_.checkin.outside);
+  Do(act::StartOverride{});
+  Do(act::ClearTyped{});  // clears the PIN only
+  EXPECT_EQ(state_.checkin.override_step, OverrideStep::kPin);
+  Do(act::SetCheckOut{false});  // Cancel
+  EXPECT_EQ(state_.checkin.override_step, OverrideStep::kNone);
+  EXPECT_FALSE(state_.checkin.outside);
+  At("2026-11-24 11:05");
+  CheckIn(code_);
+  EXPECT_EQ(state_.message.key, "kiosk.checkin.ended");
+  EXPECT_FALSE(state_.checkin.outside) << "a booking that ended cannot be checked in, even by staff";
+  Do(act::StartOverride{});
+  EXPECT_EQ(state_.checkin.override_step, OverrideStep::kNone);
+  Do(act::SetCheckOut{true});
+  Type(code_);
+  Do(act::Submit{});
+  Do(act::StartOverride{});
+  EXPECT_EQ(state_.checkin.override_step, OverrideStep::kNone) << "check-out has no window to override";
+  EXPECT_TRUE(Facts(FactKind::kCheckIn).empty());
 }
 
 TEST_F(KioskModelTest, UnknownAndMalformedCodes) {
@@ -193,8 +268,103 @@ TEST_F(KioskModelTest, HandOutAgainstABookingAndReturnWithDamage) {
   ASSERT_EQ(back.size(), 1u);
   EXPECT_EQ(back[0].condition, "damaged");
   EXPECT_EQ(back[0].quantity, 3);
-  EXPECT_NE(back[0].note.find("张老师"), std::string::npos);
+  EXPECT_EQ(back[0].returned_by, "张老师") << "a field of the fact";
+  EXPECT_EQ(back[0].note, "") << "not hidden in the note";
   EXPECT_TRUE(state_.equipment.loans.empty());
+  ASSERT_EQ(state_.equipment.returns_today.size(), 1u);
+  EXPECT_EQ(state_.equipment.returns_today[0].returned_by, "张老师");
+  EXPECT_EQ(state_.equipment.returns_today[0].condition, "damaged");
+}
+
+TEST_F(KioskModelTest, PartOfALoanIsReturnedAndTheRestStaysOnLoan) {
+  Do(act::GoTo{Screen::kEquipment});
+  Do(act::PickItem{"a-balls"});
+  Do(act::StepQuantity{4});
+  Do(act::HandOut{});
+  ASSERT_EQ(state_.equipment.loans.size(), 1u);
+  ASSERT_EQ(state_.equipment.loans[0].quantity, 5);
+  Do(act::PickLoan{0});
+  EXPECT_EQ(state_.equipment.return_quantity, 5) << "the whole loan unless stepped down";
+  Do(act::StepReturnQuantity{1});
+  EXPECT_EQ(state_.equipment.return_quantity, 5) << "the stepper stops at what is outstanding";
+  Do(act::StepReturnQuantity{-10});
+  EXPECT_EQ(state_.equipment.return_quantity, 1);
+  Do(act::StepReturnQuantity{1});
+  Do(act::SetCondition{"damaged"});
+  Do(act::SetReturner{"王老师"});
+  clock_.Advance(10 * kMinute);
+  Do(act::Return{});
+  EXPECT_EQ(state_.message.key, "kiosk.equipment.done_partial") << Said();
+  EXPECT_NE(Said().find("3 still on loan"), std::string::npos) << Said();
+  ASSERT_EQ(state_.equipment.loans.size(), 1u) << "the loan stays open for the rest";
+  const Loan& rest = state_.equipment.loans[0];
+  EXPECT_EQ(rest.quantity, 3);
+  EXPECT_EQ(rest.returned, 2);
+  EXPECT_EQ(rest.returned_by, "王老师");
+  EXPECT_EQ(rest.since, testing::At("2026-11-24 09:50")) << "still the same loan";
+  for (const auto& item : state_.equipment.items) {
+    if (item.resource_id == "a-balls") {
+      EXPECT_EQ(item.available(), 17);
+    }
+  }
+  auto back = Facts(FactKind::kReturn);
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(back[0].quantity, 2);
+  EXPECT_EQ(back[0].condition, "damaged") << "the condition is of the part returned";
+  EXPECT_EQ(back[0].returned_by, "王老师");
+  // A stale screen cannot return more than is outstanding.
+  Do(act::PickLoan{0});
+  state_.equipment.return_quantity = 4;
+  Do(act::Return{});
+  EXPECT_EQ(state_.message.key, "kiosk.equipment.beyond_loan");
+  EXPECT_NE(Said().find("Only 3"), std::string::npos) << Said();
+  // The rest comes back fine, brought by the group.
+  Do(act::PickLoan{0});
+  EXPECT_EQ(state_.equipment.return_quantity, 3);
+  clock_.Advance(10 * kMinute);
+  Do(act::Return{});
+  EXPECT_EQ(state_.message.key, "kiosk.equipment.done_return") << Said();
+  EXPECT_TRUE(state_.equipment.loans.empty());
+  back = Facts(FactKind::kReturn);
+  ASSERT_EQ(back.size(), 2u);
+  ASSERT_EQ(state_.equipment.returns_today.size(), 2u);
+  EXPECT_EQ(state_.equipment.returns_today[0].quantity, 3) << "newest first";
+  EXPECT_EQ(state_.equipment.returns_today[0].condition, "fine");
+  EXPECT_EQ(state_.equipment.returns_today[1].returned_by, "王老师");
+}
+
+// A return recorded in the same second as its hand-out still belongs to that loan, whatever order the
+// replica lists the two facts in (the pull writes them in the server's order).
+TEST_F(KioskModelTest, AReturnInTheSameSecondAsItsHandOutKeepsItsReturner) {
+  HandOutAndReturnAllButOne(3, "王老师");
+  // Facts of one second are listed by id: give the hand-out an id after the return's, as a pull may.
+  ASSERT_TRUE(agent_
+                  ->WithReplica([&](Store& s) {
+                    SS_ASSIGN_OR_RETURN(auto facts, s.ListFacts({}));
+                    for (UsageFact f : facts) {
+                      if (f.kind != FactKind::kHandOut) continue;
+                      Change c;
+                      c.entity = "fact";
+                      c.entity_id = f.id;
+                      c.op = "del";
+                      SS_RETURN_IF_ERROR(s.ApplyReplicated(c));
+                      f.id = "~" + f.id;
+                      c.entity_id = f.id;
+                      c.op = "put";
+                      c.data = ToJson(f, TimeZone::Utc()).dump();
+                      SS_RETURN_IF_ERROR(s.ApplyReplicated(c));
+                    }
+                    SS_ASSIGN_OR_RETURN(facts, s.ListFacts({}));
+                    EXPECT_EQ(facts.back().kind, FactKind::kHandOut) << "the return is listed first now";
+                    return Status::Ok();
+                  })
+                  .ok());
+  clock_.Advance(kMinute);
+  Do(act::Tick{clock_.Now()});
+  ASSERT_EQ(state_.equipment.loans.size(), 1u);
+  EXPECT_EQ(state_.equipment.loans[0].quantity, 1);
+  EXPECT_EQ(state_.equipment.loans[0].returned, 2);
+  EXPECT_EQ(state_.equipment.loans[0].returned_by, "王老师");
 }
 
 TEST_F(KioskModelTest, OverdueLoansAreVisible) {
@@ -248,6 +418,33 @@ TEST_F(KioskModelTest, WalkInRefusedByARuleAndAllowedElsewhere) {
   ASSERT_EQ(walk.size(), 1u);
   EXPECT_EQ(walk[0].resource_id, "a-hall");
   EXPECT_EQ(walk[0].at, testing::At("2026-11-24 10:05"));
+}
+
+TEST_F(KioskModelTest, ANoShowsReleasedSlotIsOfferedForWalkIns) {
+  auto field = [&]() -> const WalkInVenue* {
+    for (const auto& v : state_.walkin.venues) {
+      if (v.resource_id == "a-field") return &v;
+    }
+    return nullptr;
+  };
+  At("2026-11-24 10:10");  // school b's booking started, nobody checked in, still within the grace period
+  Do(act::GoTo{Screen::kWalkIn});
+  ASSERT_NE(field(), nullptr);
+  EXPECT_FALSE(field()->allowed) << "held until the grace period ends";
+  At("2026-11-24 10:16");
+  Do(act::GoTo{Screen::kWalkIn});  // (a Tick would return Home: 6 min without input)
+  ASSERT_NE(field(), nullptr);
+  EXPECT_TRUE(field()->allowed) << (field()->why_not ? DescribeViolation(Lang::kEn, *field()->why_not) : "");
+  EXPECT_FALSE(field()->why_not);
+  Do(act::PickVenue{"a-field"});
+  Do(act::PickOrganizer{0});
+  Do(act::SetDuration{30});
+  Do(act::ConfirmWalkIn{});
+  EXPECT_EQ(state_.message.key, "kiosk.walkin.done") << Said();
+  const auto walk = Facts(FactKind::kWalkIn);
+  ASSERT_EQ(walk.size(), 1u);
+  EXPECT_EQ(walk[0].resource_id, "a-field");
+  EXPECT_EQ(walk[0].at, testing::At("2026-11-24 10:16"));
 }
 
 TEST_F(KioskModelTest, IdleReturnsHome) {
@@ -311,6 +508,47 @@ TEST_F(KioskModelTest, SetUpBehindThePinIsSaved) {
   EXPECT_EQ(loaded->lang, Lang::kEn);
   EXPECT_EQ(loaded->venues, std::vector<std::string>{"a-hall"});
   ASSERT_EQ(state_.venues.size(), 1u) << "only the picked venue is shown";
+}
+
+// A touch-only kiosk: every set-up text field is typed on the on-screen keyboard (KeyChar, Backspace,
+// ClearTyped into the field picked); a scanner's or keyboard's characters land in the same place.
+TEST_F(KioskModelTest, SetUpTextIsTypedOnTheOnScreenKeyboard) {
+  Do(act::GoTo{Screen::kSetup});
+  Do(act::FocusSetupField{SetupField::kToken});
+  Type("ss_x");
+  EXPECT_EQ(state_.setup.field, SetupField::kServer) << "locked: no field can be picked";
+  EXPECT_EQ(state_.setup.draft.token, ctx_.config.token) << "locked: typing is the PIN";
+  Do(act::ClearTyped{});
+  Type(ctx_.config.admin_pin);
+  Do(act::Submit{});
+  ASSERT_TRUE(state_.setup.unlocked);
+  Do(act::ClearTyped{});
+  EXPECT_EQ(state_.setup.draft.server, "");
+  Type("http://127.0.0.1:8080/");
+  Do(act::Backspace{});
+  Do(act::FocusSetupField{SetupField::kToken});
+  Do(act::ClearTyped{});
+  Type("ss_Ab-9_Z");
+  Do(act::FocusSetupField{SetupField::kSchool});
+  Do(act::ClearTyped{});
+  Type("b c");  // the space is not typed: ids, URLs and tokens have none
+  EXPECT_EQ(state_.setup.draft.school_id, "bc");
+  Do(act::Backspace{});
+  Do(act::Backspace{});
+  Type("a");
+  EXPECT_EQ(state_.setup.draft.server, "http://127.0.0.1:8080");
+  EXPECT_EQ(state_.setup.draft.token, "ss_Ab-9_Z");
+  Do(act::SaveSetup{});
+  EXPECT_EQ(state_.message.key, "kiosk.setup.saved") << Said();
+  auto loaded = LoadConfig(ctx_.config_path);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_EQ(loaded->server, "http://127.0.0.1:8080");
+  EXPECT_EQ(loaded->token, "ss_Ab-9_Z");
+  EXPECT_EQ(loaded->school_id, "a");
+  // Codes keep taking only what a code can hold.
+  Do(act::GoTo{Screen::kCheckIn});
+  Type("AB:/.C");
+  EXPECT_EQ(state_.checkin.typed, "ABC");
 }
 
 TEST_F(KioskModelTest, BrokenConfigIsAnErrorNotACrash) {

@@ -245,7 +245,9 @@ struct UsageFact {
   std::string note;
   std::string recorded_by;
   Instant received_at = 0;
-  std::string flag;  // non-empty: an anomaly (outside window, contradicts schedule, ...)
+  std::string flag;         // non-empty: an anomaly (outside window, contradicts schedule, ...)
+  std::string returned_by;  // return: who brought it back, as the kiosk showed it (a group or a staff name)
+  std::string override_by;  // check_in: the staff member (StaffMember id) who allowed it outside the window
 };
 
 // A month of an owner school's usage; once signed off it is read-only.

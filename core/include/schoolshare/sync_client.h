@@ -130,7 +130,9 @@ struct FactInput {
   int quantity = 0;
   std::string condition;  // return: fine|damaged|missing
   std::string note;
-  std::string organizer;  // walk_in: the claim's organizer, title, attendees and class
+  std::string returned_by;  // return: who brought it back
+  std::string override_by;  // check_in outside the window: the staff member (id) who allowed it
+  std::string organizer;    // walk_in: the claim's organizer, title, attendees and class
   std::string title;
   int attendees = 0;
   std::string class_id;

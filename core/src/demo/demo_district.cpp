@@ -1022,6 +1022,7 @@ Status Seeder::AddFact(FactKind kind, const Booking* b, const std::string& resou
   f.quantity = quantity;
   f.condition = condition;
   f.note = note;
+  if (kind == FactKind::kReturn && b != nullptr) f.returned_by = b->organizer;  // the group brings it back
   f.recorded_by = "kiosk-" + owner_of_.at(resource_id);
   f.received_at = std::min(now_, at + 1 + Rand(90));
   SS_RETURN_IF_ERROR(store_.InsertFact(f, Actor{f.recorded_by, Role::kKiosk, owner_of_.at(resource_id)}));

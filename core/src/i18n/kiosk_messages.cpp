@@ -65,6 +65,13 @@ constexpr Message kKiosk[] = {
     {"kiosk.checkin.already_out", "已经签退过了（{time}）。", "Already checked out (at {time})."},
     {"kiosk.checkin.not_in", "这个预约还没有签到，不能签退。", "This booking was not checked in, so it cannot be checked out."},
     {"kiosk.checkin.qr", "预约二维码", "Booking QR code"},
+    {"kiosk.checkin.override", "工作人员放行", "Staff override"},
+    {"kiosk.checkin.override_hint", "不在签到时间内。本校工作人员可以凭管理员密码放行，并记录放行人。", "Outside the check-in window. A staff member of this school can allow it with the administrator PIN; the check-in records who did."},
+    {"kiosk.checkin.override_pin", "请输入管理员密码以放行这次签到。", "Enter the administrator PIN to allow this check-in."},
+    {"kiosk.checkin.override_pick", "请选择负责放行的工作人员。", "Pick the staff member who allows it."},
+    {"kiosk.checkin.override_no_staff", "还没有同步到本校的工作人员名单，无法放行。", "No staff of this school are synced yet, so nobody can allow it."},
+    {"kiosk.checkin.override_ready", "{name} 已放行，请确认签到。", "Allowed by {name}: please confirm the check-in."},
+    {"kiosk.checkin.done_override", "已签到（{name} 放行）：{title}，{venue}。", "Checked in (allowed by {name}): {title}, {venue}."},
     // equipment
     {"kiosk.equipment.title", "器材借还", "Equipment"},
     {"kiosk.equipment.hand_out", "借出", "Hand out"},
@@ -90,6 +97,12 @@ constexpr Message kKiosk[] = {
     {"kiosk.equipment.pick_returner", "请选择归还人。", "Pick who is returning it."},
     {"kiosk.equipment.done_return", "已归还 {name} × {quantity}，状况：{condition}。", "Returned {name} × {quantity}, condition: {condition}."},
     {"kiosk.equipment.walk_in_group", "临时借用", "walk-in"},
+    {"kiosk.equipment.return_quantity", "归还数量（未还 {outstanding} 件）", "Quantity returned ({outstanding} outstanding)"},
+    {"kiosk.equipment.beyond_loan", "{name} 只有 {outstanding} 件未还，不能归还 {quantity} 件。", "Only {outstanding} of {name} are outstanding; {quantity} cannot be returned."},
+    {"kiosk.equipment.done_partial", "已归还 {name} × {quantity}，状况：{condition}；还有 {rest} 件未还。", "Returned {name} × {quantity}, condition: {condition}; {rest} still on loan."},
+    {"kiosk.equipment.loan_returned", "已还 {returned} 件，归还人：{who}", "{returned} returned, by {who}"},
+    {"kiosk.equipment.returns_today", "今天归还", "Returned today"},
+    {"kiosk.equipment.return_line", "{time}  {name} × {quantity}，{condition}，归还人：{who}", "{time}  {name} × {quantity}, {condition}, returned by {who}"},
     // walk-in
     {"kiosk.walkin.title", "临时使用登记", "Walk-in booking"},
     {"kiosk.walkin.venues", "现在空闲的场地", "Venues free now"},
@@ -121,6 +134,8 @@ constexpr Message kKiosk[] = {
     {"kiosk.setup.need_token", "请填写终端令牌。", "Fill in the kiosk token."},
     {"kiosk.setup.need_school", "请填写学校编号。", "Fill in the school id."},
     {"kiosk.setup.save_failed", "设置无法保存：{detail}", "Set-up could not be saved: {detail}"},
+    {"kiosk.setup.empty", "（空，点此输入）", "(empty: tap to type)"},
+    {"kiosk.setup.shift", "大写", "Shift"},
 };
 // clang-format on
 

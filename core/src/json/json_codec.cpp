@@ -153,7 +153,9 @@ Json ToJson(const UsageFact& f, const TimeZone& tz) {
           {"note", f.note},
           {"recorded_by", f.recorded_by},
           {"received_at", Instants(f.received_at, tz)},
-          {"flag", f.flag}};
+          {"flag", f.flag},
+          {"returned_by", f.returned_by},
+          {"override_by", f.override_by}};
 }
 
 Json ToJson(const ReportPeriod& p, const TimeZone& tz) {

@@ -322,6 +322,8 @@ Result<UsageFact> FactFromJson(const Json& j, const TimeZone& tz) {
   u.recorded_by = f.Str("recorded_by", false);
   u.received_at = f.Time("received_at", tz, false);
   u.flag = f.Str("flag", false);
+  u.returned_by = f.Str("returned_by", false);
+  u.override_by = f.Str("override_by", false);
   if (!f.status().ok()) return f.status();
   return u;
 }

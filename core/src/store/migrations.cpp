@@ -344,6 +344,11 @@ DROP TABLE tokens;
 ALTER TABLE tokens_v8 RENAME TO tokens;
 )sql";
 
+constexpr const char kSchemaV10[] = R"sql(
+ALTER TABLE usage_facts ADD COLUMN returned_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE usage_facts ADD COLUMN override_by TEXT NOT NULL DEFAULT '';
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -357,6 +362,7 @@ const std::vector<Migration>& Migrations() {
       {7, "staff, classes and their timetables; the class a booking is for", kSchemaV7},
       {8, "search: resources by type and capacity", kSchemaV8},
       {9, "calendar feed tokens: the feed a token of role feed opens", kSchemaV9},
+      {10, "facts: who returned equipment, which staff member overrode a check-in window", kSchemaV10},
   };
   return kMigrations;
 }

@@ -49,7 +49,9 @@ constexpr const char kResourceColumns[] =
 constexpr const char kSchoolColumns[] = "id, district_id, name, name_en, kind, weak, students, lat, lon, periods";
 
 constexpr const char kFactColumns[] =
-    "id, kind, booking_id, resource_id, school_id, at, quantity, condition, note, recorded_by, received_at, flag";
+    "id, kind, booking_id, resource_id, school_id, at, quantity, condition, note, recorded_by, received_at, flag, "
+    "returned_by, override_by";
+constexpr const char kFactValues[] = "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14";
 
 std::vector<std::string> StringsFromJson(const std::string& text) {
   std::vector<std::string> out;
@@ -219,7 +221,17 @@ UsageFact ReadFact(const Statement& s) {
   f.recorded_by = s.Text(9);
   f.received_at = s.Int(10);
   f.flag = s.Text(11);
+  f.returned_by = s.Text(12);
+  f.override_by = s.Text(13);
   return f;
+}
+
+// Binds a fact to the placeholders of kFactValues, in kFactColumns order.
+void BindFact(Statement& st, const UsageFact& f) {
+  st.Bind(1, f.id).Bind(2, ToString(f.kind)).BindOptional(3, f.booking_id).Bind(4, f.resource_id);
+  st.Bind(5, f.school_id).Bind(6, f.at).Bind(7, f.quantity).Bind(8, f.condition).Bind(9, f.note);
+  st.Bind(10, f.recorded_by).Bind(11, f.received_at).Bind(12, f.flag).Bind(13, f.returned_by);
+  st.Bind(14, f.override_by);
 }
 
 class SqliteStore final : public Store {
@@ -942,19 +954,14 @@ class SqliteStore final : public Store {
   Status InsertFact(const UsageFact& f, const Actor& by) override {
     if (f.id.empty() || f.resource_id.empty()) return Status::InvalidArgument("a fact needs an id and a resource");
     return Write([&]() -> Status {
-      SS_ASSIGN_OR_RETURN(
-          Statement * st,
-          db_->Prepare(std::string("INSERT INTO usage_facts(") + kFactColumns +
-                       ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT(id) DO NOTHING"));
+      SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(std::string("INSERT INTO usage_facts(") + kFactColumns +
+                                                       ") VALUES (" + kFactValues + ") ON CONFLICT(id) DO NOTHING"));
       UsageFact stored = f;
       if (stored.received_at == 0) stored.received_at = Now();
       if (stored.recorded_by.empty()) stored.recorded_by = by.id;
       {
         ScopedReset reset(*st);
-        st->Bind(1, stored.id).Bind(2, ToString(stored.kind)).BindOptional(3, stored.booking_id);
-        st->Bind(4, stored.resource_id).Bind(5, stored.school_id).Bind(6, stored.at).Bind(7, stored.quantity);
-        st->Bind(8, stored.condition).Bind(9, stored.note).Bind(10, stored.recorded_by);
-        st->Bind(11, stored.received_at).Bind(12, stored.flag);
+        BindFact(*st, stored);
         SS_RETURN_IF_ERROR(Named(st->Run(), "fact " + stored.id));
         if (db_->Changes() == 0) return Status::AlreadyExists("fact " + stored.id + " is already recorded");
       }
@@ -1298,13 +1305,10 @@ class SqliteStore final : public Store {
       }
       if (c.entity == "fact") {
         SS_ASSIGN_OR_RETURN(UsageFact f, FactFromJson(j, utc));
-        SS_ASSIGN_OR_RETURN(Statement * st,
-                            db_->Prepare(std::string("INSERT OR REPLACE INTO usage_facts(") + kFactColumns +
-                                         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"));
+        SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(std::string("INSERT OR REPLACE INTO usage_facts(") +
+                                                         kFactColumns + ") VALUES (" + kFactValues + ")"));
         ScopedReset reset(*st);
-        st->Bind(1, f.id).Bind(2, ToString(f.kind)).BindOptional(3, f.booking_id).Bind(4, f.resource_id);
-        st->Bind(5, f.school_id).Bind(6, f.at).Bind(7, f.quantity).Bind(8, f.condition).Bind(9, f.note);
-        st->Bind(10, f.recorded_by).Bind(11, f.received_at).Bind(12, f.flag);
+        BindFact(*st, f);
         return Named(st->Run(), "replicated fact " + f.id);
       }
       ForgetCaches();  // everything below is catalogue, calendar or bookkeeping the caches may hold

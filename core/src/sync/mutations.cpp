@@ -344,10 +344,11 @@ Result<SyncService::Outcome> SyncService::RecordFact(const Actor& actor, const J
       } else if (fact.kind == FactKind::kCheckIn &&
                  (fact.at < booking->start - kEarlyCheckIn || fact.at >= booking->end)) {
         flags.push_back("outside_window");
-        raise.push_back({"outside_window",
-                         {{"code", booking->code},
-                          {"start", tz.FormatRfc3339(booking->start)},
-                          {"end", tz.FormatRfc3339(booking->end)}}});
+        Json detail = {{"code", booking->code},
+                       {"start", tz.FormatRfc3339(booking->start)},
+                       {"end", tz.FormatRfc3339(booking->end)}};
+        if (!fact.override_by.empty()) detail["override_by"] = fact.override_by;  // a staff member allowed it
+        raise.push_back({"outside_window", detail});
       } else if (fact.kind == FactKind::kHandOut && booking->quantity > 0 && fact.quantity > booking->quantity) {
         flags.push_back("over_booking");
         raise.push_back({"over_stock", {{"code", booking->code}, {"booked", booking->quantity}}});

@@ -252,6 +252,8 @@ class SyncAgent::Impl {
                  {"quantity", in.quantity},
                  {"condition", in.condition},
                  {"note", in.note}};
+    if (!in.returned_by.empty()) args["returned_by"] = in.returned_by;
+    if (!in.override_by.empty()) args["override_by"] = in.override_by;
     if (!in.booking_id.empty()) args["booking_id"] = in.booking_id;
     if (!options_.actor.school_id.empty()) args["school_id"] = options_.actor.school_id;
     {
