@@ -62,7 +62,9 @@ class KioskGuiTest : public ::testing::Test {
     auto in_the_way = store->ListBookings(taken);
     ASSERT_TRUE(in_the_way.ok());
     for (const Booking& b : *in_the_way) {
-      if (b.held()) ASSERT_TRUE(clear.Cancel(b.id, Actor::System(), "kiosk_gui test").ok());
+      if (b.held()) {
+        ASSERT_TRUE(clear.Cancel(b.id, Actor::System(), "kiosk_gui test").ok());
+      }
     }
     ManualClock earlier(now - kHour);
     BookingService service(*store, earlier);
