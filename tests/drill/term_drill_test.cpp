@@ -2,6 +2,7 @@
 // verdict. SCHOOLSHARE_DRILL_SEED replays a run; SCHOOLSHARE_DRILL_DAYS and SCHOOLSHARE_DRILL_KILLS make
 // it longer (docs/reliability.md).
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <cstdlib>
 #include <random>
@@ -41,6 +42,50 @@ TEST(TermDrill, WeekWithFaultsEndsAsTheSimulatorSaysItShould) {
   EXPECT_EQ(count("fault.server_sigkill"), o.server_kills);
   EXPECT_EQ(count("fault.client_killed_mid_outbox"), 1);
   EXPECT_GT(count("fault.kiosk_clock_skewed"), 0);
+}
+
+bool AnyFailureSays(const DrillReport& report, const std::string& words) {
+  for (const auto& f : report.failures) {
+    if (f.find(words) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// The verdict is not blind: a short drill whose server database is tampered with before the verdict
+// (a check-in moved by a minute, a return recorded twice, a booking confirmed over another) fails.
+TEST(TermDrill, VerdictNoticesTamperedServerData) {
+  testing::TempDir dir;
+  DrillOptions o;
+  o.seed = EnvNumber("SCHOOLSHARE_DRILL_SEED", 7);
+  o.days = 3;
+  o.server_kills = 0;
+  o.work_dir = dir.File("");
+  o.before_verdict = [](const std::string& db) {
+    sqlite3* h = nullptr;
+    ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
+    const char* tamper =
+        "UPDATE usage_facts SET at = at + 60 WHERE id = (SELECT id FROM usage_facts WHERE kind = 'check_in' "
+        "ORDER BY id LIMIT 1);"
+        "INSERT INTO usage_facts (id, kind, booking_id, resource_id, school_id, at, quantity, condition, note, "
+        "recorded_by, received_at, flag) SELECT 'tampered-' || id, kind, booking_id, resource_id, school_id, at, "
+        "quantity, condition, note, recorded_by, received_at, flag FROM usage_facts WHERE kind = 'return' "
+        "ORDER BY id LIMIT 1;"
+        "UPDATE bookings SET (resource_id, start_at, end_at) = (SELECT resource_id, start_at, end_at FROM bookings "
+        "WHERE status = 'confirmed' AND resource_id IN (SELECT id FROM resources WHERE type != 'equipment') "
+        "ORDER BY id LIMIT 1) WHERE id = (SELECT id FROM bookings WHERE status = 'confirmed' AND resource_id IN "
+        "(SELECT id FROM resources WHERE type != 'equipment') ORDER BY id LIMIT 1 OFFSET 1);";
+    char* error = nullptr;
+    EXPECT_EQ(sqlite3_exec(h, tamper, nullptr, nullptr, &error), SQLITE_OK) << (error ? error : "");
+    sqlite3_free(error);
+    sqlite3_close(h);
+  };
+  const DrillReport report = RunTermDrill(o);
+  ASSERT_GT(report.counts.count("action.check_in") ? report.counts.at("action.check_in") : 0, 0);
+  EXPECT_TRUE(AnyFailureSays(report, "is recorded differently on the server"));
+  EXPECT_TRUE(AnyFailureSays(report, "reconciliation of"));
+  EXPECT_TRUE(AnyFailureSays(report, "was never made by the simulator"));
+  EXPECT_TRUE(AnyFailureSays(report, "is recorded 2 times"));
+  EXPECT_TRUE(AnyFailureSays(report, "overlapping held bookings on the server"));
 }
 
 }  // namespace

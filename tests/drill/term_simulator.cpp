@@ -650,6 +650,7 @@ DrillReport RunTermDrill(const DrillOptions& options) {
   if (!SyncUntilQuiet(w)) w.Fail("the clients did not reach a quiet state (something stays pending or fails)");
   w.proxy->Stop();
   if (w.server.Stop() != 0) w.Fail("the server did not stop cleanly");
+  if (options.before_verdict) options.before_verdict(w.db);
   JudgeVerdict(w);
   return finish();
 }

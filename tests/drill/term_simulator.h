@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -20,6 +21,9 @@ struct DrillOptions {
   int kiosks = 4;        // one per school s00001.., at most 4
   int admins = 4;        // school managers of s00001.., at most 4
   std::string work_dir;  // databases and logs
+  // Called with the server's database path after the server stopped, just before the verdict (tests
+  // tamper with it to show the verdict notices).
+  std::function<void(const std::string& db)> before_verdict;
 };
 
 struct DrillReport {
