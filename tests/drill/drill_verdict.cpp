@@ -222,7 +222,9 @@ void JudgeVerdict(World& w) {
   std::vector<Reconciliation> recs;
   recs.reserve(w.schools.size() * 2);
   for (const auto& school : w.schools) {
-    for (const std::string& month : std::set<std::string>{Month(w.tz, w.from), Month(w.tz, w.to - 1)}) {
+    std::set<std::string> months;  // every month the simulated days touch
+    for (Instant day = w.from; day < w.to; day += kDay) months.insert(Month(w.tz, day));
+    for (const std::string& month : months) {
       auto rec = BuildReconciliation(*store, school, month, real.Now());
       if (!rec.ok()) {
         w.Fail("reconciliation " + school + " " + month + ": " + rec.status().ToString());
