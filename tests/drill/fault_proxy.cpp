@@ -49,6 +49,10 @@ FaultProxy::Fault FaultProxy::Draw(int* delay_ms) {
     *delay_ms = 1 + static_cast<int>(rng_() % static_cast<std::uint64_t>(std::max(1, rates_.max_delay_ms)));
     return Fault::kDelay;
   }
+  if (x < (edge += rates_.stall)) {
+    *delay_ms = rates_.stall_ms;
+    return Fault::kStall;
+  }
   return Fault::kNone;
 }
 
@@ -61,8 +65,8 @@ void FaultProxy::Handle(const httplib::Request& req, httplib::Response& res) {
     res.set_content(R"({"error":"bad_gateway","message":"dropped by the drill's proxy"})", "application/json");
     return;
   }
-  if (fault == Fault::kDelay) {
-    Count("delay");
+  if (fault == Fault::kDelay || fault == Fault::kStall) {
+    Count(fault == Fault::kDelay ? "delay" : "stall");
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
   }
   httplib::Client upstream("127.0.0.1", upstream_port_);

@@ -1,7 +1,8 @@
 // A fault-injecting HTTP proxy on 127.0.0.1 for the term drill: it sits between the sync clients and
 // `schoolshare-sync` and, per request and with seeded probabilities, drops the request (502, nothing
 // forwarded), drops the answer (forwarded, then 502), delays, forwards the request twice (push must
-// deduplicate) or truncates the answer's body. Every fault is counted.
+// deduplicate), truncates the answer's body or stalls the request past the client's read timeout (the
+// client gives up and sends again while the first one is still on its way).  Every fault is counted.
 #pragma once
 
 #include <httplib.h>
@@ -23,6 +24,8 @@ struct FaultRates {  // each in [0, 1], drawn per request in this order; at most
   double truncate = 0;
   double delay = 0;
   int max_delay_ms = 200;
+  double stall = 0;  // held this long before it is forwarded: past the client's read timeout
+  int stall_ms = 2500;
 };
 
 class FaultProxy {
@@ -39,12 +42,12 @@ class FaultProxy {
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
   void SetRates(const FaultRates& rates);
-  // Injected faults by kind ("drop_request", "drop_answer", "duplicate", "truncate", "delay") and
+  // Injected faults by kind ("drop_request", "drop_answer", "duplicate", "truncate", "delay", "stall") and
   // "forwarded" (requests that reached the server at least once).
   std::map<std::string, std::int64_t> Counts() const;
 
  private:
-  enum class Fault { kNone, kDropRequest, kDropAnswer, kDuplicate, kTruncate, kDelay };
+  enum class Fault { kNone, kDropRequest, kDropAnswer, kDuplicate, kTruncate, kDelay, kStall };
   Fault Draw(int* delay_ms);
   void Handle(const httplib::Request& req, httplib::Response& res);
   void Count(const std::string& kind);

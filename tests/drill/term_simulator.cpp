@@ -25,6 +25,7 @@ namespace {
 
 constexpr int kFirstHour = 7;  // each simulated day runs in hourly steps 07:00..21:00
 constexpr int kLastHour = 21;
+constexpr int kReadTimeoutMs = 2000;  // the clients' read timeout; the proxy's stalls last longer
 
 // ------------------------------------------------------------------------------------------ district
 
@@ -102,7 +103,8 @@ bool MakeDistrict(World& w, const Clock& clock) {
 }
 
 Status OpenAgent(World& w, Client& c, const std::string& url) {
-  auto transport = std::make_unique<testing::SwitchableTransport>(c.token);
+  // A short read timeout, so a request the proxy stalls is given up (and sent again) by the client.
+  auto transport = std::make_unique<testing::SwitchableTransport>(c.token, std::chrono::milliseconds(kReadTimeoutMs));
   c.transport = transport.get();
   c.transport->Point(url);
   SyncAgentOptions o;
@@ -592,6 +594,8 @@ DrillReport RunTermDrill(const DrillOptions& options) {
   rates.truncate = 0.03;
   rates.delay = 0.05;
   rates.max_delay_ms = 150;
+  rates.stall = 0.004;
+  rates.stall_ms = kReadTimeoutMs + 500;
   w.proxy->SetRates(rates);
 
   const int hours_per_day = kLastHour - kFirstHour;
