@@ -274,9 +274,11 @@ void JudgeVerdict(World& w) {
   }
   w.counts["verdict.ledger_used_minutes"] = static_cast<std::int64_t>(std::lround(used_total * 60));
 
-  // 6. The server's database is sound.
+  // 6. The server's database is sound, and nothing the clients sent needed an operator.
   const std::string integrity = SqlText(w.db, "PRAGMA integrity_check");
   if (integrity != "ok") w.Fail("integrity_check: " + integrity);
+  const std::string quarantined = SqlText(w.db, "SELECT COUNT(*) FROM quarantine");
+  if (quarantined != "0") w.Fail("mutations quarantined on the server: " + quarantined);
 }
 
 }  // namespace schoolshare::drill

@@ -237,19 +237,25 @@ const Resource& RandomResource(World& w) {
   return it->second;
 }
 
+// Who asks for what: the fields a booking form and a series share.
+template <typename Request>
+void Describe(Request& x, const Client& c, const Resource& r, const char* title, const char* activity) {
+  x.id = NewUuid();
+  x.resource_id = r.id;
+  x.school_id = c.school_id;
+  x.organizer = "drill " + c.school_id;
+  x.title = title;
+  x.activity_type = activity;
+  x.attendees = r.is_equipment() ? 0 : std::min(20, std::max(1, r.capacity));
+}
+
 void AdminBook(World& w, Client& c, Instant sim_now, int days_left, const Clock& real) {
   const Resource& r = RandomResource(w);
   const CivilDate day = w.tz.LocalDate(sim_now).AddDays(1 + w.Rand(std::max(1, days_left)));
   if (!w.tz.ToInstant(day, 0).ok() || *w.tz.ToInstant(day, 0) >= w.to) return;
   const int minutes = 60 + 30 * w.Rand(3);
   admin::BookingForm form;
-  form.id = NewUuid();
-  form.resource_id = r.id;
-  form.school_id = c.school_id;
-  form.organizer = "drill " + c.school_id;
-  form.title = "drill booking";
-  form.activity_type = "teaching";
-  form.attendees = r.is_equipment() ? 0 : std::min(30, std::max(1, r.capacity));
+  Describe(form, c, r, "drill booking", "teaching");
   form.quantity = r.is_equipment() ? 1 + w.Rand(std::min(5, std::max(1, r.quantity))) : 0;
   form.start = PickStart(w, r, day, minutes);
   form.end = form.start + minutes * kMinute;
@@ -287,13 +293,7 @@ void AdminSeries(World& w, Client& c, Instant sim_now) {
   if (r.is_equipment()) return;
   SeriesRequest req;
   BookingSeries& s = req.series;
-  s.id = NewUuid();
-  s.resource_id = r.id;
-  s.school_id = c.school_id;
-  s.organizer = "drill " + c.school_id;
-  s.title = "drill weekly club";
-  s.activity_type = "club";
-  s.attendees = std::min(20, std::max(1, r.capacity));
+  Describe(s, c, r, "drill weekly club", "club");
   s.first_date = w.tz.LocalDate(sim_now).AddDays(1);
   s.last_date = w.tz.LocalDate(w.to - 1);
   if (s.last_date < s.first_date) return;
