@@ -132,13 +132,21 @@ void OpenKioskModel(Client& c, const std::string& url) {
 
 // ------------------------------------------------------------------------------------------ kill mid-outbox
 
-// A child process writes facts through its own SyncAgent (no server) into `c`'s replica and is killed
-// with SIGKILL while it writes; the ids it reported as written must all be in the replica when a new
-// agent reopens it. Runs before any thread exists in this process, so the fork is clean.
-void KillMidOutbox(World& w, Client& c, const std::string& resource_id) {
+// Kiosk `c`'s process is killed while it writes its outbox: its agent is closed, a forked child opens
+// the same replica with its own SyncAgent (no server) and records returns, reporting each id on a pipe
+// once RecordFact returned; it is SIGKILLed while it writes. The kiosk's agent then reopens the replica:
+// every reported fact must be in its outbox, at most one more (written, not yet reported). Only this
+// (main) thread ever touches SQLite, so the forked child finds no lock held by another thread.
+void KillMidOutbox(World& w, Client& c, Instant sim_now, const std::string& url) {
+  std::string resource_id;
+  for (const auto& [id, r] : w.resources) {
+    if (r.school_id == c.school_id && r.is_equipment()) resource_id = id;
+  }
+  c.ctx.agent = nullptr;
+  c.agent.reset();
   int pipe_fds[2];
   if (pipe(pipe_fds) != 0) return w.Fail("kill mid-outbox: pipe");
-  const Instant base = w.from + 8 * kHour;
+  const Instant base = sim_now + c.skew;
   const pid_t pid = fork();
   if (pid == 0) {
     close(pipe_fds[0]);
@@ -161,7 +169,7 @@ void KillMidOutbox(World& w, Client& c, const std::string& resource_id) {
   std::string got;
   char buf[4096];
   int lines = 0;
-  const int kill_after = 20 + w.Rand(40);
+  const int kill_after = 5 + w.Rand(30);
   while (lines < kill_after) {
     const ssize_t n = read(pipe_fds[0], buf, sizeof buf);
     if (n <= 0) break;
@@ -175,38 +183,35 @@ void KillMidOutbox(World& w, Client& c, const std::string& resource_id) {
   close(pipe_fds[0]);
   if (!WIFSIGNALED(status))
     return w.Fail("kill mid-outbox: the writer ended by itself (status " + std::to_string(status) + ")");
+  std::set<std::string> reported;
   std::istringstream in(got);
   std::string id;
   Instant at = 0;
-  int reported = 0;
   while (in >> id >> at) {
     w.facts[id] = {id, FactKind::kReturn, "", resource_id, at};
-    ++reported;
+    reported.insert(id);
   }
   w.counts["fault.client_killed_mid_outbox"]++;
-  w.counts["fault.client_killed_facts_reported"] += reported;
-}
+  w.counts["fault.client_killed_facts_reported"] += static_cast<std::int64_t>(reported.size());
 
-// After the reopen: every reported fact is in the outbox; one more (written, not yet reported) may be.
-void AdoptOutboxAfterKill(World& w, Client& c, const std::string& resource_id) {
+  const Status reopened = OpenAgent(w, c, c.offline_steps > 0 ? "" : url);
+  if (!reopened.ok()) return w.Fail("kill mid-outbox: reopen " + c.name + ": " + reopened.ToString());
+  OpenKioskModel(c, url);
   auto outbox = c.agent->Outbox();
   if (!outbox.ok()) return w.Fail("kill mid-outbox: reopened outbox: " + outbox.status().ToString());
-  std::set<std::string> in_outbox;
   int extra = 0;
   for (const auto& e : *outbox) {
     const Json args = Json::parse(e.args, nullptr, false);
     if (e.name != "record_fact" || !args.is_object()) continue;
-    const std::string id = Text(args, "id");
-    in_outbox.insert(id);
-    if (!w.facts.count(id)) {
-      auto at = w.tz.Parse(Text(args, "at"));
-      w.facts[id] = {id, FactKind::kReturn, "", resource_id, at.ok() ? *at : 0};
+    const std::string fact_id = Text(args, "id");
+    reported.erase(fact_id);
+    if (!w.facts.count(fact_id)) {
+      auto fact_at = w.tz.Parse(Text(args, "at"));
+      w.facts[fact_id] = {fact_id, FactKind::kReturn, "", resource_id, fact_at.ok() ? *fact_at : 0};
       ++extra;
     }
   }
-  for (const auto& [id, f] : w.facts) {
-    if (!in_outbox.count(id)) w.Fail("kill mid-outbox: fact " + id + " reported written is not in the reopened outbox");
-  }
+  for (const auto& lost : reported) w.Fail("kill mid-outbox: fact " + lost + " reported written is not in the outbox");
   if (extra > 1) w.Fail("kill mid-outbox: " + std::to_string(extra) + " facts in the outbox were never reported");
   w.counts["fault.client_killed_facts_unreported"] += extra;
 }
@@ -552,19 +557,6 @@ DrillReport RunTermDrill(const DrillOptions& options) {
     c->clock = std::make_unique<ManualClock>(w.from + kFirstHour * kHour + c->skew);
     w.counts["fault.kiosk_clock_skewed"]++;
   }
-  // The first kiosk's replica is first written by a process killed mid-outbox (before any thread runs).
-  Client* victim = nullptr;
-  std::string victim_resource;
-  for (auto& c : w.clients) {
-    if (!c->kiosk) continue;
-    for (const auto& [id, r] : w.resources) {
-      if (r.school_id == c->school_id && r.is_equipment()) victim_resource = id;
-    }
-    victim = c.get();
-    break;
-  }
-  if (victim) KillMidOutbox(w, *victim, victim_resource);
-
   if (!w.server.Start(w.db, options.work_dir + "/server.log")) {
     w.Fail("schoolshare-sync did not start");
     return finish();
@@ -584,7 +576,6 @@ DrillReport RunTermDrill(const DrillOptions& options) {
     }
     if (c->kiosk) OpenKioskModel(*c, url);
   }
-  if (victim) AdoptOutboxAfterKill(w, *victim, victim_resource);
   SyncEveryone(w);
 
   FaultRates rates;
@@ -602,11 +593,23 @@ DrillReport RunTermDrill(const DrillOptions& options) {
   const int steps = options.days * hours_per_day;
   std::set<int> kill_steps;
   while (static_cast<int>(kill_steps.size()) < std::min(options.server_kills, steps)) kill_steps.insert(w.Rand(steps));
+  std::set<int> client_kill_steps;  // a kiosk process killed mid-outbox, not in a step with a server kill
+  while (static_cast<int>(client_kill_steps.size()) < std::min(options.client_kills, steps - options.server_kills)) {
+    const int step = w.Rand(steps);
+    if (!kill_steps.count(step)) client_kill_steps.insert(step);
+  }
 
   for (int step = 0; step < steps; ++step) {
     const int day = step / hours_per_day;
     const Instant sim_now = w.from + day * kDay + (kFirstHour + step % hours_per_day) * kHour;
     const int days_left = options.days - day - 1;
+    if (client_kill_steps.count(step) && options.kiosks > 0) {
+      Client* victim = nullptr;
+      for (int pick = w.Rand(options.kiosks); auto& c : w.clients) {
+        if (c->kiosk && pick-- == 0) victim = c.get();
+      }
+      if (victim) KillMidOutbox(w, *victim, sim_now, url);
+    }
     std::thread killer;
     if (kill_steps.count(step)) {
       const int after_ms = w.Rand(300);

@@ -18,6 +18,7 @@ struct DrillOptions {
   std::uint64_t seed = 1;
   int days = 7;          // simulated days, the first one 3 days after today
   int server_kills = 2;  // SIGKILLs of the server (each restarted on the same port)
+  int client_kills = 1;  // kiosk processes killed while they write their outbox
   int kiosks = 4;        // one per school s00001.., at most 4
   int admins = 4;        // school managers of s00001.., at most 4
   std::string work_dir;  // databases and logs
