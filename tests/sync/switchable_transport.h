@@ -2,6 +2,7 @@
 // or vanish (no answer at all, as when the network is down).
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -13,7 +14,9 @@ namespace schoolshare::testing {
 
 class SwitchableTransport final : public SyncTransport {
  public:
-  explicit SwitchableTransport(std::string token) : token_(std::move(token)) {}
+  explicit SwitchableTransport(std::string token,
+                               std::chrono::milliseconds read_timeout = std::chrono::milliseconds(20000))
+      : token_(std::move(token)), read_timeout_(read_timeout) {}
 
   void Point(const std::string& base_url) {
     std::lock_guard<std::mutex> hold(mu_);
@@ -25,7 +28,7 @@ class SwitchableTransport final : public SyncTransport {
     o.base_url = base_url;
     o.token = token_;
     o.connect_timeout = std::chrono::milliseconds(2000);
-    o.read_timeout = std::chrono::milliseconds(20000);
+    o.read_timeout = read_timeout_;
     inner_ = MakeHttpTransport(o);
   }
 
@@ -48,6 +51,7 @@ class SwitchableTransport final : public SyncTransport {
 
  private:
   std::string token_;
+  std::chrono::milliseconds read_timeout_;
   std::mutex mu_;
   std::unique_ptr<SyncTransport> inner_;
   int calls_ = 0;
