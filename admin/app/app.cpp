@@ -178,6 +178,7 @@ class App {
   }
 
   void Disconnect() {
+    for (auto& v : views_) v->Disconnecting();
     if (agent_) agent_->Stop();
     ctx_.agent = nullptr;
     ctx_.replica = nullptr;

@@ -60,6 +60,9 @@ class AdminView {
   virtual void Draw(AdminContext& ctx) = 0;
   // Called before Draw when the booking view is opened with a prepared form (only the booking view acts).
   virtual void Open(const BookingForm&) {}
+  // Called before the window closes its SyncAgent and REST transport (disconnect, exit): finish or wait
+  // for any background work that uses them.
+  virtual void Disconnecting() {}
 };
 
 }  // namespace schoolshare::admin

@@ -23,6 +23,11 @@ namespace {
 
 class ReconciliationView : public AdminView {
  public:
+  // A sign-off under way uses the agent and the REST transport: wait for it before they go.
+  void Disconnecting() override {
+    if (signing_.valid()) signing_.wait();
+  }
+
   void Draw(AdminContext& ctx) override {
     if (month_.empty()) month_ = StepMonth(MonthOf(ctx.agent->ServerNow(), ctx.tz), -1);
     if (school_.empty()) school_ = ctx.actor.school_id;
