@@ -57,6 +57,11 @@ int main(int argc, char** argv) {
   if (district) o.config.school_id.clear();
   if (!replica.empty()) o.config.replica = replica;
   if (!lang.empty()) o.config.lang = ParseLang(lang);
+  // The config's directory (~/.config on a fresh account) may not exist yet: the replica and the
+  // remembered connection go there.
+  std::error_code ec;
+  if (const auto dir = std::filesystem::path(o.config_path).parent_path(); !dir.empty())
+    std::filesystem::create_directories(dir, ec);
   if (o.config.replica.empty()) {
     o.config.replica = (std::filesystem::path(o.config_path).parent_path() / "schoolshare-admin-replica.db").string();
   }
