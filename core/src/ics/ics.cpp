@@ -222,8 +222,8 @@ Result<std::string> CalendarFeed(Store& store, const std::string& id, Instant no
     DistrictCalendar calendar(std::move(days));
     // Each occurrence belongs to the date the rule gave it (its id says which, SeriesOccurrenceId), even
     // when it was moved since: that date is its RECURRENCE-ID.
+    const std::string prefix = series_id + "-";  // (a lambda may not capture a structured binding in clang 14)
     auto date_of = [&](const Booking& b) {
-      const std::string prefix = series_id + "-";
       if (b.id.size() == prefix.size() + 8 && b.id.compare(0, prefix.size(), prefix) == 0) {
         const std::string d = b.id.substr(prefix.size());
         if (auto parsed = CivilDate::Parse(d.substr(0, 4) + "-" + d.substr(4, 2) + "-" + d.substr(6, 2)); parsed.ok())
