@@ -5,17 +5,8 @@
 #include <iostream>
 
 #include "app/app.h"
+#include "gui/test_targets.h"
 #include "views/views.h"
-
-namespace {
-
-std::string DefaultConfigPath() {
-  if (const char* x = std::getenv("XDG_CONFIG_HOME"); x && *x) return std::string(x) + "/schoolshare-admin.json";
-  if (const char* h = std::getenv("HOME"); h && *h) return std::string(h) + "/.config/schoolshare-admin.json";
-  return "schoolshare-admin.json";
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   using namespace schoolshare;
@@ -24,7 +15,7 @@ int main(int argc, char** argv) {
   AppOptions o;
   std::string server, token, school, replica, lang, size;
   bool district = false;
-  o.config_path = DefaultConfigPath();
+  o.config_path = gui::DefaultConfigPath("schoolshare-admin.json");
   app.add_option("--config", o.config_path, "the remembered connection (written by the connect screen, mode 0600)");
   app.add_option("--server", server, "the sync service, e.g. http://127.0.0.1:8080");
   app.add_option("--token", token, "a school_manager or district_admin token (schoolshare token create)");

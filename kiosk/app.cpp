@@ -188,15 +188,7 @@ class App {
   }
 
   // The test hook: the buttons of the frame just drawn, written to a temp file and renamed into place.
-  void WriteTargets() {
-    const std::string tmp = o_.targets + ".tmp";
-    if (FILE* f = std::fopen(tmp.c_str(), "w")) {
-      std::fprintf(f, "frame %lld\nscreen %s\n", static_cast<long long>(++frames_), ScreenName(state_.screen));
-      for (const auto& [id, r] : targets_) std::fprintf(f, "%s %.0f %.0f %.0f %.0f\n", id.c_str(), r.x, r.y, r.z, r.w);
-      std::fclose(f);
-      std::rename(tmp.c_str(), o_.targets.c_str());
-    }
-  }
+  void WriteTargets() { gui::WriteTargetsFile(o_.targets, ++frames_, ScreenName(state_.screen), targets_); }
 
   void DrawFrame(Actions& out) {
     ImGuiIO& io = ImGui::GetIO();

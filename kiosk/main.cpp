@@ -5,17 +5,8 @@
 #include <iostream>
 
 #include "app.h"
+#include "gui/test_targets.h"
 #include "model/config.h"
-
-namespace {
-
-std::string DefaultConfigPath() {
-  if (const char* x = std::getenv("XDG_CONFIG_HOME"); x && *x) return std::string(x) + "/schoolshare-kiosk.json";
-  if (const char* h = std::getenv("HOME"); h && *h) return std::string(h) + "/.config/schoolshare-kiosk.json";
-  return "schoolshare-kiosk.json";
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   using namespace schoolshare;
@@ -23,7 +14,7 @@ int main(int argc, char** argv) {
   CLI::App app{"schoolshare-kiosk: the touchscreen kiosk at a school gate (check in/out, equipment, walk-ins)"};
   AppOptions o;
   std::string server, token, school, replica, lang, size;
-  o.config_path = DefaultConfigPath();
+  o.config_path = gui::DefaultConfigPath("schoolshare-kiosk.json");
   app.add_option("--config", o.config_path, "the configuration file (written by Set-up)");
   app.add_option("--server", server, "the sync service, e.g. http://127.0.0.1:8080");
   app.add_option("--token", token, "a kiosk token (schoolshare token create --role kiosk --school ID)");

@@ -33,11 +33,7 @@ void ApplyTheme(float u) {
   s.Colors[ImGuiCol_FrameBg] = ImVec4(0.92f, 0.94f, 0.96f, 1);
 }
 
-namespace {
-TargetLog* g_targets = nullptr;  // the test hook (SetTargetLog); only the UI thread touches it
-}  // namespace
-
-void SetTargetLog(TargetLog* log) { g_targets = log; }
+namespace {}  // namespace
 
 bool BigButton(const std::string& label, const std::string& id, ImVec2 size, ImU32 fill, bool enabled) {
   const ImVec4 c = ImGui::ColorConvertU32ToFloat4(enabled ? fill : IM_COL32(190, 190, 190, 255));
@@ -48,10 +44,7 @@ bool BigButton(const std::string& label, const std::string& id, ImVec2 size, ImU
   ImGui::PushStyleColor(ImGuiCol_Text, light ? ImVec4(0, 0, 0, 1) : ImVec4(1, 1, 1, 1));
   if (!enabled) ImGui::BeginDisabled();
   const bool tapped = ImGui::Button((label + "##" + id).c_str(), size);
-  if (g_targets) {
-    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-    (*g_targets)[id] = ImVec4(a.x, a.y, b.x - a.x, b.y - a.y);
-  }
+  gui::MarkLastItem(id);
   if (!enabled) ImGui::EndDisabled();
   ImGui::PopStyleColor(4);
   return tapped && enabled;

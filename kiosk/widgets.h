@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gui/qr_code.h"
+#include "gui/test_targets.h"
 #include "model/actions.h"
 #include "model/state.h"
 
@@ -46,10 +47,9 @@ constexpr ImU32 kWhite = IM_COL32(255, 255, 255, 255);
 
 void ApplyTheme(float u);  // high contrast: dark text on white, large rounded targets
 
-// Test hook: while set, every BigButton records its id and screen rectangle (x, y, w, h) here, so a
-// test driving the window with real X events (xdotool) knows where to tap. Null in normal use.
-using TargetLog = std::map<std::string, ImVec4>;
-void SetTargetLog(TargetLog* log);
+// Test hook (gui/test_targets.h): every BigButton records its id and rectangle while a log is set.
+using gui::SetTargetLog;
+using gui::TargetLog;
 
 // A filled button; `id` keeps labels that repeat apart. Returns true when tapped.
 bool BigButton(const std::string& label, const std::string& id, ImVec2 size, ImU32 fill = color::kAccent,

@@ -280,14 +280,7 @@ class App {
   }
 
   void WriteTargets() {
-    const std::string tmp = o_.targets + ".tmp";
-    if (FILE* f = std::fopen(tmp.c_str(), "w")) {
-      std::fprintf(f, "frame %lld\nscreen %s\n", static_cast<long long>(++frames_),
-                   agent_ ? kViews[active_].name : "connect");
-      for (const auto& [id, r] : targets_) std::fprintf(f, "%s %.0f %.0f %.0f %.0f\n", id.c_str(), r.x, r.y, r.z, r.w);
-      std::fclose(f);
-      std::rename(tmp.c_str(), o_.targets.c_str());
-    }
+    gui::WriteTargetsFile(o_.targets, ++frames_, agent_ ? kViews[active_].name : "connect", targets_);
   }
 
   void DrawFrame() {

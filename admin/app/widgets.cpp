@@ -1,9 +1,6 @@
 #include "app/widgets.h"
 
 namespace schoolshare::admin {
-namespace {
-TargetLog* g_targets = nullptr;
-}
 
 ImU32 SchoolColour(int index) {
   static constexpr ImU32 kPalette[] = {
@@ -49,15 +46,6 @@ void ApplyAdminTheme(float u) {
   s.Colors[ImGuiCol_CheckMark] = ImGui::ColorConvertU32ToFloat4(colour::kAccent);
   s.FrameBorderSize = 1;
   s.Colors[ImGuiCol_Border] = ImVec4(0.75f, 0.78f, 0.82f, 1);
-}
-
-void SetTargetLog(TargetLog* log) { g_targets = log; }
-
-void Mark(const std::string& id) {
-  if (!g_targets) return;
-  const ImVec2 a = ImGui::GetItemRectMin();
-  const ImVec2 b = ImGui::GetItemRectMax();
-  (*g_targets)[id] = ImVec4(a.x, a.y, b.x - a.x, b.y - a.y);
 }
 
 void TextColoured(ImU32 col, const std::string& text) {

@@ -7,6 +7,7 @@
 #include <map>
 #include <string>
 
+#include "gui/test_targets.h"
 #include "schoolshare/model.h"
 
 namespace schoolshare::admin {
@@ -29,11 +30,10 @@ ImU32 StatusColour(BookingStatus status);
 
 void ApplyAdminTheme(float u);  // light, readable at a desk; sizes from the font size
 
-// Test hook: while set, Mark(id) records the last item's screen rectangle (x, y, w, h), so a test can
-// click it with xdotool. Null in normal use.
-using TargetLog = std::map<std::string, ImVec4>;
-void SetTargetLog(TargetLog* log);
-void Mark(const std::string& id);
+// Test hook (gui/test_targets.h): Mark(id) records the last item's rectangle while a log is set.
+using gui::SetTargetLog;
+using gui::TargetLog;
+inline void Mark(const std::string& id) { gui::MarkLastItem(id); }
 
 // Coloured text helpers.
 void TextColoured(ImU32 col, const std::string& text);
