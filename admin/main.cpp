@@ -61,11 +61,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   bool known = false;
-  for (const ViewEntry& v : kViews) known = known || o.screen == v.name;
+  const std::string view = o.screen.substr(0, o.screen.find('/'));  // VIEW or VIEW/TAB
+  for (const ViewEntry& v : kViews) known = known || view == v.name;
   if (!known) {
     std::cerr << "--screen must be one of:";
     for (const ViewEntry& v : kViews) std::cerr << " " << v.name;
-    std::cerr << "\n";
+    std::cerr << " (catalogue/TAB opens a tab of the catalogue)\n";
     return 2;
   }
   return RunAdmin(o);

@@ -119,7 +119,10 @@ class App {
   void Wake() { wake_frames_ = 3; }
 
  private:
-  void SelectView(const std::string& name) {
+  // "catalogue" or "catalogue/school": the view, and the tab it opens on.
+  void SelectView(const std::string& screen) {
+    const std::string name = screen.substr(0, screen.find('/'));
+    if (name.size() < screen.size()) ctx_.open_tab = screen.substr(name.size() + 1);
     for (std::size_t i = 0; i < std::size(kViews); ++i) {
       if (name == kViews[i].name) active_ = i;
     }

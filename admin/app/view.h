@@ -34,6 +34,7 @@ struct AdminContext {
   std::uint64_t data_generation = 0;  // bumps after each sync round and each local write
   std::string open_date;              // "YYYY-MM-DD" the timeline opens on (--date); empty: today
   bool open_week = false;             // the timeline opens on the week view (--week)
+  std::string open_tab;               // a view's tab to open first (--screen VIEW/TAB), e.g. catalogue/school
 
   // Requests from a view to the window, applied after the frame.
   std::optional<std::string> go_to;         // a view name: "timeline", "booking", ...

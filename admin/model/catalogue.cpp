@@ -158,6 +158,44 @@ Result<Catalogue> BuildCatalogue(Store& replica, const Actor& actor, Instant bla
   return out;
 }
 
+SchoolForm EditSchool(const School& s) {
+  std::string lines = FormatClassPeriods(s.periods);
+  std::replace(lines.begin(), lines.end(), ';', '\n');
+  return {s, lines};
+}
+
+bool MayDesignate(const Actor& actor) { return actor.role == Role::kDistrictAdmin; }
+
+Result<Checked<School>> CheckSchool(Store& replica, const Actor& actor, const SchoolForm& form, Lang lang) {
+  Fields fields(lang);
+  Checked<School> out;
+  School& s = out.value;
+  s = form.school;
+  s.name = Trimmed(s.name);
+  s.name_en = Trimmed(s.name_en);
+  auto stored = replica.GetSchool(s.id);
+  if (!stored.ok()) return stored.status();  // the form edits a school the replica holds
+  if (!MayEdit(actor, s.id)) fields.Add("school_id", "import.permission", {{"value", s.id}});
+  if (!MayDesignate(actor)) {
+    if (s.kind != stored->kind) fields.Add("kind", "admin.catalogue.district_only");
+    if (s.weak != stored->weak) fields.Add("weak", "admin.catalogue.district_only");
+  }
+  fields.Required("name", s.name, "admin.catalogue.name_missing");
+  fields.Between("students", s.students, 0, 100000);
+  if (s.location.lat < -90 || s.location.lat > 90) fields.Add("lat", "admin.catalogue.bad_latitude");
+  if (s.location.lon < -180 || s.location.lon > 180) fields.Add("lon", "admin.catalogue.bad_longitude");
+  std::string periods_text = form.periods;  // one period a line, or separated by ";"
+  std::replace(periods_text.begin(), periods_text.end(), '\n', ';');
+  auto periods = ParseClassPeriods(periods_text, lang);
+  if (periods.ok()) {
+    s.periods = *periods;
+  } else {
+    fields.AddText("periods", periods.status().message());
+  }
+  out.errors = fields.Take();
+  return out;
+}
+
 ResourceForm EditResource(const Resource& r) {
   ResourceForm f;
   f.resource = r;
@@ -291,6 +329,7 @@ Result<Checked<SchoolClass>> CheckClass(Store& replica, const Actor& actor, cons
 
 std::vector<RefusedEdit> RefusedEdits(const std::vector<AttentionItem>& attention, Lang lang) {
   static const std::map<std::string, const char*> kWhat = {
+      {sync::kPutSchool, "admin.catalogue.edit.school"},
       {sync::kPutResource, "admin.catalogue.edit.resource"},
       {sync::kPutBlackout, "admin.catalogue.edit.blackout"},
       {sync::kDeleteBlackout, "admin.catalogue.edit.delete_blackout"},

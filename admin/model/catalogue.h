@@ -54,6 +54,16 @@ struct Checked {
   }
 };
 
+// A school's profile: names, students, location and its class periods typed one a line, "1=08:00-08:40"
+// (or separated by ";"). Its kind and weak flag (薄弱校) are the district office's to change (MayDesignate).
+struct SchoolForm {
+  School school;
+  std::string periods;
+};
+SchoolForm EditSchool(const School& s);
+bool MayDesignate(const Actor& actor);
+Result<Checked<School>> CheckSchool(Store& replica, const Actor& actor, const SchoolForm& form, Lang lang);
+
 // What is typed in a resource form: the resource itself plus the parts typed as text.
 struct ResourceForm {
   Resource resource;

@@ -1,7 +1,7 @@
-// Catalogue: the district's schools on the left; for the chosen one, tabs of its resources (opening
-// hours, sharing policy), blackouts, staff and classes as tables, and below them the form of the row
-// being edited, checked as it is typed (each error next to its field). Saving queues the SyncAgent's
-// catalogue mutation; another school's things are shown read-only.
+// Catalogue: the district's schools on the left; for the chosen one, tabs of its profile (students,
+// location, class periods; the last tab), resources (opening hours, sharing policy), blackouts, staff and classes, and
+// below them the form of the row being edited, checked as it is typed (each error next to its field). Saving queues the
+// SyncAgent's catalogue mutation; another school's things are shown read-only.
 #include <imgui.h>
 
 #include <optional>
@@ -16,8 +16,9 @@
 namespace schoolshare::admin {
 namespace {
 
-enum class Tab { kResources, kBlackouts, kStaff, kClasses };
+enum class Tab { kSchool, kResources, kBlackouts, kStaff, kClasses };
 
+constexpr SchoolKind kSchoolKinds[] = {SchoolKind::kCore, SchoolKind::kMember, SchoolKind::kPartner};
 constexpr ResourceType kTypes[] = {ResourceType::kField, ResourceType::kHall, ResourceType::kLab, ResourceType::kRoom,
                                    ResourceType::kEquipment};
 constexpr ApprovalMode kApprovals[] = {ApprovalMode::kNone, ApprovalMode::kOwner, ApprovalMode::kOwnerThenDistrict};
@@ -108,6 +109,20 @@ class Form {
     ImGui::PopID();
     return End(changed);
   }
+  bool Double(const char* label_key, const std::string& field, double* value) {
+    Row(label_key, field);
+    ImGui::PushID(field.c_str());
+    const bool changed = ImGui::InputDouble("##v", value, 0, 0, "%.6f");
+    ImGui::PopID();
+    return End(changed);
+  }
+  bool Lines(const char* label_key, const std::string& field, std::string* value, int lines) {
+    Row(label_key, field);
+    ImGui::PushID(field.c_str());
+    const bool changed = InputLines("##v", value, lines);
+    ImGui::PopID();
+    return End(changed);
+  }
   bool Check(const char* label_key, const std::string& field, bool* value, const char* text_key) {
     Row(label_key, field);
     ImGui::PushID(field.c_str());
@@ -148,10 +163,12 @@ class CatalogueView : public AdminView {
     ImGui::BeginChild("school", ImVec2(0, 0), false);
     SchoolHeader(ctx, *school);
     if (ImGui::BeginTabBar("catalogue_tabs")) {
-      TabItem(ctx, "admin.catalogue.tab.resources", Tab::kResources, *school);
-      TabItem(ctx, "admin.catalogue.tab.blackouts", Tab::kBlackouts, *school);
-      TabItem(ctx, "admin.catalogue.tab.staff", Tab::kStaff, *school);
-      TabItem(ctx, "admin.catalogue.tab.classes", Tab::kClasses, *school);
+      TabItem(ctx, "resources", Tab::kResources, *school);
+      TabItem(ctx, "blackouts", Tab::kBlackouts, *school);
+      TabItem(ctx, "staff", Tab::kStaff, *school);
+      TabItem(ctx, "classes", Tab::kClasses, *school);
+      TabItem(ctx, "school", Tab::kSchool, *school);
+      ctx.open_tab.clear();
       ImGui::EndTabBar();
     }
     ImGui::EndChild();
@@ -227,19 +244,29 @@ class CatalogueView : public AdminView {
     if (!s.editable) TextColoured(colour::kWarn, ctx.T("admin.catalogue.read_only_note"));
   }
 
-  void TabItem(AdminContext& ctx, const char* key, Tab tab, const CatalogueSchool& s) {
-    if (!ImGui::BeginTabItem(ctx.T(key).c_str())) return;
+  // `name`: the tab's word in "admin.catalogue.tab.<name>", its target and --screen catalogue/<name>.
+  void TabItem(AdminContext& ctx, const std::string& name, Tab tab, const CatalogueSchool& s) {
+    const std::string label = ctx.T(("admin.catalogue.tab." + name).c_str()) + "###" + name;
+    const bool open = ImGui::BeginTabItem(
+        label.c_str(), nullptr, ctx.open_tab == name ? ImGuiTabItemFlags_SetSelected : ImGuiTabItemFlags_None);
+    Mark("catalogue.tab." + name);
+    if (!open) return;
     if (tab_ != tab) {
       tab_ = tab;
       editing_ = false;
       OpenFirst(ctx);
     }
-    const float table_h = ImGui::GetContentRegionAvail().y * 0.42f;
-    ImGui::BeginDisabled(!s.editable);
-    if (ImGui::Button(ctx.T(NewKey()).c_str())) OpenNew(ctx, s);
-    Mark("catalogue.new");
-    ImGui::EndDisabled();
+    const float table_h = ImGui::GetContentRegionAvail().y * (tab == Tab::kSchool ? 0.3f : 0.42f);
+    if (tab != Tab::kSchool) {  // a new school is the district's set-up (the CLI's import)
+      ImGui::BeginDisabled(!s.editable);
+      if (ImGui::Button(ctx.T(NewKey()).c_str())) OpenNew(ctx, s);
+      Mark("catalogue.new");
+      ImGui::EndDisabled();
+    }
     switch (tab) {
+      case Tab::kSchool:
+        PeriodTable(ctx, s, table_h);
+        break;
       case Tab::kResources:
         ResourceTable(ctx, s, table_h);
         break;
@@ -307,6 +334,28 @@ class CatalogueView : public AdminView {
   static void Cell(const std::string& text) {
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(text.c_str());
+  }
+
+  void PeriodTable(AdminContext& ctx, const CatalogueSchool& s, float h) {
+    if (s.school.periods.empty()) {
+      TextColoured(colour::kMuted, ctx.T("admin.catalogue.no_periods"));
+      return;
+    }
+    if (!BeginList(ctx, "periods",
+                   {"admin.catalogue.col.period", "admin.catalogue.col.from", "admin.catalogue.col.to",
+                    "admin.catalogue.col.minutes"},
+                   h))
+      return;
+    for (const ClassPeriod& p : s.school.periods) {
+      if (RowStart(ctx, s.school.id + "#" + std::to_string(p.index),
+                   ctx.T("admin.catalogue.period_n", {{"n", std::to_string(p.index)}}))) {
+        OpenSchool(ctx, s.school);
+      }
+      Cell(FormatMinuteOfDay(p.start_minute));
+      Cell(FormatMinuteOfDay(p.end_minute));
+      Cell(std::to_string(p.end_minute - p.start_minute));
+    }
+    ImGui::EndTable();
   }
 
   void ResourceTable(AdminContext& ctx, const CatalogueSchool& s, float h) {
@@ -402,6 +451,9 @@ class CatalogueView : public AdminView {
     bool changed = false;
     ImGui::BeginDisabled(!s.editable);
     switch (tab_) {
+      case Tab::kSchool:
+        changed = SchoolEditor(ctx);
+        break;
       case Tab::kResources:
         changed = ResourceEditor(ctx);
         break;
@@ -449,6 +501,36 @@ class CatalogueView : public AdminView {
     if (is_new_) changed |= f.Text("admin.catalogue.field.id", "id", &e->id);
     changed |= f.Text("admin.catalogue.field.name", "name", &e->name);
     changed |= f.Text("admin.catalogue.field.name_en", "name_en", &e->name_en);
+    return changed;
+  }
+
+  bool SchoolEditor(const AdminContext& ctx) {
+    School& s = school_.school;
+    bool changed = false;
+    if (ImGui::BeginTable("school_form", 2, ImGuiTableFlags_SizingStretchSame)) {
+      ImGui::TableNextColumn();
+      {
+        Form f(ctx, "profile", &errors_);
+        changed |= NameFields(f, &s);
+        const bool designate = MayDesignate(ctx.actor);
+        ImGui::BeginDisabled(!designate);
+        f.Row("admin.catalogue.field.school_kind", "kind");
+        changed |= f.End(EnumCombo(ctx, "##kind", "school_kind.", kSchoolKinds, &s.kind));
+        changed |= f.Check("admin.catalogue.field.weak", "weak", &s.weak, "admin.catalogue.weak_hint");
+        ImGui::EndDisabled();
+        changed |= f.Int("admin.catalogue.field.students", "students", &s.students);
+      }
+      ImGui::TableNextColumn();
+      {
+        Form f(ctx, "place", &errors_);
+        changed |= f.Double("admin.catalogue.field.lat", "lat", &s.location.lat);
+        changed |= f.Double("admin.catalogue.field.lon", "lon", &s.location.lon);
+        changed |= f.Lines("admin.catalogue.field.periods", "periods", &school_.periods, 8);
+      }
+      ImGui::EndTable();
+    }
+    TextColoured(colour::kMuted, ctx.T("admin.catalogue.hint.periods"));
+    TextColoured(colour::kMuted, ctx.T("admin.catalogue.periods_note"));
     return changed;
   }
 
@@ -588,6 +670,10 @@ class CatalogueView : public AdminView {
     saved_.clear();
     Recheck(ctx);
   }
+  void OpenSchool(const AdminContext& ctx, const School& s) {
+    school_ = EditSchool(s);
+    Opened(ctx, s.id, false);
+  }
   void OpenResource(const AdminContext& ctx, const Resource& r) {
     resource_ = EditResource(r);
     Opened(ctx, r.id, false);
@@ -611,6 +697,7 @@ class CatalogueView : public AdminView {
     errors_.clear();
     const CatalogueSchool* s = catalogue_.Find(school_id_);
     if (s == nullptr) return;
+    if (tab_ == Tab::kSchool) OpenSchool(ctx, s->school);
     if (tab_ == Tab::kResources && !s->resources.empty()) OpenResource(ctx, s->resources.front());
     if (tab_ == Tab::kBlackouts && !s->blackouts.empty()) OpenBlackout(ctx, s->blackouts.front());
     if (tab_ == Tab::kStaff && !s->staff.empty()) OpenStaff(ctx, s->staff.front());
@@ -620,6 +707,8 @@ class CatalogueView : public AdminView {
   void OpenNew(const AdminContext& ctx, const CatalogueSchool& s) {
     const std::string school = s.school.id;
     switch (tab_) {
+      case Tab::kSchool:
+        return;
       case Tab::kResources:
         resource_ = NewResource(school);
         break;
@@ -649,6 +738,9 @@ class CatalogueView : public AdminView {
       errors_ = checked->errors;
     };
     switch (tab_) {
+      case Tab::kSchool:
+        take(CheckSchool(*ctx.replica, ctx.actor, school_, ctx.lang));
+        break;
       case Tab::kResources:
         take(CheckResource(*ctx.replica, ctx.actor, resource_, ctx.lang));
         break;
@@ -683,6 +775,10 @@ class CatalogueView : public AdminView {
     };
     SyncAgent& agent = *ctx.agent;
     switch (tab_) {
+      case Tab::kSchool:
+        queue(CheckSchool(*ctx.replica, ctx.actor, school_, ctx.lang),
+              [&](const School& s) { return agent.PutSchool(s); });
+        break;
       case Tab::kResources:
         queue(CheckResource(*ctx.replica, ctx.actor, resource_, ctx.lang),
               [&](const Resource& r) { return agent.PutResource(r); });
@@ -757,6 +853,7 @@ class CatalogueView : public AdminView {
   bool editing_ = false;
   bool is_new_ = false;
   std::string editing_id_;
+  SchoolForm school_;
   ResourceForm resource_;
   BlackoutForm blackout_;
   StaffForm staff_;

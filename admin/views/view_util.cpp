@@ -27,6 +27,15 @@ bool InputTextHint(const char* id, const std::string& hint, std::string* value) 
   return true;
 }
 
+bool InputLines(const char* id, std::string* value, int lines) {
+  char buf[2048];
+  std::snprintf(buf, sizeof buf, "%s", value->c_str());
+  const ImVec2 size(-1, ImGui::GetTextLineHeight() * static_cast<float>(lines) + ImGui::GetStyle().FramePadding.y * 2);
+  if (!ImGui::InputTextMultiline(id, buf, sizeof buf, size)) return false;
+  *value = buf;
+  return true;
+}
+
 bool TypeCombo(const AdminContext& ctx, const char* id, std::optional<ResourceType>* type) {
   const std::string current =
       *type ? ctx.T((std::string("resource_type.") + ToString(**type)).c_str()) : ctx.T("admin.all_types");

@@ -18,6 +18,8 @@ std::string WeekdayName(const AdminContext& ctx, int iso_weekday);  // 1 = Monda
 
 bool InputString(const char* id, std::string* value, int flags = 0);
 bool InputTextHint(const char* id, const std::string& hint, std::string* value);
+// Several lines of text (the width of the item, `lines` lines high).
+bool InputLines(const char* id, std::string* value, int lines);
 // "all types" or one type.
 bool TypeCombo(const AdminContext& ctx, const char* id, std::optional<ResourceType>* type);
 // The district's schools (with `allow_all`: an "all schools" entry meaning "").

@@ -1,34 +1,19 @@
 #include "model/config.h"
 
-#include <cstdio>
-#include <fstream>
-#include <sstream>
-
-#include "schoolshare/json.h"
+#include "schoolshare/config_file.h"
 
 namespace schoolshare::kiosk {
 
 Result<KioskConfig> LoadConfig(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Status::NotFound("no config file at " + path);
-  std::stringstream text;
-  text << in.rdbuf();
-  const Json j = Json::parse(text.str(), nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return Status::InvalidArgument(path + " is not a JSON object");
+  SS_ASSIGN_OR_RETURN(Json j, ReadConfigObject(path));
   KioskConfig c;
-  auto text_field = [&](const char* name, std::string* out) -> Status {
-    if (!j.contains(name)) return Status::Ok();
-    if (!j[name].is_string()) return Status::InvalidArgument(std::string("\"") + name + "\" must be text");
-    *out = j[name].get<std::string>();
-    return Status::Ok();
-  };
-  SS_RETURN_IF_ERROR(text_field("server", &c.server));
-  SS_RETURN_IF_ERROR(text_field("token", &c.token));
-  SS_RETURN_IF_ERROR(text_field("school", &c.school_id));
-  SS_RETURN_IF_ERROR(text_field("admin_pin", &c.admin_pin));
-  SS_RETURN_IF_ERROR(text_field("replica", &c.replica));
+  SS_RETURN_IF_ERROR(ConfigText(j, "server", &c.server));
+  SS_RETURN_IF_ERROR(ConfigText(j, "token", &c.token));
+  SS_RETURN_IF_ERROR(ConfigText(j, "school", &c.school_id));
+  SS_RETURN_IF_ERROR(ConfigText(j, "admin_pin", &c.admin_pin));
+  SS_RETURN_IF_ERROR(ConfigText(j, "replica", &c.replica));
   std::string lang = "zh-CN";
-  SS_RETURN_IF_ERROR(text_field("language", &lang));
+  SS_RETURN_IF_ERROR(ConfigText(j, "language", &lang));
   c.lang = ParseLang(lang);
   if (j.contains("venues")) {
     if (!j["venues"].is_array()) return Status::InvalidArgument("\"venues\" must be a list of resource ids");
@@ -40,19 +25,15 @@ Result<KioskConfig> LoadConfig(const std::string& path) {
   return c;
 }
 
+// The token and the admin PIN are secrets: the file is the owner's only.
 Status SaveConfig(const std::string& path, const KioskConfig& c) {
-  const Json j = {{"server", c.server},          {"token", c.token},   {"school", c.school_id},
-                  {"language", LangTag(c.lang)}, {"venues", c.venues}, {"admin_pin", c.admin_pin},
-                  {"replica", c.replica}};
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    if (!out) return Status::IoError("cannot write " + tmp);
-    out << j.dump(2) << "\n";
-    if (!out.flush()) return Status::IoError("cannot write " + tmp);
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) return Status::IoError("cannot replace " + path);
-  return Status::Ok();
+  return WriteConfigObject(path, {{"server", c.server},
+                                  {"token", c.token},
+                                  {"school", c.school_id},
+                                  {"language", LangTag(c.lang)},
+                                  {"venues", c.venues},
+                                  {"admin_pin", c.admin_pin},
+                                  {"replica", c.replica}});
 }
 
 std::string ConfigProblem(const KioskConfig& c) {

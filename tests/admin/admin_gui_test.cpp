@@ -174,9 +174,10 @@ TEST_F(AdminGuiTest, BookAFreeSlotFromTheTimelineWithRealInput) {
       << "a click at 20:05, after the class periods, starts at its quarter hour";
 }
 
-// The catalogue with real X input: open the tab, pick the science lab, type a new capacity, save; the
-// window's worker pushes the edit and the server holds it.
-TEST_F(AdminGuiTest, EditAResourceInTheCatalogueWithRealInput) {
+// The catalogue with real X input: open the tab, pick the science lab, type a new capacity, save; then
+// (a new window opened on the school's own tab) retype its class periods one a line, save. The window's worker pushes
+// both edits and the server holds them.
+TEST_F(AdminGuiTest, EditAResourceAndTheSchoolsPeriodsInTheCatalogueWithRealInput) {
   const std::string replica = dir_->File("catalogue.db");
   const std::string targets = dir_->File("catalogue-targets.txt");
   std::vector<std::string> args = Admin(replica, "en");
@@ -202,6 +203,30 @@ TEST_F(AdminGuiTest, EditAResourceInTheCatalogueWithRealInput) {
   kill(pid, SIGTERM);
   waitpid(pid, nullptr, 0);
   EXPECT_EQ(capacity, 52) << "the edited capacity never reached the server";
+
+  // The school's own tab, opened directly (--screen catalogue/school).
+  args.insert(args.end(), {"--screen", "catalogue/school"});
+  const pid_t again = Spawn(args);
+  Tap(targets, "catalogue", "catalogue.field.periods");
+  testing::PressKey(targets, "ctrl+a");
+  testing::PressKey(targets, "Delete");
+  ASSERT_EQ(RunFor({"xdotool", "type", "--delay", "30", "1=08:00-08:45"}, 20s), 0);
+  testing::PressKey(targets, "Return");
+  ASSERT_EQ(RunFor({"xdotool", "type", "--delay", "30", "2=08:55-09:40"}, 20s), 0);
+  testing::WaitIdle(targets, testing::ReadTargets(targets).frame);
+  Tap(targets, "catalogue", "catalogue.save");
+  const std::vector<ClassPeriod> want = {{1, 480, 525}, {2, 535, 580}};
+  std::vector<ClassPeriod> periods;
+  for (int i = 0; i < 300 && periods != want; ++i) {
+    auto store = testing::OpenStore(db_, nullptr);
+    if (store) {
+      if (auto s = store->GetSchool("xjw"); s.ok()) periods = s->periods;
+    }
+    if (periods != want) std::this_thread::sleep_for(100ms);
+  }
+  kill(again, SIGTERM);
+  waitpid(again, nullptr, 0);
+  EXPECT_EQ(periods, want) << "the retyped class periods never reached the server";
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "model/catalogue.h"
 #include "model/requests.h"
 #include "model/timeline.h"
+#include "schoolshare/import.h"
 #include "schoolshare/tokens.h"
 #include "sync/server_process.h"
 #include "testutil.h"
@@ -423,6 +424,60 @@ TEST_F(AdminModelTest, BlackoutStaffAndClassFormsCheckTimesNamesAndLessons) {
   k = OnReplica(*a, [&](Store& s) { return CheckClass(s, manager_a_, seventh, Lang::kEn); });
   ASSERT_TRUE(k->ok()) << k->errors[0].message;
   EXPECT_EQ(k->value.lessons.size(), 10u);
+}
+
+// The school form: names, students, location and class periods checked as typed; the kind and the weak
+// flag are the district office's (a manager's change is an error on that field, the district's is not).
+TEST_F(AdminModelTest, ASchoolFormChecksPeriodsAndLeavesTheWeakFlagToTheDistrict) {
+  auto a = Client("a", token_a_, manager_a_);
+  ASSERT_TRUE(a);
+  School school = *OnReplica(*a, [&](Store& s) { return s.GetSchool("a"); });
+  school.periods = {{2, 530, 570}, {1, 480, 520}};
+  SchoolForm form = EditSchool(school);
+  EXPECT_EQ(form.periods.find(";"), std::string::npos) << "one period a line";
+  EXPECT_EQ(form.periods.substr(0, 14), "1=08:00-08:40\n");
+  auto fine = OnReplica(*a, [&](Store& s) { return CheckSchool(s, manager_a_, form, Lang::kEn); });
+  ASSERT_TRUE(fine.ok()) << fine.status().ToString();
+  EXPECT_TRUE(fine->ok()) << fine->errors[0].field << ": " << fine->errors[0].message;
+
+  form.periods = "1=08:00-08:45; 2=08:40-09:20";
+  form.school.students = -3;
+  form.school.location.lat = 123;
+  form.school.weak = !school.weak;
+  form.school.name = " ";
+  for (Lang lang : {Lang::kZh, Lang::kEn}) {
+    auto bad = OnReplica(*a, [&](Store& s) { return CheckSchool(s, manager_a_, form, lang); });
+    ASSERT_TRUE(bad.ok());
+    for (const char* field : {"periods", "students", "lat", "weak", "name"}) {
+      EXPECT_FALSE(bad->ErrorOf(field).empty()) << field;
+    }
+    EXPECT_EQ(bad->errors.size(), 5u);
+    EXPECT_EQ(bad->ErrorOf("periods"), Tr(lang, "import.periods.overlap", {{"a", "1"}, {"b", "2"}}));
+    EXPECT_EQ(bad->ErrorOf("weak"), Tr(lang, "admin.catalogue.district_only"));
+  }
+  const Actor district{"device-d", Role::kDistrictAdmin, ""};
+  form.periods = "2=08:50-09:30;1=08:00-08:40";
+  form.school.students = 900;
+  form.school.location.lat = 23.1;
+  form.school.name = school.name;
+  auto designated = OnReplica(*a, [&](Store& s) { return CheckSchool(s, district, form, Lang::kEn); });
+  ASSERT_TRUE(designated->ok()) << designated->errors[0].field << ": " << designated->errors[0].message;
+  EXPECT_EQ(designated->value.periods, (std::vector<ClassPeriod>{{1, 480, 520}, {2, 530, 570}}));
+  EXPECT_EQ(designated->value.weak, !school.weak);
+  auto theirs =
+      OnReplica(*a, [&](Store& s) { return CheckSchool(s, manager_a_, EditSchool(*s.GetSchool("b")), Lang::kEn); });
+  EXPECT_FALSE(theirs->ErrorOf("school_id").empty());
+
+  form.school.weak = school.weak;
+  auto mine = OnReplica(*a, [&](Store& s) { return CheckSchool(s, manager_a_, form, Lang::kEn); });
+  ASSERT_TRUE(mine->ok()) << mine->errors[0].message;
+  auto saved = a->PutSchool(mine->value);
+  ASSERT_TRUE(saved.ok() && saved->queued) << saved.status().ToString();
+  ASSERT_TRUE(a->SyncOnce().ok()) << a->status().last_error;
+  EXPECT_TRUE(a->NeedsAttention()->empty());
+  auto b = Client("b", token_b_, manager_b_);
+  ASSERT_TRUE(b);
+  EXPECT_EQ(OnReplica(*b, [&](Store& s) { return s.GetSchool("a"); })->students, 900);
 }
 
 // An edit saved while offline waits for the server; the one the server refuses is listed for the user

@@ -647,6 +647,10 @@ TEST(ClassPeriodsTest, ParsesAndFormats) {
   EXPECT_FALSE(ParseClassPeriods("1=08:00-08:40;1=09:00-09:40").ok());
   EXPECT_FALSE(ParseClassPeriods("first=08:00-08:40").ok());
   EXPECT_FALSE(ParseClassPeriods("1=08:00").ok());
+  auto overlap = ParseClassPeriods("1=08:00-08:45;2=08:40-09:20", Lang::kZh);
+  ASSERT_FALSE(overlap.ok());
+  EXPECT_EQ(overlap.status().message(), "第 1 节与第 2 节时间重叠。");
+  EXPECT_TRUE(ParseClassPeriods("1=08:00-08:40;2=08:40-09:20").ok()) << "back to back is no overlap";
 }
 
 }  // namespace

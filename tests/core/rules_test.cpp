@@ -930,5 +930,60 @@ TEST(ApprovalTest, MayActTable) {
   }
 }
 
+// A school's own manager keeps its profile and timetable; its kind, weak flag and district, and new
+// schools, are the district office's; other roles and other schools are refused.
+TEST(SchoolEditTest, WhoMayChangeWhat) {
+  School stored;
+  stored.id = "s1";
+  stored.district_id = "d";
+  stored.name = "一中";
+  stored.kind = SchoolKind::kMember;
+  const Actor admin{"t0", Role::kDistrictAdmin, ""};
+  const Actor manager{"t1", Role::kSchoolManager, "s1"};
+  const Actor other{"t2", Role::kSchoolManager, "s2"};
+  const Actor kiosk{"t3", Role::kKiosk, "s1"};
+  const Actor auditor{"t4", Role::kAuditor, ""};
+
+  School edited = stored;
+  edited.students = 1200;
+  edited.periods = {{1, 480, 520}, {2, 530, 570}};
+  edited.name_en = "No. 1 Middle School";
+  EXPECT_TRUE(MayEditSchool(manager, &stored, edited).ok());
+  EXPECT_TRUE(MayEditSchool(admin, &stored, edited).ok());
+  for (const Actor* a : {&other, &kiosk, &auditor}) {
+    Status s = MayEditSchool(*a, &stored, edited);
+    EXPECT_EQ(s.code(), StatusCode::kPermissionDenied) << ToString(a->role);
+    EXPECT_NE(s.message().find("school \"s1\""), std::string::npos) << s.message();
+  }
+
+  School weak = edited;
+  weak.weak = true;
+  Status s = MayEditSchool(manager, &stored, weak);
+  EXPECT_EQ(s.code(), StatusCode::kPermissionDenied);
+  EXPECT_NE(s.message().find("weak flag"), std::string::npos) << s.message();
+  EXPECT_TRUE(MayEditSchool(admin, &stored, weak).ok());
+  School core = edited;
+  core.kind = SchoolKind::kCore;
+  EXPECT_NE(MayEditSchool(manager, &stored, core).message().find("kind"), std::string::npos);
+  School moved = edited;
+  moved.district_id = "d2";
+  EXPECT_NE(MayEditSchool(manager, &stored, moved).message().find("district"), std::string::npos);
+  EXPECT_NE(MayEditSchool(manager, nullptr, edited).message().find("only the district office adds"), std::string::npos);
+  EXPECT_TRUE(MayEditSchool(admin, nullptr, edited).ok());
+}
+
+TEST(SchoolEditTest, ClassPeriodsAreNumberedInOrderAndNeverOverlap) {
+  EXPECT_TRUE(CheckClassPeriods({}).ok());
+  EXPECT_TRUE(CheckClassPeriods({{2, 530, 570}, {1, 480, 520}}).ok()) << "stored order does not matter";
+  EXPECT_TRUE(CheckClassPeriods({{1, 480, 520}, {2, 520, 560}}).ok()) << "back to back";
+  Status overlap = CheckClassPeriods({{1, 480, 525}, {2, 520, 560}});
+  EXPECT_EQ(overlap.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(overlap.message(), "period 1 (08:00-08:45) overlaps period 2 (08:40-09:20)");
+  EXPECT_NE(CheckClassPeriods({{1, 480, 520}, {1, 600, 640}}).message().find("appears twice"), std::string::npos);
+  EXPECT_NE(CheckClassPeriods({{0, 480, 520}}).message().find("from 1"), std::string::npos);
+  EXPECT_FALSE(CheckClassPeriods({{1, 520, 480}}).ok());
+  EXPECT_FALSE(CheckClassPeriods({{1, 1400, 1500}}).ok());
+}
+
 }  // namespace
 }  // namespace schoolshare

@@ -145,6 +145,16 @@ inline void ClickAt(const std::string& targets, int x, int y) {
   WaitIdle(targets, pressed);
 }
 
+// Presses a key (xdotool's name, e.g. "ctrl+a", "Return") with the press and the release each in a frame
+// of their own: ImGui 1.86 reads key state once a frame, so a key down and up within one is lost.
+inline void PressKey(const std::string& targets, const std::string& key) {
+  const long long idle = WaitIdle(targets);
+  ASSERT_EQ(RunFor({"xdotool", "keydown", key}, std::chrono::seconds(10)), 0);
+  const long long pressed = WaitIdle(targets, idle);
+  ASSERT_EQ(RunFor({"xdotool", "keyup", key}, std::chrono::seconds(10)), 0);
+  WaitIdle(targets, pressed);
+}
+
 // Waits until the window shows `screen` with a widget `id` and is idle, then clicks its centre.
 inline void Tap(const std::string& targets, const std::string& screen, const std::string& id) {
   for (int i = 0; i < 100; ++i) {  // at least 20 s

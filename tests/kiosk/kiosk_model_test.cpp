@@ -1,6 +1,7 @@
 // Every kiosk flow through the model, with no window and no server: the agent's transport is offline,
 // so every fact is queued in the outbox.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <fstream>
 
@@ -545,6 +546,9 @@ TEST_F(KioskModelTest, SetUpTextIsTypedOnTheOnScreenKeyboard) {
   EXPECT_EQ(loaded->server, "http://127.0.0.1:8080");
   EXPECT_EQ(loaded->token, "ss_Ab-9_Z");
   EXPECT_EQ(loaded->school_id, "a");
+  struct stat st {};
+  ASSERT_EQ(::stat(ctx_.config_path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u) << "the file holds the device token: the owner's only";
   // Codes keep taking only what a code can hold.
   Do(act::GoTo{Screen::kCheckIn});
   Type("AB:/.C");

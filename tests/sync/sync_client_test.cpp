@@ -631,6 +631,90 @@ TEST_F(SyncAgentTest, CatalogueEditsReachOtherClientsAndRefusalsRollBack) {
   EXPECT_FALSE(a.AwaitingServer()->count("b-hall"));
 }
 
+// A school's manager edits its profile and class periods through the queue; every client gets them and
+// the school keeps its resources. The weak flag is the district office's: refused locally, and by the
+// server when sent anyway (the replica gets the server's row back); the district admin may set it.
+TEST_F(SyncAgentTest, SchoolProfileEditsReachEveryClientAndTheWeakFlagIsTheDistricts) {
+  StartServer();
+  SyncAgent& a = NewClient("manager-a", manager_a_token_, ActorOf(Role::kSchoolManager, "a"));
+  SyncAgent& b = NewClient("manager-b", manager_b_token_, ActorOf(Role::kSchoolManager, "b"));
+  SyncAgent& admin = NewClient("admin", admin_token_, ActorOf(Role::kDistrictAdmin, ""));
+  for (SyncAgent* c : {&a, &b, &admin}) ASSERT_TRUE(c->SyncOnce().ok()) << c->status().last_error;
+  auto school_at = [](SyncAgent& c, const std::string& id) {
+    School out;
+    EXPECT_TRUE(c.WithReplica([&](Store& s) -> Status {
+                   SS_ASSIGN_OR_RETURN(out, s.GetSchool(id));
+                   return Status::Ok();
+                 }).ok());
+    return out;
+  };
+  auto resources_at = [](SyncAgent& c, const std::string& school) {
+    std::size_t n = 0;
+    EXPECT_TRUE(c.WithReplica([&](Store& s) -> Status {
+                   ResourceFilter f;
+                   f.school_id = school;
+                   SS_ASSIGN_OR_RETURN(std::vector<Resource> list, s.ListResources(f));
+                   n = list.size();
+                   return Status::Ok();
+                 }).ok());
+    return n;
+  };
+  const std::size_t resources = resources_at(b, "a");
+  ASSERT_GT(resources, 0u);
+
+  School mine = school_at(a, "a");
+  mine.students = 1234;
+  mine.name_en = "School A";
+  mine.periods = {{1, 8 * 60, 8 * 60 + 40}, {2, 8 * 60 + 50, 9 * 60 + 30}};
+  auto edit = a.PutSchool(mine);
+  ASSERT_TRUE(edit.ok() && edit->queued) << edit.status().ToString();
+  EXPECT_EQ(school_at(a, "a").students, 1234);  // optimistic
+  EXPECT_TRUE(a.AwaitingServer()->count("a"));
+  for (SyncAgent* c : {&a, &b}) ASSERT_TRUE(c->SyncOnce().ok()) << c->status().last_error;
+  EXPECT_EQ(a.status().pending, 0);
+  EXPECT_TRUE(a.NeedsAttention()->empty());
+  EXPECT_EQ(ServerStore()->GetSchool("a")->periods, mine.periods);
+  EXPECT_EQ(school_at(b, "a").students, 1234);
+  EXPECT_EQ(school_at(b, "a").periods, mine.periods);
+  EXPECT_EQ(resources_at(b, "a"), resources) << "replacing the school's row must keep its resources";
+
+  School overlapping = mine;
+  overlapping.periods = {{1, 480, 530}, {2, 520, 560}};
+  auto bad = a.PutSchool(overlapping);
+  EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(bad.status().message().find("overlaps"), std::string::npos) << bad.status().ToString();
+
+  School weak = mine;
+  weak.weak = !mine.weak;
+  auto refused = a.PutSchool(weak);
+  EXPECT_EQ(refused.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_NE(refused.status().message().find("weak flag"), std::string::npos) << refused.status().ToString();
+  EXPECT_EQ(b.PutSchool(mine).status().code(), StatusCode::kPermissionDenied) << "another school's profile";
+  EXPECT_EQ(a.status().pending, 0);
+
+  CreateLocalOptions blind;
+  blind.judge_locally = false;
+  auto sent = a.PutSchool(weak, blind);
+  ASSERT_TRUE(sent.ok() && sent->queued) << sent.status().ToString();
+  EXPECT_EQ(school_at(a, "a").weak, weak.weak);
+  ASSERT_TRUE(a.SyncOnce().ok()) << a.status().last_error;
+  EXPECT_EQ(school_at(a, "a").weak, mine.weak) << "the server's row is back";
+  EXPECT_EQ(ServerStore()->GetSchool("a")->weak, mine.weak);
+  auto attention = a.NeedsAttention();
+  ASSERT_TRUE(attention.ok());
+  ASSERT_EQ(attention->size(), 1u);
+  EXPECT_EQ((*attention)[0].name, "put_school");
+  EXPECT_EQ((*attention)[0].error, "forbidden");
+
+  ASSERT_TRUE(admin.SyncOnce().ok()) << admin.status().last_error;
+  auto designated = admin.PutSchool(weak);
+  ASSERT_TRUE(designated.ok() && designated->queued) << designated.status().ToString();
+  for (SyncAgent* c : {&admin, &a}) ASSERT_TRUE(c->SyncOnce().ok()) << c->status().last_error;
+  EXPECT_EQ(ServerStore()->GetSchool("a")->weak, weak.weak);
+  EXPECT_EQ(school_at(a, "a").weak, weak.weak);
+  EXPECT_EQ(school_at(a, "a").students, 1234);
+}
+
 // (4) The server is restored from an older backup: the client sees the new epoch, re-sends what the
 // server lost, and nothing is doubled.
 TEST_F(SyncAgentTest, ServerRestoredFromOlderBackup) {

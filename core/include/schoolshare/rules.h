@@ -108,4 +108,13 @@ enum class Action { kCreateBooking, kCancelBooking, kApproveBooking, kRecordFact
 bool MayAct(const Actor& actor, Action action, const std::string& requesting_school_id,
             const std::string& owner_school_id, ApprovalStage stage = ApprovalStage::kNone);
 
+// Who may change a school (`stored` is null for a new one): the district office anything; a school's
+// own manager its names, students, location and class periods, but not its kind, its weak flag (薄弱校:
+// the district designates it, and fair sharing weighs it) or its district; a new school is the district
+// office's. The refusal (PermissionDenied) names the field and the rule.
+Status MayEditSchool(const Actor& actor, const School* stored, const School& edited);
+// A class-period timetable (节次) as it may be stored: indexes from 1 and unique; each period within the
+// day with its start before its end; no two periods overlapping. InvalidArgument names the periods.
+Status CheckClassPeriods(const std::vector<ClassPeriod>& periods);
+
 }  // namespace schoolshare

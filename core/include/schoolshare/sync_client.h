@@ -184,12 +184,15 @@ class SyncAgent {
   // district admin). Sign-off is not a mutation: it needs the server (POST .../sign-off).
   Result<LocalWrite> ResolveReconciliation(const std::string& item_id, const std::string& note);
 
-  // ---- catalogue edits (put_resource, put_blackout, delete_blackout, put_staff, put_class) ----
+  // ---- catalogue edits (put_school, put_resource, put_blackout, delete_blackout, put_staff, put_class) ----
   // Judged locally as the server judges them: the actor may edit the catalogue of the entity's school
   // and of the school the replica has it at now, and the Store takes it (a refusal is the Result's
   // status: PermissionDenied, InvalidArgument, NotFound; nothing is queued). `judge_locally = false`
   // queues anyway. The optimistic effect writes the entity into the replica (undone if the server
   // refuses; the refusal is then in NeedsAttention). AwaitingServer names the entity's id meanwhile.
+  // A school's names, students, location and class periods (its kind and weak flag, and a new school, need
+  // the district office: MayEditSchool).
+  Result<LocalWrite> PutSchool(const School& school, const CreateLocalOptions& options = {});
   Result<LocalWrite> PutResource(const Resource& resource, const CreateLocalOptions& options = {});
   Result<LocalWrite> PutBlackout(const Blackout& blackout, const CreateLocalOptions& options = {});
   Result<LocalWrite> DeleteBlackout(const std::string& blackout_id, const CreateLocalOptions& options = {});

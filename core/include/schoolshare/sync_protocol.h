@@ -37,6 +37,7 @@ constexpr const char kApproveBooking[] = "approve_booking";
 constexpr const char kRejectBooking[] = "reject_booking";
 constexpr const char kRecordFact[] = "record_fact";
 constexpr const char kPutResource[] = "put_resource";
+constexpr const char kPutSchool[] = "put_school";
 constexpr const char kPutBlackout[] = "put_blackout";
 constexpr const char kPutStaff[] = "put_staff";
 constexpr const char kPutClass[] = "put_class";

@@ -242,6 +242,14 @@ Result<std::vector<ClassPeriod>> ParseClassPeriods(const std::string& text, Lang
     periods.push_back({*index, range->first, range->second});
   }
   std::sort(periods.begin(), periods.end(),
+            [](const ClassPeriod& a, const ClassPeriod& b) { return a.start_minute < b.start_minute; });
+  for (std::size_t i = 1; i < periods.size(); ++i) {
+    if (periods[i - 1].end_minute > periods[i].start_minute) {
+      return HoursError(lang, "import.periods.overlap",
+                        {{"a", std::to_string(periods[i - 1].index)}, {"b", std::to_string(periods[i].index)}});
+    }
+  }
+  std::sort(periods.begin(), periods.end(),
             [](const ClassPeriod& a, const ClassPeriod& b) { return a.index < b.index; });
   return periods;
 }

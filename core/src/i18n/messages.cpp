@@ -258,6 +258,7 @@ constexpr Message kMessages[] = {
     {"import.hours.overlap", "{day} 的时段重叠：{value}。", "Windows overlap on {day}: {value}."},
     {"import.periods.bad", "节次“{value}”格式不对，应如“1=08:00-08:40”。", "Class period \"{value}\": expected e.g. \"1=08:00-08:40\"."},
     {"import.periods.duplicate", "第 {value} 节重复。", "Period {value} appears twice."},
+    {"import.periods.overlap", "第 {a} 节与第 {b} 节时间重叠。", "Periods {a} and {b} overlap."},
     // ---- Period reports (report_format.cpp): CSV and table headers, row kinds, item reasons ----
     {"report.col.kind", "类别", "kind"},
     {"report.col.id", "编号", "id"},

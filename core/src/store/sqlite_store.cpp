@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "schoolshare/json.h"
+#include "schoolshare/rules.h"
 #include "schoolshare/store.h"
 #include "store/migrations.h"
 #include "store/sqlite.h"
@@ -340,6 +341,7 @@ class SqliteStore final : public Store {
   Status PutSchool(const School& s, const Actor& by) override {
     if (s.id.empty() || s.name.empty()) return Status::InvalidArgument("a school needs an id and a name");
     if (s.students < 0) return Status::InvalidArgument("students cannot be negative");
+    SS_RETURN_IF_ERROR(CheckClassPeriods(s.periods));
     return Write([&]() -> Status {
       SS_ASSIGN_OR_RETURN(
           Statement * st,

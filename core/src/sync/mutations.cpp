@@ -405,6 +405,13 @@ Result<SyncService::Outcome> SyncService::EditCatalogue(const Actor& actor, cons
     }
     SS_RETURN_IF_ERROR(store_.PutResource(r, actor));
     out.fields["resource"] = ToJson(r);
+  } else if (name == sync::kPutSchool) {
+    SS_ASSIGN_OR_RETURN(School s, SchoolFromJson(args));
+    auto existing = store_.GetSchool(s.id);
+    if (!existing.ok() && existing.status().code() != StatusCode::kNotFound) return existing.status();
+    SS_RETURN_IF_ERROR(MayEditSchool(actor, existing.ok() ? &*existing : nullptr, s));
+    SS_RETURN_IF_ERROR(store_.PutSchool(s, actor));
+    out.fields["school"] = ToJson(s);
   } else if (name == sync::kPutBlackout) {
     std::string school_id;
     SS_RETURN_IF_ERROR(RequireString(args, "school_id", &school_id));

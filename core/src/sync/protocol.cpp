@@ -7,8 +7,9 @@ namespace schoolshare::sync {
 
 const std::vector<std::string>& MutationNames() {
   static const std::vector<std::string> kNames = {
-      kCreateBooking, kCancelBooking,  kApproveBooking,        kRejectBooking, kRecordFact, kPutResource,
-      kPutBlackout,   kDeleteBlackout, kResolveReconciliation, kPutStaff,      kPutClass,   kCreateSeries};
+      kCreateBooking, kCancelBooking, kApproveBooking, kRejectBooking,         kRecordFact,
+      kPutResource,   kPutBlackout,   kDeleteBlackout, kResolveReconciliation, kPutStaff,
+      kPutClass,      kCreateSeries,  kPutSchool};
   return kNames;
 }
 

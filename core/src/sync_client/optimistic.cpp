@@ -31,6 +31,7 @@ Result<Json> CatalogueRow(Store& store, const std::string& entity, const std::st
     if (result.status().code() == StatusCode::kNotFound) return Json(nullptr);
     return result.status();
   };
+  if (entity == "school") return json_of(store.GetSchool(id), [](const School& s) { return ToJson(s); });
   if (entity == "resource") return json_of(store.GetResource(id), [](const Resource& r) { return ToJson(r); });
   if (entity == "staff") return json_of(store.GetStaff(id), [](const StaffMember& m) { return ToJson(m); });
   if (entity == "class") return json_of(store.GetClass(id), [](const SchoolClass& c) { return ToJson(c); });
@@ -39,6 +40,7 @@ Result<Json> CatalogueRow(Store& store, const std::string& entity, const std::st
 
 Status ApplyCatalogueEdit(Store& store, const std::string& name, const Json& args, Json* undo) {
   const std::string entity = name == sync::kPutResource ? "resource"
+                             : name == sync::kPutSchool ? "school"
                              : name == sync::kPutStaff  ? "staff"
                              : name == sync::kPutClass  ? "class"
                                                         : "blackout";
@@ -181,8 +183,8 @@ Result<std::string> ApplyOptimistic(Store& store, const OutboxEntry& entry, cons
       undo.push_back(stored.ok() ? UndoItem("reconciliation", item.id, "put", ToJson(*stored, utc))
                                  : UndoItem("reconciliation", item.id, "del", nullptr));
     }
-  } else if (entry.name == sync::kPutResource || entry.name == sync::kPutBlackout || entry.name == sync::kPutStaff ||
-             entry.name == sync::kPutClass || entry.name == sync::kDeleteBlackout) {
+  } else if (entry.name == sync::kPutSchool || entry.name == sync::kPutResource || entry.name == sync::kPutBlackout ||
+             entry.name == sync::kPutStaff || entry.name == sync::kPutClass || entry.name == sync::kDeleteBlackout) {
     // A catalogue edit: the entity as written (or gone), until the server's row replaces it. The undo
     // puts back the replica's row as it was, or removes the new one.
     SS_RETURN_IF_ERROR(ApplyCatalogueEdit(store, entry.name, args, &undo));

@@ -363,6 +363,20 @@ class SyncAgent::Impl {
         [&](Store& s) { return s.PutResource(r, options_.actor); }, options);
   }
 
+  // A school is its own school; the rule on who may change which of its fields is judged with the
+  // replica's row, as the server judges it with its own.
+  Result<LocalWrite> PutSchool(const School& school, const CreateLocalOptions& options) {
+    return EditCatalogue(
+        sync::kPutSchool, school.id, school.id, ToJson(school), [](Store&) { return Result<std::string>(""); },
+        [&](Store& s) -> Status {
+          auto stored = s.GetSchool(school.id);
+          if (!stored.ok() && stored.status().code() != StatusCode::kNotFound) return stored.status();
+          SS_RETURN_IF_ERROR(MayEditSchool(options_.actor, stored.ok() ? &*stored : nullptr, school));
+          return s.PutSchool(school, options_.actor);
+        },
+        options);
+  }
+
   Result<LocalWrite> PutBlackout(const Blackout& b, const CreateLocalOptions& options) {
     return EditCatalogue(
         sync::kPutBlackout, b.id, b.school_id, ToJson(b, TimeZone::Utc()),
@@ -1026,6 +1040,10 @@ Result<LocalWrite> SyncAgent::RecordFact(const FactInput& fact) { return impl_->
 Result<LocalWrite> SyncAgent::ResolveReconciliation(const std::string& item_id, const std::string& note) {
   return impl_->ResolveReconciliation(item_id, note);
 }
+Result<LocalWrite> SyncAgent::PutSchool(const School& s, const CreateLocalOptions& options) {
+  return impl_->PutSchool(s, options);
+}
+
 Result<LocalWrite> SyncAgent::PutResource(const Resource& r, const CreateLocalOptions& options) {
   return impl_->PutResource(r, options);
 }
