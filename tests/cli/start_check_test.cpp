@@ -32,25 +32,29 @@ CliRun RunBinary(const std::string& dir, const std::string& bin, const std::vect
 struct Binary {
   const char* name;
   std::string path;
-  // The arguments that make it open `db` (and nothing else that could fail first).
-  std::vector<std::string> (*args)(const std::string& dir, const std::string& db);
+  // The arguments that make it open `db` (and nothing else that could fail first) in `lang` (the CLI and
+  // the server take it from $SCHOOLSHARE_LANG, the kiosk and admin client from their config or --lang).
+  std::vector<std::string> (*args)(const std::string& dir, const std::string& db, const std::string& lang);
 };
 
 std::vector<Binary> Binaries() {
   std::vector<Binary> b;
 #ifndef SCHOOLSHARE_START_CHECK_CLIENTS
-  b.push_back({"schoolshare", SCHOOLSHARE_BIN, [](const std::string&, const std::string& db) {
+  b.push_back({"schoolshare", SCHOOLSHARE_BIN, [](const std::string&, const std::string& db, const std::string&) {
                  return std::vector<std::string>{"school", "list", "--db", db};
                }});
-  b.push_back({"schoolshare-sync", SCHOOLSHARE_SYNC_BIN, [](const std::string&, const std::string& db) {
-                 return std::vector<std::string>{"--db", db, "--listen", "127.0.0.1:0"};
-               }});
+  b.push_back(
+      {"schoolshare-sync", SCHOOLSHARE_SYNC_BIN, [](const std::string&, const std::string& db, const std::string&) {
+         return std::vector<std::string>{"--db", db, "--listen", "127.0.0.1:0"};
+       }});
 #else
-  b.push_back({"schoolshare-kiosk", SCHOOLSHARE_KIOSK_BIN, [](const std::string& dir, const std::string& db) {
-                 return std::vector<std::string>{"--config", dir + "/kiosk.json", "--replica", db};
+  b.push_back({"schoolshare-kiosk", SCHOOLSHARE_KIOSK_BIN,
+               [](const std::string& dir, const std::string& db, const std::string& lang) {
+                 return std::vector<std::string>{"--config", dir + "/kiosk.json", "--replica", db, "--lang", lang};
                }});
-  b.push_back({"schoolshare-admin", SCHOOLSHARE_ADMIN_BIN, [](const std::string& dir, const std::string& db) {
-                 return std::vector<std::string>{"--config", dir + "/admin.json", "--replica", db};
+  b.push_back({"schoolshare-admin", SCHOOLSHARE_ADMIN_BIN,
+               [](const std::string& dir, const std::string& db, const std::string& lang) {
+                 return std::vector<std::string>{"--config", dir + "/admin.json", "--replica", db, "--lang", lang};
                }});
 #endif
   EXPECT_FALSE(b.empty());
@@ -69,12 +73,12 @@ TEST_F(StartCheckTest, EveryBinaryRefusesADamagedDatabase) {
   DamageMiddlePage(db);
   for (const Binary& b : Binaries()) {
     SCOPED_TRACE(b.name);
-    const CliRun en = RunBinary(Dir(), b.path, b.args(Dir(), db), "en");
+    const CliRun en = RunBinary(Dir(), b.path, b.args(Dir(), db, "en"), "en");
     EXPECT_EQ(en.code, 1) << en.out << en.err;
     EXPECT_NE(en.err.find("database " + db + " is damaged and was not opened"), std::string::npos) << en.err;
     EXPECT_NE(en.err.find("quick_check) found: "), std::string::npos) << en.err;
     EXPECT_EQ(en.out.find("listening"), std::string::npos) << en.out;
-    const CliRun zh = RunBinary(Dir(), b.path, b.args(Dir(), db), "zh-CN");
+    const CliRun zh = RunBinary(Dir(), b.path, b.args(Dir(), db, "zh-CN"), "zh-CN");
     EXPECT_EQ(zh.code, 1) << zh.err;
     EXPECT_NE(zh.err.find("数据库 " + db + " 已损坏，拒绝打开"), std::string::npos) << zh.err;
   }
@@ -88,13 +92,13 @@ TEST_F(StartCheckTest, EveryBinaryRefusesANewerDatabaseWithBothVersionsAndLeaves
   const std::string before = ReadBytes(db);
   for (const Binary& b : Binaries()) {
     SCOPED_TRACE(b.name);
-    const CliRun en = RunBinary(Dir(), b.path, b.args(Dir(), db), "en");
+    const CliRun en = RunBinary(Dir(), b.path, b.args(Dir(), db, "en"), "en");
     EXPECT_EQ(en.code, 1) << en.out << en.err;
     EXPECT_NE(en.err.find("database " + db + " has schema version " + std::to_string(newer) +
                           ", newer than the version this schoolshare knows (" + known + ")"),
               std::string::npos)
         << en.err;
-    const CliRun zh = RunBinary(Dir(), b.path, b.args(Dir(), db), "zh-CN");
+    const CliRun zh = RunBinary(Dir(), b.path, b.args(Dir(), db, "zh-CN"), "zh-CN");
     EXPECT_EQ(zh.code, 1) << zh.err;
     EXPECT_NE(zh.err.find("结构版本为 " + std::to_string(newer) + "，比本程序支持的版本 " + known), std::string::npos)
         << zh.err;
