@@ -6,6 +6,7 @@
 
 #include "app/app.h"
 #include "gui/test_targets.h"
+#include "schoolshare/store.h"
 #include "views/views.h"
 
 int main(int argc, char** argv) {
@@ -55,6 +56,11 @@ int main(int argc, char** argv) {
     std::filesystem::create_directories(dir, ec);
   if (o.config.replica.empty()) {
     o.config.replica = (std::filesystem::path(o.config_path).parent_path() / "schoolshare-admin-replica.db").string();
+  }
+  // A damaged replica, or one made by a newer schoolshare, is refused before any window opens.
+  if (const Status s = CheckDatabaseFile(o.config.replica, o.config.lang); !s.ok()) {
+    std::cerr << s.message() << "\n";
+    return 1;
   }
   if (!size.empty() && std::sscanf(size.c_str(), "%dx%d", &o.width, &o.height) != 2) {
     std::cerr << "--size must be WxH, e.g. 1600x1000\n";

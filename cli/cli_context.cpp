@@ -42,6 +42,8 @@ Result<std::unique_ptr<Store>> Context::Open(const std::string& path, bool creat
   StoreOptions options;
   options.create_if_missing = create;
   options.clock = &clock;
+  options.verify_integrity = true;  // a damaged file is refused before any command reads or writes it
+  options.lang = lang;
   return Store::OpenSqlite(path, options);
 }
 

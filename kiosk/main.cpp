@@ -7,6 +7,7 @@
 #include "app.h"
 #include "gui/test_targets.h"
 #include "model/config.h"
+#include "schoolshare/store.h"
 
 int main(int argc, char** argv) {
   using namespace schoolshare;
@@ -46,6 +47,11 @@ int main(int argc, char** argv) {
   }
   if (o.config_problem.empty()) {
     if (const std::string p = ConfigProblem(o.config); !p.empty()) o.config_problem = Tr(o.config.lang, p);
+  }
+  // A damaged replica, or one made by a newer schoolshare, is refused before any window opens.
+  if (const Status s = CheckDatabaseFile(o.config.replica, o.config.lang); !s.ok()) {
+    std::cerr << s.message() << "\n";
+    return 1;
   }
   if (!size.empty() && std::sscanf(size.c_str(), "%dx%d", &o.width, &o.height) != 2) {
     std::cerr << "--size must be WxH, e.g. 1920x1080\n";

@@ -333,6 +333,7 @@ Status Server::Bind() {
   so.synchronous_full = options_.synchronous_full;
   so.clock = options_.clock;
   so.verify_integrity = true;
+  so.lang = LangFromEnvironment();  // the refusal of a damaged or newer file, logged before exiting 1
   {
     // Open once up front: integrity check and migrations happen here, not on the first request.
     SS_ASSIGN_OR_RETURN(auto first, Store::OpenSqlite(options_.db_path, so));

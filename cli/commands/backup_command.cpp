@@ -25,6 +25,7 @@ void AddBackupCommand(CLI::App& app, Context& ctx) {
     StoreOptions verify;
     verify.create_if_missing = false;
     verify.verify_integrity = true;
+    verify.lang = ctx.lang;
     auto copy = Store::OpenSqlite(o->second, verify);
     if (!copy.ok()) {
       std::error_code ec;

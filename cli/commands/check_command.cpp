@@ -15,6 +15,7 @@ void AddCheckCommand(CLI::App& app, Context& ctx) {
     options.create_if_missing = false;
     options.verify_integrity = true;
     options.clock = &ctx.clock;
+    options.lang = ctx.lang;
     auto store = Store::OpenSqlite(*db, options);
     if (!store.ok()) return (void)ctx.Fail(store.status());
     auto version = (*store)->LatestVersion();

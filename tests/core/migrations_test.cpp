@@ -132,7 +132,9 @@ TEST(MigrationsTest, NewerDatabaseIsRefusedWithAClearMessage) {
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE((*db)->Exec("PRAGMA user_version = 99").ok());
   }
-  auto store = Store::OpenSqlite(path);
+  StoreOptions en;
+  en.lang = Lang::kEn;
+  auto store = Store::OpenSqlite(path, en);
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), StatusCode::kCorruption);
   EXPECT_NE(store.status().message().find("newer"), std::string::npos) << store.status().message();

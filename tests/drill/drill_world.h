@@ -62,7 +62,8 @@ struct Client {
   Actor actor;
   bool kiosk = false;
   std::unique_ptr<ManualClock> clock;  // kiosks: simulated time + skew
-  Instant skew = 0;
+  Instant skew = 0;                    // kiosks: how far the clock is off now (it drifts: see DriftClock)
+  Instant drift = 0;                   // kiosks: seconds the clock gains (or, negative, loses) per simulated hour
   testing::SwitchableTransport* transport = nullptr;
   std::unique_ptr<SyncAgent> agent;
   kiosk::KioskContext ctx;

@@ -25,7 +25,7 @@ TEST(TermDrill, WeekWithFaultsEndsAsTheSimulatorSaysItShould) {
   o.seed = EnvNumber("SCHOOLSHARE_DRILL_SEED", std::random_device{}());
   o.days = static_cast<int>(EnvNumber("SCHOOLSHARE_DRILL_DAYS", 7));
   o.server_kills = static_cast<int>(EnvNumber("SCHOOLSHARE_DRILL_KILLS", 2));
-  o.client_kills = static_cast<int>(EnvNumber("SCHOOLSHARE_DRILL_CLIENT_KILLS", 1));
+  o.client_kills = static_cast<int>(EnvNumber("SCHOOLSHARE_DRILL_CLIENT_KILLS", 2));
   o.work_dir = dir.File("");
   std::printf("term drill: seed %llu, %d days, %d server kills, %d client kills\n",
               static_cast<unsigned long long>(o.seed), o.days, o.server_kills, o.client_kills);
@@ -44,6 +44,11 @@ TEST(TermDrill, WeekWithFaultsEndsAsTheSimulatorSaysItShould) {
   EXPECT_EQ(count("fault.server_sigkill"), o.server_kills);
   EXPECT_EQ(count("fault.client_killed_mid_outbox"), o.client_kills);
   EXPECT_GT(count("fault.kiosk_clock_skewed"), 0);
+  EXPECT_GT(count("fault.kiosk_clock_drift_seconds"), 0);
+  if (o.client_kills >= 2) {  // kiosks and admin clients take turns
+    EXPECT_GT(count("fault.kiosk_killed_mid_outbox"), 0);
+    EXPECT_GT(count("fault.admin_killed_mid_outbox"), 0);
+  }
 }
 
 bool AnyFailureSays(const DrillReport& report, const std::string& words) {

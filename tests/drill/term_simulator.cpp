@@ -132,15 +132,61 @@ void OpenKioskModel(Client& c, const std::string& url) {
 
 // ------------------------------------------------------------------------------------------ kill mid-outbox
 
-// Kiosk `c`'s process is killed while it writes its outbox: its agent is closed, a forked child opens
-// the same replica with its own SyncAgent (no server) and records returns, reporting each id on a pipe
-// once RecordFact returned; it is SIGKILLed while it writes. The kiosk's agent then reopens the replica:
-// every reported fact must be in its outbox, at most one more (written, not yet reported). Only this
-// (main) thread ever touches SQLite, so the forked child finds no lock held by another thread.
-void KillMidOutbox(World& w, Client& c, Instant sim_now, const std::string& url) {
-  std::string resource_id;
+void AdminBook(World& w, Client& c, Instant sim_now, int days_left, const Clock& real);
+
+// One write of the forked client process, as a line for the pipe ("" when the model refused it): a
+// kiosk records a return ("id at"); an admin client books through the booking form ("id resource start
+// end").
+std::string WriteInChild(World& w, Client& c, int i, Instant base, const std::string& equipment, Instant sim_now,
+                         int days_left) {
+  if (!c.kiosk) {
+    const size_t before = c.created.size();
+    AdminBook(w, c, sim_now, std::max(1, days_left), SystemClock());
+    if (c.created.size() == before) return "";
+    const TruthBooking& b = w.bookings[c.created.back()];
+    return b.id + " " + b.resource_id + " " + std::to_string(b.start) + " " + std::to_string(b.end) + "\n";
+  }
+  FactInput f;
+  f.id = NewUuid();
+  f.kind = FactKind::kReturn;
+  f.resource_id = equipment;
+  f.quantity = 1;
+  f.condition = "fine";
+  f.note = "drill: returned without a booking";
+  f.at = base + i * kMinute;
+  if (!c.agent->RecordFact(f).ok()) _exit(3);
+  return f.id + " " + std::to_string(f.at) + "\n";
+}
+
+// Notes in the ground truth what the killed process wrote (a line of WriteInChild, or an outbox entry
+// the process wrote but did not report); false when `line` is not one.
+bool NoteChildWrite(World& w, Client& c, const std::string& line, const std::string& equipment) {
+  std::istringstream in(line);
+  std::string id;
+  if (c.kiosk) {
+    Instant at = 0;
+    if (!(in >> id >> at)) return false;
+    w.facts[id] = {id, FactKind::kReturn, "", equipment, at};
+    return true;
+  }
+  std::string resource;
+  Instant start = 0, end = 0;
+  if (!(in >> id >> resource >> start >> end) || !w.resources.count(resource)) return false;
+  w.bookings[id] = {id, resource, c.school_id, w.resources[resource].school_id, start, end, ""};
+  c.created.push_back(id);
+  return true;
+}
+
+// Client `c`'s process is killed while it writes its outbox: its agent is closed, a forked child opens
+// the same replica with its own SyncAgent (no server) and writes through the models (a kiosk: returns;
+// an admin client: bookings through the booking form), reporting each on a pipe once written; it is
+// SIGKILLed while it writes. The client's agent then reopens the replica: everything reported must be in
+// its outbox, at most one more entry (written, not yet reported). Only this (main) thread ever touches
+// SQLite, so the forked child finds no lock held by another thread.
+void KillMidOutbox(World& w, Client& c, Instant sim_now, int days_left, const std::string& url) {
+  std::string equipment;
   for (const auto& [id, r] : w.resources) {
-    if (r.school_id == c.school_id && r.is_equipment()) resource_id = id;
+    if (r.school_id == c.school_id && r.is_equipment()) equipment = id;
   }
   c.ctx.agent = nullptr;
   c.agent.reset();
@@ -151,19 +197,12 @@ void KillMidOutbox(World& w, Client& c, Instant sim_now, const std::string& url)
   if (pid == 0) {
     close(pipe_fds[0]);
     if (!OpenAgent(w, c, "").ok()) _exit(2);
-    for (int i = 0;; ++i) {
-      FactInput f;
-      f.id = NewUuid();
-      f.kind = FactKind::kReturn;
-      f.resource_id = resource_id;
-      f.quantity = 1;
-      f.condition = "fine";
-      f.note = "drill: returned without a booking";
-      f.at = base + i * kMinute;
-      if (!c.agent->RecordFact(f).ok()) _exit(3);
-      const std::string line = f.id + " " + std::to_string(f.at) + "\n";
-      if (write(pipe_fds[1], line.data(), line.size()) < 0) _exit(4);
+    for (int i = 0, silent = 0; silent < 2000; ++i) {
+      const std::string line = WriteInChild(w, c, i, base, equipment, sim_now, days_left);
+      silent = line.empty() ? silent + 1 : 0;
+      if (!line.empty() && write(pipe_fds[1], line.data(), line.size()) < 0) _exit(4);
     }
+    _exit(5);  // the models refused everything: no write to be killed in
   }
   close(pipe_fds[1]);
   std::string got;
@@ -185,35 +224,39 @@ void KillMidOutbox(World& w, Client& c, Instant sim_now, const std::string& url)
     return w.Fail("kill mid-outbox: the writer ended by itself (status " + std::to_string(status) + ")");
   std::set<std::string> reported;
   std::istringstream in(got);
-  std::string id;
-  Instant at = 0;
-  while (in >> id >> at) {
-    w.facts[id] = {id, FactKind::kReturn, "", resource_id, at};
-    reported.insert(id);
+  for (std::string line; std::getline(in, line);) {
+    if (NoteChildWrite(w, c, line, equipment)) reported.insert(line.substr(0, line.find(' ')));
   }
+  const std::string kind = c.kiosk ? "kiosk" : "admin";
   w.counts["fault.client_killed_mid_outbox"]++;
-  w.counts["fault.client_killed_facts_reported"] += static_cast<std::int64_t>(reported.size());
+  w.counts["fault." + kind + "_killed_mid_outbox"]++;
+  w.counts["fault." + kind + "_killed_writes_reported"] += static_cast<std::int64_t>(reported.size());
 
   const Status reopened = OpenAgent(w, c, c.offline_steps > 0 ? "" : url);
   if (!reopened.ok()) return w.Fail("kill mid-outbox: reopen " + c.name + ": " + reopened.ToString());
-  OpenKioskModel(c, url);
+  if (c.kiosk) OpenKioskModel(c, url);
   auto outbox = c.agent->Outbox();
   if (!outbox.ok()) return w.Fail("kill mid-outbox: reopened outbox: " + outbox.status().ToString());
+  const char* entry = c.kiosk ? "record_fact" : "create_booking";
   int extra = 0;
   for (const auto& e : *outbox) {
     const Json args = Json::parse(e.args, nullptr, false);
-    if (e.name != "record_fact" || !args.is_object()) continue;
-    const std::string fact_id = Text(args, "id");
-    reported.erase(fact_id);
-    if (!w.facts.count(fact_id)) {
-      auto fact_at = w.tz.Parse(Text(args, "at"));
-      w.facts[fact_id] = {fact_id, FactKind::kReturn, "", resource_id, fact_at.ok() ? *fact_at : 0};
-      ++extra;
-    }
+    if (e.name != entry || !args.is_object()) continue;
+    const std::string id = Text(args, "id");
+    reported.erase(id);
+    if (w.facts.count(id) || w.bookings.count(id)) continue;
+    auto t = [&](const char* key) {
+      auto parsed = w.tz.Parse(Text(args, key));
+      return parsed.ok() ? std::to_string(*parsed) : std::string("0");
+    };
+    const std::string line =
+        c.kiosk ? id + " " + t("at") : id + " " + Text(args, "resource_id") + " " + t("start") + " " + t("end");
+    if (!NoteChildWrite(w, c, line, equipment)) w.Fail("kill mid-outbox: unreadable outbox entry " + e.args);
+    ++extra;
   }
-  for (const auto& lost : reported) w.Fail("kill mid-outbox: fact " + lost + " reported written is not in the outbox");
-  if (extra > 1) w.Fail("kill mid-outbox: " + std::to_string(extra) + " facts in the outbox were never reported");
-  w.counts["fault.client_killed_facts_unreported"] += extra;
+  for (const auto& lost : reported) w.Fail("kill mid-outbox: " + lost + " reported written is not in the outbox");
+  if (extra > 1) w.Fail("kill mid-outbox: " + std::to_string(extra) + " outbox entries were never reported");
+  w.counts["fault." + kind + "_killed_writes_unreported"] += extra;
 }
 
 // ------------------------------------------------------------------------------------------ admins
@@ -491,6 +534,21 @@ void RunKioskEvents(World& w, Client& c, Instant step_end) {
 
 // ------------------------------------------------------------------------------------------ faults
 
+// A kiosk's clock drifts by its rate each simulated hour; past kMaxSkew either way the drift turns back
+// (the clock was set by hand or by a flaky NTP), so skews stay within minutes and change all the time.
+void DriftClock(World& w, Client& c) {
+  constexpr Instant kMaxSkew = 8 * kMinute;
+  c.skew += c.drift;
+  w.counts["fault.kiosk_clock_drift_seconds"] += c.drift < 0 ? -c.drift : c.drift;
+  if (c.skew > kMaxSkew || c.skew < -kMaxSkew) {
+    c.skew = std::clamp(c.skew, -kMaxSkew, kMaxSkew);
+    c.drift = -c.drift;
+    w.counts["fault.kiosk_clock_drift_turned"]++;
+  }
+  auto& widest = w.counts["fault.kiosk_clock_widest_skew_seconds"];
+  widest = std::max<std::int64_t>(widest, c.skew < 0 ? -c.skew : c.skew);
+}
+
 bool RestartServer(World& w) {
   for (int attempt = 0; attempt < 50; ++attempt) {
     if (w.server.Start(w.db, w.options.work_dir + "/server.log",
@@ -550,10 +608,12 @@ DrillReport RunTermDrill(const DrillOptions& options) {
   w.from = *w.tz.ToInstant(first_day, 0);
   w.to = *w.tz.ToInstant(first_day.AddDays(options.days), 0);
 
-  // Each kiosk's clock runs simulated time plus a skew of a few minutes, either way.
+  // Each kiosk's clock runs simulated time plus a skew of a few minutes, either way, that drifts by
+  // 5 to 30 seconds an hour (DriftClock).
   for (auto& c : w.clients) {
     if (!c->kiosk) continue;
     c->skew = (w.Rand(2) ? 1 : -1) * (1 + w.Rand(5)) * kMinute;
+    c->drift = (w.Rand(2) ? 1 : -1) * (5 + w.Rand(26));
     c->clock = std::make_unique<ManualClock>(w.from + kFirstHour * kHour + c->skew);
     w.counts["fault.kiosk_clock_skewed"]++;
   }
@@ -593,9 +653,14 @@ DrillReport RunTermDrill(const DrillOptions& options) {
   const int steps = options.days * hours_per_day;
   std::set<int> kill_steps;
   while (static_cast<int>(kill_steps.size()) < std::min(options.server_kills, steps)) kill_steps.insert(w.Rand(steps));
-  std::set<int> client_kill_steps;  // a kiosk process killed mid-outbox, not in a step with a server kill
-  while (static_cast<int>(client_kill_steps.size()) < std::min(options.client_kills, steps - options.server_kills)) {
-    const int step = w.Rand(steps);
+  // A client process killed mid-outbox, not in a step with a server kill, nor on the last day (when an
+  // admin client has nothing left to book) unless the drill is a single day.
+  std::set<int> client_kill_steps;
+  int client_kills_done = 0;
+  const int client_kill_range = options.days > 1 ? steps - hours_per_day : steps;
+  while (static_cast<int>(client_kill_steps.size()) <
+         std::min(options.client_kills, client_kill_range - options.server_kills)) {
+    const int step = w.Rand(client_kill_range);
     if (!kill_steps.count(step)) client_kill_steps.insert(step);
   }
 
@@ -603,12 +668,17 @@ DrillReport RunTermDrill(const DrillOptions& options) {
     const int day = step / hours_per_day;
     const Instant sim_now = w.from + day * kDay + (kFirstHour + step % hours_per_day) * kHour;
     const int days_left = options.days - day - 1;
-    if (client_kill_steps.count(step) && options.kiosks > 0) {
-      Client* victim = nullptr;
-      for (int pick = w.Rand(options.kiosks); auto& c : w.clients) {
-        if (c->kiosk && pick-- == 0) victim = c.get();
+    if (client_kill_steps.count(step)) {
+      // Kiosks and admin clients take turns (a kiosk first), whichever kind there is.
+      // An admin client books ahead: on the last day (a one-day drill) it has nothing to book; a kiosk goes.
+      const bool kiosk = options.admins == 0 || days_left <= 0 || (options.kiosks > 0 && client_kills_done % 2 == 0);
+      std::vector<Client*> kind;
+      for (auto& c : w.clients) {
+        if (c->kiosk == kiosk) kind.push_back(c.get());
       }
-      if (victim) KillMidOutbox(w, *victim, sim_now, url);
+      if (!kind.empty())
+        KillMidOutbox(w, *kind[static_cast<size_t>(w.Rand(static_cast<int>(kind.size())))], sim_now, days_left, url);
+      ++client_kills_done;
     }
     std::thread killer;
     if (kill_steps.count(step)) {
@@ -628,6 +698,7 @@ DrillReport RunTermDrill(const DrillOptions& options) {
           w.counts["fault.kiosk_offline_periods"]++;
           w.counts["fault.kiosk_offline_hours"] += c->offline_steps;
         }
+        DriftClock(w, *c);
         c->clock->Set(sim_now + c->skew);
         PlanUses(w, *c, sim_now);
         if (w.Chance(0.08)) WalkIn(w, *c, sim_now);

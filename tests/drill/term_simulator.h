@@ -2,8 +2,9 @@
 // 127.0.0.1 behind a fault-injecting proxy, kiosk and admin clients (real SyncAgents, each with its
 // own replica, driven through the kiosk and admin models), a seeded random script over simulated days
 // that lie in the real future, and faults: server SIGKILLs, dropped/delayed/duplicated/truncated
-// requests, kiosks offline for hours, skewed kiosk clocks and a client process killed while writing its
-// outbox. The simulator keeps its own ground truth and judges the end state against it.
+// requests, kiosks offline for hours, kiosk clocks skewed by minutes that drift, and kiosk and admin
+// client processes killed while writing their outbox. The simulator keeps its own ground truth and judges the end state
+// against it.
 #pragma once
 
 #include <cstdint>
@@ -18,7 +19,7 @@ struct DrillOptions {
   std::uint64_t seed = 1;
   int days = 7;          // simulated days, the first one 3 days after today
   int server_kills = 2;  // SIGKILLs of the server (each restarted on the same port)
-  int client_kills = 1;  // kiosk processes killed while they write their outbox
+  int client_kills = 2;  // client processes killed while they write their outbox (kiosk, admin, kiosk, ...)
   int kiosks = 4;        // one per school s00001.., at most 4
   int admins = 4;        // school managers of s00001.., at most 4
   std::string work_dir;  // databases and logs

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "schoolshare/clock.h"
+#include "schoolshare/i18n.h"
 #include "schoolshare/model.h"
 #include "schoolshare/status.h"
 
@@ -29,15 +30,24 @@ struct StoreOptions {
   bool create_if_missing = true;
   bool synchronous_full = true;  // an acknowledged write survives a power cut (WAL + synchronous=FULL)
   const Clock* clock = nullptr;  // times of audit and change-log entries; null: the system clock
-  // Runs PRAGMA quick_check on open (O(database size): seconds on a city-scale file). Services do it
-  // at start-up; `schoolshare check` does it on demand. Off, a file that is not a database is still
-  // refused at once.
+  // Runs PRAGMA quick_check on open (O(database size): 2.7 s on the 150 MB bench city, milliseconds on a
+  // district or a replica; docs/operations.md). Every binary does it when it opens its database: the
+  // server at start-up, the CLI on each command, the kiosk and admin client on their replica. Off (the
+  // server's further connections, bulk generation), a file that is not a database and one made by a
+  // newer schoolshare are still refused at once.
   bool verify_integrity = false;
+  // The language of the refusals above (the file, what is wrong; both versions for a newer file).
+  Lang lang = Lang::kZh;
   // Foreign keys are enforced (PRAGMA foreign_keys). A sync client's replica turns them off: it holds
   // only what its scope may see (a booking's series or a part's whole may be outside it) and the server,
   // which enforces them, is the authority for every replicated row.
   bool foreign_keys = true;
 };
+
+// The start-up check of a binary that opens an existing file (the kiosk's and the admin client's
+// replica): ok when `path` does not exist yet (it will be created) or opens with the integrity and
+// schema-version checks (an older file is migrated); otherwise the refusal of Store::OpenSqlite in `lang`.
+Status CheckDatabaseFile(const std::string& path, Lang lang);
 
 struct ResourceFilter {
   std::string school_id;
@@ -81,8 +91,9 @@ class Store {
  public:
   virtual ~Store() = default;
 
-  // Opens (and creates, and migrates to the current schema) a SQLite database file. A database made
-  // by a newer schoolshare, or one that fails its integrity check, is refused with kCorruption.
+  // Opens (and creates, and migrates to the current schema) a SQLite database file. A file that is not
+  // a database, one made by a newer schoolshare (never migrated or written) or one that fails its
+  // integrity check is refused with kCorruption and a message in options.lang naming the file.
   static Result<std::unique_ptr<Store>> OpenSqlite(const std::string& path, const StoreOptions& options = {});
 
   virtual Status Transaction(const std::function<Status()>& fn) = 0;

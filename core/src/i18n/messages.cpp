@@ -320,6 +320,10 @@ constexpr Message kMessages[] = {
     {"report.reason.equipment_damaged", "器材损坏", "equipment damaged"},
     {"report.reason.equipment_missing", "器材丢失", "equipment missing"},
     {"report.reason.period_locked", "记录落在已签核的月份", "fact in a signed-off month"},
+    // ---- Opening a database (Store::OpenSqlite): every binary prints these and exits non-zero ----
+    {"store.not_a_database", "无法打开 {path}：它不是 schoolshare 数据库，或文件头已损坏（{detail}）。", "cannot open {path}: it is not a schoolshare database, or its header is damaged ({detail})."},
+    {"store.damaged", "数据库 {path} 已损坏，拒绝打开：完整性检查（PRAGMA quick_check）发现：{detail}。请停用该文件，从备份恢复（docs/operations.md）。", "database {path} is damaged and was not opened: its integrity check (PRAGMA quick_check) found: {detail}. Stop using the file and restore a backup (docs/operations.md)."},
+    {"store.newer_schema", "数据库 {path} 的结构版本为 {found}，比本程序支持的版本 {known} 更新，拒绝打开（文件未作任何改动）：请升级 schoolshare 后再打开它。", "database {path} has schema version {found}, newer than the version this schoolshare knows ({known}); it was not opened (nor changed): upgrade schoolshare to open it."},
 };
 // clang-format on
 

@@ -2,6 +2,7 @@
 // nested calls, prepared statements cached per connection, and a small catalogue cache that is dropped
 // whenever this connection changes the catalogue or another connection commits (PRAGMA data_version).
 #include <algorithm>
+#include <filesystem>
 #include <limits>
 #include <map>
 #include <optional>
@@ -1912,12 +1913,56 @@ class SqliteStore final : public Store {
 
 }  // namespace
 
+namespace {
+
+// The first findings of PRAGMA quick_check on one line: "ok", or what it found ("Page 409:
+// btreeInitPage() returns error code 11; database disk image is malformed"); failing to run is a finding.
+std::string QuickCheck(sqlite::Database& db) {
+  std::string found;
+  auto add = [&found](std::string text) {
+    if (const auto sql = text.find(" [PRAGMA"); sql != std::string::npos) text.erase(sql);  // the statement
+    if (const auto header = text.find("*** in database main ***"); header != std::string::npos) text.erase(header, 24);
+    std::replace(text.begin(), text.end(), '\n', ' ');
+    text.erase(0, text.find_first_not_of(' '));
+    if (!text.empty()) found += (found.empty() ? "" : "; ") + text;
+  };
+  auto st = db.Prepare("PRAGMA quick_check(3)");
+  if (!st.ok()) {
+    add(st.status().message());
+    return found;
+  }
+  sqlite::ScopedReset reset(**st);
+  for (;;) {
+    auto row = (*st)->Step();
+    if (!row.ok()) add(row.status().message());
+    if (!row.ok() || !*row) break;
+    add((*st)->Text(0));
+  }
+  return found;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Store>> Store::OpenSqlite(const std::string& path, const StoreOptions& options) {
+  const Lang lang = options.lang;
   SS_ASSIGN_OR_RETURN(auto db, sqlite::Database::Open(path, options.create_if_missing));
-  // A file that is not a database fails here, at the first read.
+  // A file that is not a database fails here, at the first read. The version is read before anything
+  // is set or written, so a newer file is left exactly as it was.
+  auto version = store::ReadSchemaVersion(*db);
+  if (!version.ok()) {
+    if (version.status().code() != StatusCode::kCorruption) return version.status();  // busy, I/O
+    return Status::Corruption(
+        Tr(lang, "store.not_a_database", {{"path", path}, {"detail", version.status().message()}}));
+  }
+  if (*version > store::LatestSchemaVersion()) {
+    return Status::Corruption(Tr(lang, "store.newer_schema",
+                                 {{"path", path},
+                                  {"found", std::to_string(*version)},
+                                  {"known", std::to_string(store::LatestSchemaVersion())}}));
+  }
   Status s = db->Exec(std::string(options.foreign_keys ? "PRAGMA foreign_keys = ON;" : "PRAGMA foreign_keys = OFF;") +
                       " PRAGMA journal_mode = WAL;");
-  if (!s.ok()) return Status::Corruption("cannot open " + path + " as a schoolshare database: " + s.message());
+  if (!s.ok()) return Status::Corruption(Tr(lang, "store.not_a_database", {{"path", path}, {"detail", s.message()}}));
   SS_RETURN_IF_ERROR(db->Exec(options.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL"));
   // 64 MiB of page cache: a city-scale file is far larger than SQLite's 2 MB default, and index pages of
   // random keys (ids, codes) are touched on every insert.
@@ -1925,16 +1970,24 @@ Result<std::unique_ptr<Store>> Store::OpenSqlite(const std::string& path, const 
   // Savepoint journals (one per pushed mutation) stay in memory instead of spilling to a temporary file.
   SS_RETURN_IF_ERROR(db->Exec("PRAGMA temp_store = MEMORY"));
   if (options.verify_integrity) {
-    SS_ASSIGN_OR_RETURN(sqlite::Statement * st, db->Prepare("PRAGMA quick_check"));
-    sqlite::ScopedReset reset(*st);
-    auto row = st->Step();
-    if (!row.ok() || !*row || st->Text(0) != "ok") {
-      return Status::Corruption("database " + path + " failed its integrity check" +
-                                (row.ok() && *row ? ": " + st->Text(0) : std::string()));
+    if (const std::string found = QuickCheck(*db); found != "ok") {
+      return Status::Corruption(Tr(lang, "store.damaged", {{"path", path}, {"detail", found}}));
     }
   }
   SS_RETURN_IF_ERROR(store::Migrate(*db));
   return std::unique_ptr<Store>(new SqliteStore(std::move(db), options.clock));
+}
+
+Status CheckDatabaseFile(const std::string& path, Lang lang) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return Status::Ok();
+  StoreOptions o;
+  o.create_if_missing = false;
+  o.synchronous_full = false;
+  o.verify_integrity = true;
+  o.foreign_keys = false;
+  o.lang = lang;
+  return Store::OpenSqlite(path, o).status();
 }
 
 }  // namespace schoolshare

@@ -80,6 +80,7 @@ StoreOptions ReplicaStoreOptions(const Clock* clock, bool synchronous_full) {
   o.clock = clock;
   o.synchronous_full = synchronous_full;
   o.foreign_keys = false;
+  o.verify_integrity = true;  // a replica is one school's scope: the check takes milliseconds
   return o;
 }
 
