@@ -36,13 +36,13 @@ int Context::Fail(int code, const std::string& message) {
 
 Result<std::unique_ptr<Store>> Context::Open(const std::string& path, bool create) {
   if (path.empty()) return Status::InvalidArgument(T("cli.db_required"));
-  if (!create && !std::filesystem::exists(path)) {
+  if (!create && !Store::IsPostgresLocation(path) && !std::filesystem::exists(path)) {
     return Status::NotFound(T("cli.db_missing", {{"path", path}}));
   }
   StoreOptions options;
   options.create_if_missing = create;
   options.clock = &clock;
-  return Store::OpenSqlite(path, options);
+  return Store::Open(path, options);  // a postgresql:// URI opens PostgreSQL
 }
 
 Actor CliActor() { return {"cli", Role::kDistrictAdmin, ""}; }

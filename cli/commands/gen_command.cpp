@@ -26,7 +26,7 @@ void AddGenCommand(CLI::App& app, Context& ctx) {
     StoreOptions so;
     so.synchronous_full = false;  // bulk data for benchmarks: a power cut just means run gen again
     so.clock = &ctx.clock;
-    auto store = Store::OpenSqlite(*db, so);
+    auto store = Store::Open(*db, so);
     if (!store.ok()) return (void)ctx.Fail(store.status());
     auto schools = (*store)->ListSchools();
     if (!schools.ok()) return (void)ctx.Fail(schools.status());
