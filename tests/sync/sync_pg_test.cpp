@@ -1,0 +1,168 @@
+// Two `schoolshare-sync` instances over one PostgreSQL database (a fresh database of the throwaway
+// cluster ctest starts, fixture pg_cluster): a race across instances has exactly one winner, a client
+// may switch instances between pushes, kill -9 of one instance loses and doubles nothing, and a pull
+// at either instance sees what the other wrote. The same promises as sync_server_test.cpp on SQLite.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "schoolshare/ids.h"
+#include "sync/server_process.h"
+#include "testutil.h"
+
+namespace schoolshare::testing {
+namespace {
+
+class SyncPgTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (PgClusterUrl().empty()) GTEST_SKIP() << "no PostgreSQL test cluster (run through ctest, fixture pg_cluster)";
+    pg_ = std::make_unique<PgDatabase>();
+    ASSERT_TRUE(pg_->ok()) << pg_->error();
+    {
+      auto store = Open();
+      ASSERT_TRUE(store);
+      SeedSmallDistrict(*store);
+      manager_b_ = IssueTestToken(*store, Role::kSchoolManager, "b", clock_.Now());
+      kiosk_a_ = IssueTestToken(*store, Role::kKiosk, "a", clock_.Now());
+    }
+    ASSERT_TRUE(one_.Start(pg_->url(), dir_.File("one.log"))) << "instance one did not start";
+    ASSERT_TRUE(two_.Start(pg_->url(), dir_.File("two.log"))) << "instance two did not start";
+  }
+
+  std::unique_ptr<Store> Open() {
+    auto s = Store::OpenPostgres(pg_->url());
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    return s.ok() ? std::move(s).value() : nullptr;
+  }
+
+  Instant Tomorrow(int hour) const {
+    CivilDate d = Shanghai().LocalDate(clock_.Now()).AddDays(1);
+    return *Shanghai().ToInstant(d, hour * 60);
+  }
+  static std::string T(Instant t) { return Shanghai().FormatRfc3339(t); }
+
+  // Facts `from`..`to` (client_seq) of kiosk-a-1, in one push body.
+  Json FactPush(int from, int to) const {
+    Json body = {{"client_id", "kiosk-a-1"}, {"mutations", Json::array()}};
+    for (int seq = from; seq <= to; ++seq) {
+      Json fact = {{"id", "fact-" + std::to_string(seq)},
+                   {"kind", "check_out"},
+                   {"resource_id", "a-field"},
+                   {"at", T(clock_.Now() - seq)}};
+      body["mutations"].push_back({{"id", "m-" + std::to_string(seq)},
+                                   {"client_seq", seq},
+                                   {"name", "record_fact"},
+                                   {"args", fact},
+                                   {"client_time", T(clock_.Now())}});
+    }
+    return body;
+  }
+
+  static Answer Register(httplib::Client& c) { return Post(c, "/v1/sync/register", Json{{"client_id", "kiosk-a-1"}}); }
+
+  TempDir dir_;
+  SystemClock clock_;
+  std::unique_ptr<PgDatabase> pg_;
+  ServerProcess one_, two_;
+  std::string manager_b_, kiosk_a_;
+};
+
+TEST_F(SyncPgTest, ARaceAcrossInstancesHasExactlyOneWinner) {
+  constexpr int kClients = 20;
+  std::atomic<int> ready{0};
+  std::vector<Answer> answers(kClients);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kClients; ++i) {
+    threads.emplace_back([&, i] {
+      auto c = (i % 2 ? one_ : two_).Client(manager_b_);
+      Json b = {{"id", NewUuid()}, {"resource_id", "a-field"}, {"school_id", "b"},
+                {"title", "test"}, {"start", T(Tomorrow(15))}, {"end", T(Tomorrow(16))}};
+      EXPECT_EQ(Get(*c, "/v1/health").status, 200);  // connected before the race starts
+      ++ready;
+      while (ready.load() < kClients) std::this_thread::yield();
+      answers[i] = Post(*c, "/v1/bookings", b);
+    });
+  }
+  for (auto& t : threads) t.join();
+  int won = 0;
+  std::string winner;
+  for (const Answer& a : answers) {
+    if (a.status == 201) {
+      ++won;
+      winner = a.body["id"];
+    }
+  }
+  ASSERT_EQ(won, 1);
+  for (const Answer& a : answers) {
+    if (a.status == 201) continue;
+    EXPECT_EQ(a.status, 409) << a.text;
+    EXPECT_EQ(a.body["conflicts"], Json::array({winner}));
+    EXPECT_FALSE(a.body["alternatives"].empty());
+  }
+  BookingFilter f;
+  f.resource_id = "a-field";
+  EXPECT_EQ(Open()->ListBookings(f)->size(), 1u);
+}
+
+TEST_F(SyncPgTest, AClientMaySwitchInstancesBetweenPushes) {
+  auto at_one = one_.Client(kiosk_a_);
+  auto at_two = two_.Client(kiosk_a_);
+  ASSERT_EQ(Register(*at_one).status, 200);
+  Answer first = Post(*at_one, "/v1/sync/push", FactPush(1, 20));
+  ASSERT_EQ(first.status, 200) << first.text;
+  EXPECT_EQ(first.body["last_client_seq"], 20);
+  // The other instance knows the client, answers the repeated part from the stored results word for
+  // word and applies the new part once.
+  Answer second = Post(*at_two, "/v1/sync/push", FactPush(1, 30));
+  ASSERT_EQ(second.status, 200) << second.text;
+  EXPECT_EQ(second.body["last_client_seq"], 30);
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_EQ(second.body["results"][i]["status"], "duplicate");
+    EXPECT_EQ(second.body["results"][i]["original"], first.body["results"][i]);
+  }
+  // A pull at the first instance sees what the second wrote.
+  Answer pull = Get(*at_one, "/v1/sync/pull?client_id=kiosk-a-1&cursor=&results_after=20");
+  ASSERT_EQ(pull.status, 200) << pull.text;
+  EXPECT_EQ(pull.body["last_client_seq"], 30);
+  EXPECT_EQ(pull.body["results"].size(), 10u);
+  auto store = Open();
+  EXPECT_EQ(store->ListFacts({})->size(), 30u);
+}
+
+TEST_F(SyncPgTest, KillNineOfOneInstanceLosesNothingAndDoublesNothing) {
+  auto at_one = one_.Client(kiosk_a_);
+  ASSERT_EQ(Register(*at_one).status, 200);
+  constexpr int kBatches = 20;
+  constexpr int kPerBatch = 100;
+  std::atomic<int> acknowledged{0};
+  std::thread pusher([&] {
+    auto c = one_.Client(kiosk_a_);
+    for (int b = 0; b < kBatches; ++b) {
+      Answer a = Post(*c, "/v1/sync/push", FactPush(b * kPerBatch + 1, (b + 1) * kPerBatch));
+      if (a.status != 200) return;
+      acknowledged = a.body["last_client_seq"].get<int>();
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  one_.Kill();
+  pusher.join();
+  // The client carries on at the surviving instance, re-sending everything from the start.
+  auto at_two = two_.Client(kiosk_a_);
+  Answer reg = Register(*at_two);
+  ASSERT_EQ(reg.status, 200) << reg.text;
+  EXPECT_GE(reg.body["last_client_seq"].get<int>(), acknowledged.load()) << "an acknowledged mutation was lost";
+  for (int b = 0; b < kBatches; ++b) {
+    Answer a = Post(*at_two, "/v1/sync/push", FactPush(b * kPerBatch + 1, (b + 1) * kPerBatch));
+    ASSERT_EQ(a.status, 200) << a.text;
+  }
+  auto store = Open();
+  EXPECT_EQ(store->ListFacts({})->size(), static_cast<size_t>(kBatches * kPerBatch));
+  auto client = store->GetSyncClient("kiosk-a-1");
+  ASSERT_TRUE(client.ok());
+  EXPECT_EQ(client->last_client_seq, kBatches * kPerBatch);
+}
+
+}  // namespace
+}  // namespace schoolshare::testing
