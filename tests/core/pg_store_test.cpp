@@ -2,8 +2,10 @@
 // exclusion constraint on held venue bookings and its refusal, change versions that commit in order
 // with several writers, concurrent start-up, backend choice by the database argument.
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 
 #include "forwarding_store.h"
@@ -174,6 +176,41 @@ TEST_F(PgStoreTest, VersionsCommitInOrderWithSeveralWriters) {
   ASSERT_TRUE(all.ok());
   ASSERT_EQ(all->size(), static_cast<std::size_t>(kWriters * kWritesEach));
   for (std::size_t i = 0; i < all->size(); ++i) EXPECT_EQ((*all)[i].version, start + 1 + static_cast<std::int64_t>(i));
+}
+
+// A deadlock with another session (40P01) rolls the transaction back and runs it again, whole: the
+// write lands once.
+TEST_F(PgStoreTest, ADeadlockedTransactionIsRunAgainAndAppliedOnce) {
+  PGconn* other = PQconnectdb(pg_->url().c_str());
+  ASSERT_EQ(PQstatus(other), CONNECTION_OK) << PQerrorMessage(other);
+  auto exec = [&](const char* sql) {
+    PGresult* r = PQexec(other, sql);
+    const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+    PQclear(r);
+    return ok;
+  };
+  ASSERT_TRUE(exec("BEGIN"));
+  ASSERT_TRUE(exec("SELECT 1 FROM districts WHERE id = 'd1' FOR UPDATE"));  // the other session holds d1
+  const auto before = *store_->LatestVersion();
+  std::atomic<int> runs{0};
+  Status written;
+  std::thread writer([&] {
+    written = store_->Transaction([&]() -> Status {
+      ++runs;  // holds the writers' lock, then waits for d1
+      return store_->PutDistrict({"d1", "测试学区（改名）", "Asia/Shanghai", "zh-CN"}, admin_);
+    });
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // Now the other session waits for the writers' lock: a cycle. The writer, waiting longer, is the
+  // one PostgreSQL picks (deadlock_timeout, 1 s), and our select returns once it rolled back.
+  EXPECT_TRUE(exec("SELECT value FROM counters WHERE name = 'change_version' FOR UPDATE"));
+  EXPECT_TRUE(exec("COMMIT"));
+  writer.join();
+  PQfinish(other);
+  EXPECT_TRUE(written.ok()) << written.ToString();
+  EXPECT_EQ(runs.load(), 2);
+  EXPECT_EQ(store_->GetDistrict("d1")->name, "测试学区（改名）");
+  EXPECT_EQ(*store_->LatestVersion(), before + 1);
 }
 
 TEST_F(PgStoreTest, InstancesStartingTogetherShareOneSchema) {
