@@ -213,6 +213,27 @@ TEST_F(PgStoreTest, ADeadlockedTransactionIsRunAgainAndAppliedOnce) {
   EXPECT_EQ(*store_->LatestVersion(), before + 1);
 }
 
+// The server dropped the connection (a restart, an administrator): the call that finds out fails as
+// unavailable (503 over HTTP, the client retries), and the next one reconnects.
+TEST_F(PgStoreTest, ALostConnectionIsReestablishedByTheNextCall) {
+  PGconn* admin = PQconnectdb(pg_->url().c_str());
+  ASSERT_EQ(PQstatus(admin), CONNECTION_OK) << PQerrorMessage(admin);
+  PGresult* r = PQexec(admin,
+                       "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                       "WHERE datname = current_database() AND pid <> pg_backend_pid()");
+  EXPECT_EQ(PQresultStatus(r), PGRES_TUPLES_OK);
+  PQclear(r);
+  PQfinish(admin);
+  auto first = store_->ListSchools();
+  if (!first.ok()) {
+    EXPECT_EQ(first.status().code(), StatusCode::kUnavailable) << first.status().ToString();
+  }
+  auto again = store_->ListSchools();
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->size(), 3u);
+  EXPECT_TRUE(store_->PutDistrict({"d2", "第二学区", "Asia/Shanghai", "zh-CN"}, admin_).ok());
+}
+
 TEST_F(PgStoreTest, InstancesStartingTogetherShareOneSchema) {
   testing::PgDatabase fresh;
   ASSERT_TRUE(fresh.ok()) << fresh.error();

@@ -167,6 +167,7 @@ Status Connection::Exec(const std::string& sql) {
 }
 
 Result<Statement*> Connection::Prepare(const std::string& sql) {
+  if (!in_transaction_ && !Healthy()) SS_RETURN_IF_ERROR(Reconnect());
   if (auto it = cache_.find(sql); it != cache_.end()) return it->second.get();
   std::string name = "ss" + std::to_string(next_name_++);
   const int params = CountParams(sql);

@@ -124,8 +124,12 @@ class Connection {
 
   // One or more statements without parameters (schema, BEGIN, COMMIT).
   Status Exec(const std::string& sql);
-  // A prepared statement cached by its SQL text; valid until the connection is reset.
+  // A prepared statement cached by its SQL text; valid until the connection is reset. Outside a
+  // transaction (SetInTransaction) a connection found broken is re-established first.
   Result<Statement*> Prepare(const std::string& sql);
+  // Whether a transaction is open: a broken connection must then fail the transaction, never be
+  // silently replaced (what follows would run outside it).
+  void SetInTransaction(bool in) { in_transaction_ = in; }
   // The SQLSTATE of the last failure ("" when none or not from the server).
   const std::string& LastSqlstate() const { return last_sqlstate_; }
   void ClearSqlstate() { last_sqlstate_.clear(); }
@@ -143,6 +147,7 @@ class Connection {
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
   std::string last_sqlstate_;
   int next_name_ = 0;
+  bool in_transaction_ = false;
 };
 
 }  // namespace schoolshare::pg

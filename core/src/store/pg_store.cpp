@@ -1398,6 +1398,7 @@ class PgStore final : public Store {
       db_->ClearSqlstate();
       s = Do(write ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
       if (!s.ok()) return s;
+      db_->SetInTransaction(true);
       // Only now, holding the lock (or the snapshot), can we tell what others committed before us.
       s = write ? LockCounter() : RefreshIfChangedElsewhere();
       if (s.ok()) {
@@ -1406,11 +1407,15 @@ class PgStore final : public Store {
         depth_ = 0;
         if (s.ok()) {
           s = Do("COMMIT");
-          if (s.ok()) return s;
+          if (s.ok()) {
+            db_->SetInTransaction(false);
+            return s;
+          }
         }
       }
       const bool retry = pg::IsRetryable(db_->LastSqlstate());
       if (db_->Healthy()) Do("ROLLBACK");
+      db_->SetInTransaction(false);
       ForgetCaches();  // cached rows written inside the transaction are gone
       if (!retry) return s;
       std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt * attempt));
