@@ -10,6 +10,7 @@
 
 #include "schoolshare/ids.h"
 #include "sync/invariant.h"
+#include "sync/race.h"
 #include "sync/server_process.h"
 #include "testutil.h"
 
@@ -73,37 +74,12 @@ class SyncPgTest : public ::testing::Test {
 };
 
 TEST_F(SyncPgTest, ARaceAcrossInstancesHasExactlyOneWinner) {
-  constexpr int kClients = 20;
-  std::atomic<int> ready{0};
-  std::vector<Answer> answers(kClients);
-  std::vector<std::thread> threads;
-  for (int i = 0; i < kClients; ++i) {
-    threads.emplace_back([&, i] {
-      auto c = (i % 2 ? one_ : two_).Client(manager_b_);
-      Json b = {{"id", NewUuid()}, {"resource_id", "a-field"}, {"school_id", "b"},
-                {"title", "test"}, {"start", T(Tomorrow(15))}, {"end", T(Tomorrow(16))}};
-      EXPECT_EQ(Get(*c, "/v1/health").status, 200);  // connected before the race starts
-      ++ready;
-      while (ready.load() < kClients) std::this_thread::yield();
-      answers[i] = Post(*c, "/v1/bookings", b);
-    });
-  }
-  for (auto& t : threads) t.join();
-  int won = 0;
-  std::string winner;
-  for (const Answer& a : answers) {
-    if (a.status == 201) {
-      ++won;
-      winner = a.body["id"];
-    }
-  }
-  ASSERT_EQ(won, 1);
-  for (const Answer& a : answers) {
-    if (a.status == 201) continue;
-    EXPECT_EQ(a.status, 409) << a.text;
-    EXPECT_EQ(a.body["conflicts"], Json::array({winner}));
-    EXPECT_FALSE(a.body["alternatives"].empty());
-  }
+  ExpectOneWinnerOfARace(
+      20, [&](int i) { return (i % 2 ? one_ : two_).Client(manager_b_); },
+      [&](int) {
+        return Json{{"id", NewUuid()}, {"resource_id", "a-field"}, {"school_id", "b"},
+                    {"title", "test"}, {"start", T(Tomorrow(15))}, {"end", T(Tomorrow(16))}};
+      });
   BookingFilter f;
   f.resource_id = "a-field";
   EXPECT_EQ(Open()->ListBookings(f)->size(), 1u);

@@ -15,6 +15,7 @@
 #include "schoolshare/rules.h"
 #include "schoolshare/tokens.h"
 #include "sync/invariant.h"
+#include "sync/race.h"
 #include "sync/server_process.h"
 #include "testutil.h"
 
@@ -140,36 +141,9 @@ TEST_F(SyncServerTest, CreateAnswers201ThenIdempotentThen409WithAlternatives) {
 // ------------------------------------------------------------------------------------------ races
 
 TEST_F(SyncServerTest, TwentyClientsRaceForOneSlotExactlyOneWins) {
-  constexpr int kClients = 20;
-  std::atomic<int> ready{0};
-  std::vector<Answer> answers(kClients);
-  std::vector<std::thread> threads;
-  for (int i = 0; i < kClients; ++i) {
-    threads.emplace_back([&, i] {
-      auto c = server_.Client(manager_b_);
-      Json b = Booking(NewUuid(), "a-field", "b", Tomorrow(15), Tomorrow(16));
-      EXPECT_EQ(Get(*c, "/v1/health").status, 200);  // connected (keep-alive) before the race starts
-      ++ready;
-      while (ready.load() < kClients) std::this_thread::yield();
-      answers[i] = Post(*c, "/v1/bookings", b);
-    });
-  }
-  for (auto& t : threads) t.join();
-  int won = 0;
-  std::string winner;
-  for (const Answer& a : answers) {
-    if (a.status == 201) {
-      ++won;
-      winner = a.body["id"];
-    }
-  }
-  ASSERT_EQ(won, 1);
-  for (const Answer& a : answers) {
-    if (a.status == 201) continue;
-    EXPECT_EQ(a.status, 409) << a.text;
-    EXPECT_EQ(a.body["conflicts"], Json::array({winner}));
-    EXPECT_FALSE(a.body["alternatives"].empty());
-  }
+  ExpectOneWinnerOfARace(
+      20, [&](int) { return server_.Client(manager_b_); },
+      [&](int) { return Booking(NewUuid(), "a-field", "b", Tomorrow(15), Tomorrow(16)); });
   auto store = Open();
   BookingFilter f;
   f.resource_id = "a-field";
