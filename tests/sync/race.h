@@ -1,4 +1,5 @@
-// A race for one slot through real HTTP, on any backend and any number of instances.
+// A race for one slot, and a storm of creates and cancels, through real HTTP on any backend and any
+// number of instances.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -6,6 +7,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -48,6 +50,47 @@ inline void ExpectOneWinnerOfARace(int clients, const std::function<std::unique_
     EXPECT_EQ(a.body["conflicts"], Json::array({winner}));
     EXPECT_FALSE(a.body["alternatives"].empty());
   }
+}
+
+struct StormCounts {
+  int created = 0, refused = 0, cancelled = 0, failed = 0;
+};
+
+// `threads` clients (client(t)) each run `ops` operations: a quarter cancel one of their own created
+// bookings, the rest create `booking(rng)`. A refusal (409, 422) is expected; anything else fails.
+inline StormCounts RunBookingStorm(int threads, int ops, unsigned seed,
+                                   const std::function<std::unique_ptr<httplib::Client>(int)>& client,
+                                   const std::function<Json(std::mt19937&)>& booking) {
+  std::atomic<int> created{0}, refused{0}, cancelled{0}, failed{0};
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      std::mt19937 rng(seed + static_cast<unsigned>(t));
+      auto c = client(t);
+      std::vector<std::string> mine;
+      for (int i = 0; i < ops; ++i) {
+        if (!mine.empty() && rng() % 4 == 0) {
+          std::string id = mine[rng() % mine.size()];
+          Answer a = Post(*c, "/v1/bookings/" + id + "/cancel", Json{{"reason", "storm"}});
+          a.status == 200 ? ++cancelled : ++failed;
+          continue;
+        }
+        Json b = booking(rng);
+        Answer a = Post(*c, "/v1/bookings", b);
+        if (a.status == 201) {
+          ++created;
+          mine.push_back(b["id"]);
+        } else if (a.status == 409 || a.status == 422) {
+          ++refused;
+        } else {
+          ++failed;
+          ADD_FAILURE() << a.status << " " << a.text;
+        }
+      }
+    });
+  }
+  for (auto& t : workers) t.join();
+  return {created.load(), refused.load(), cancelled.load(), failed.load()};
 }
 
 }  // namespace schoolshare::testing

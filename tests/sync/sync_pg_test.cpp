@@ -91,46 +91,23 @@ TEST_F(SyncPgTest, AStormOfCreatesAndCancelsThroughBothInstancesKeepsTheInvarian
   constexpr int kThreads = 8;
   constexpr int kOpsPerThread = 60;
   const std::vector<std::string> venues = {"a-field", "a-field-n", "a-field-s", "b-hall"};
-  std::atomic<int> created{0}, refused{0}, cancelled{0}, failed{0};
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&, t] {
-      std::mt19937 rng(4321 + t);
-      auto c = (t % 2 ? one_ : two_).Client(admin_);
-      std::vector<std::string> mine;
-      for (int i = 0; i < kOpsPerThread; ++i) {
-        if (!mine.empty() && rng() % 4 == 0) {
-          Answer a = Post(*c, "/v1/bookings/" + mine[rng() % mine.size()] + "/cancel", Json{{"reason", "storm"}});
-          a.status == 200 ? ++cancelled : ++failed;
-          continue;
-        }
+  StormCounts n = RunBookingStorm(
+      kThreads, kOpsPerThread, 4321, [&](int t) { return (t % 2 ? one_ : two_).Client(admin_); },
+      [&](std::mt19937& rng) {
         const bool equipment = rng() % 3 == 0;
         const Instant start = Tomorrow(8) + static_cast<Instant>(rng() % 24) * 30 * 60;
         const Instant end = start + static_cast<Instant>(1 + rng() % 3) * 30 * 60;
-        Json b = {{"id", NewUuid()},
-                  {"resource_id", equipment ? std::string("a-balls") : venues[rng() % venues.size()]},
-                  {"school_id", "a"},
-                  {"title", "storm"},
-                  {"start", T(start)},
-                  {"end", T(end)},
-                  {"quantity", equipment ? 1 + static_cast<int>(rng() % 8) : 0}};
-        Answer a = Post(*c, "/v1/bookings", b);
-        if (a.status == 201) {
-          ++created;
-          mine.push_back(b["id"]);
-        } else if (a.status == 409 || a.status == 422) {
-          ++refused;
-        } else {
-          ++failed;
-          ADD_FAILURE() << a.status << " " << a.text;
-        }
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  EXPECT_EQ(failed.load(), 0);
-  EXPECT_GT(created.load(), 20);
-  EXPECT_GT(refused.load(), 20);  // the storm really contended
+        return Json{{"id", NewUuid()},
+                    {"resource_id", equipment ? std::string("a-balls") : venues[rng() % venues.size()]},
+                    {"school_id", "a"},
+                    {"title", "storm"},
+                    {"start", T(start)},
+                    {"end", T(end)},
+                    {"quantity", equipment ? 1 + static_cast<int>(rng() % 8) : 0}};
+      });
+  EXPECT_EQ(n.failed, 0);
+  EXPECT_GT(n.created, 20);
+  EXPECT_GT(n.refused, 20);  // the storm really contended
   auto store = Open();
   ASSERT_TRUE(store);
   ExpectInvariant(*store);

@@ -154,44 +154,20 @@ TEST_F(SyncServerTest, RandomStormOfCreatesAndCancelsKeepsTheInvariant) {
   constexpr int kThreads = 16;
   constexpr int kOpsPerThread = 150;  // 2,400 operations
   const std::vector<std::string> venues = {"a-field", "a-field-n", "a-field-s", "b-hall", "c-hall"};
-  std::atomic<int> created{0}, refused{0}, cancelled{0}, failed{0};
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&, t] {
-      std::mt19937 rng(1234 + t);
-      auto c = server_.Client(admin_);
-      std::vector<std::string> mine;
-      for (int i = 0; i < kOpsPerThread; ++i) {
-        if (!mine.empty() && rng() % 4 == 0) {
-          std::string id = mine[rng() % mine.size()];
-          Answer a = Post(*c, "/v1/bookings/" + id + "/cancel", Json{{"reason", "storm"}});
-          a.status == 200 ? ++cancelled : ++failed;
-          continue;
-        }
+  StormCounts n = RunBookingStorm(
+      kThreads, kOpsPerThread, 1234, [&](int) { return server_.Client(admin_); },
+      [&](std::mt19937& rng) {
         const bool equipment = rng() % 3 == 0;
         const int slot = static_cast<int>(rng() % 24);  // half hours between 08:00 and 20:00
         const Instant start = Tomorrow(8, 0, static_cast<int>(rng() % 2)) + slot * 30 * 60;
         const Instant end = start + (1 + rng() % 3) * 30 * 60;
-        Json b = equipment ? Booking(NewUuid(), "a-balls", "a", start, end, 1 + static_cast<int>(rng() % 8))
-                           : Booking(NewUuid(), venues[rng() % venues.size()], "a", start, end);
-        Answer a = Post(*c, "/v1/bookings", b);
-        if (a.status == 201) {
-          ++created;
-          mine.push_back(b["id"]);
-        } else if (a.status == 409 || a.status == 422) {
-          ++refused;
-        } else {
-          ++failed;
-          ADD_FAILURE() << a.status << " " << a.text;
-        }
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  EXPECT_EQ(failed.load(), 0);
-  EXPECT_GT(created.load(), 50);
-  EXPECT_GT(refused.load(), 100);  // the storm really contended
-  EXPECT_GT(cancelled.load(), 50);
+        return equipment ? Booking(NewUuid(), "a-balls", "a", start, end, 1 + static_cast<int>(rng() % 8))
+                         : Booking(NewUuid(), venues[rng() % venues.size()], "a", start, end);
+      });
+  EXPECT_EQ(n.failed, 0);
+  EXPECT_GT(n.created, 50);
+  EXPECT_GT(n.refused, 100);  // the storm really contended
+  EXPECT_GT(n.cancelled, 50);
   auto store = Open();
   ExpectInvariant(*store);
 }
