@@ -36,7 +36,7 @@ int Context::Fail(int code, const std::string& message) {
 
 Result<std::unique_ptr<Store>> Context::Open(const std::string& path, bool create) {
   if (path.empty()) return Status::InvalidArgument(T("cli.db_required"));
-  if (!create && !std::filesystem::exists(path)) {
+  if (!create && !Store::IsPostgresLocation(path) && !std::filesystem::exists(path)) {
     return Status::NotFound(T("cli.db_missing", {{"path", path}}));
   }
   StoreOptions options;
@@ -44,7 +44,7 @@ Result<std::unique_ptr<Store>> Context::Open(const std::string& path, bool creat
   options.clock = &clock;
   options.verify_integrity = true;  // a damaged file is refused before any command reads or writes it
   options.lang = lang;
-  return Store::OpenSqlite(path, options);
+  return Store::Open(path, options);  // a postgresql:// URI opens PostgreSQL
 }
 
 Actor CliActor() { return {"cli", Role::kDistrictAdmin, ""}; }

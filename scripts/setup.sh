@@ -11,6 +11,8 @@ packages=(
   uuid-dev libsodium-dev
   # the sync service (HTTP, TLS, logs)
   libcpp-httplib-dev libssl-dev libspdlog-dev
+  # the PostgreSQL store (libpq) and the throwaway cluster its tests start (initdb, postgres)
+  libpq-dev postgresql
   # the kiosk (SCHOOLSHARE_BUILD_GUI): Dear ImGui + GLFW + OpenGL3, QR codes, PNG, FreeType
   libimgui-dev libglfw3-dev libfreetype-dev libgl1-mesa-dev libqrencode-dev libstb-dev
   # kiosk screenshot and input tests: a virtual X server, software GL, the Chinese font, X input events

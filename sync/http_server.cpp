@@ -39,7 +39,7 @@ class Server::StorePool {
     StoreOptions o = options_;
     o.create_if_missing = false;
     o.verify_integrity = false;  // checked once at start-up
-    return Store::OpenSqlite(path_, o);
+    return Store::Open(path_, o);
   }
   void Give(std::unique_ptr<Store> s) {
     std::lock_guard<std::mutex> hold(mu_);
@@ -336,7 +336,7 @@ Status Server::Bind() {
   so.lang = LangFromEnvironment();  // the refusal of a damaged or newer file, logged before exiting 1
   {
     // Open once up front: integrity check and migrations happen here, not on the first request.
-    SS_ASSIGN_OR_RETURN(auto first, Store::OpenSqlite(options_.db_path, so));
+    SS_ASSIGN_OR_RETURN(auto first, Store::Open(options_.db_path, so));  // SQLite file or postgresql:// URI
     stores_ = std::make_unique<StorePool>(options_.db_path, so);
     stores_->Give(std::move(first));
     SS_ASSIGN_OR_RETURN(auto writer, stores_->Take());

@@ -41,7 +41,10 @@ int main(int argc, char** argv) {
   ServerOptions options;
   std::string log_level = "info";
   CLI::App app{"schoolshare-sync: the HTTP API and sync service of schoolshare"};
-  app.add_option("--db", options.db_path, "SQLite database (made with `schoolshare init`)")->required();
+  app.add_option("--db", options.db_path,
+                 "SQLite database (made with `schoolshare init`), or a postgresql:// URI (several instances "
+                 "may share one PostgreSQL database)")
+      ->required();
   std::string listen;
   auto* listen_opt =
       app.add_option("--listen", listen, "HOST:PORT to listen on (IPv6 as [::1]:8480); or --host and --port")
@@ -89,7 +92,8 @@ int main(int argc, char** argv) {
   std::printf("listening on %s:%d\n", options.host.c_str(), server.port());
   std::fflush(stdout);
   spdlog::info("listening on {}:{} ({}), database {}", options.host, server.port(),
-               options.tls_cert.empty() ? "http" : "https", options.db_path);
+               options.tls_cert.empty() ? "http" : "https",
+               schoolshare::Store::IsPostgresLocation(options.db_path) ? "(PostgreSQL)" : options.db_path);
   auto s = server.Run();
   if (!s.ok()) kill(getpid(), SIGTERM);  // stopped by a failure, not a signal: release the watcher
   watcher.join();

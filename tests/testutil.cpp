@@ -1,5 +1,10 @@
 #include "testutil.h"
 
+#include <libpq-fe.h>
+
+#include <cstdlib>
+#include <fstream>
+
 #include "schoolshare/tokens.h"
 
 namespace schoolshare::testing {
@@ -11,7 +16,76 @@ std::vector<WeeklyWindow> EveryDay(int from, int to) {
   return w;
 }
 
+// Runs one parameterless statement on the cluster's maintenance database; "" or the error.
+std::string AdminExec(const std::string& cluster, const std::string& sql) {
+  PGconn* c = PQconnectdb(cluster.c_str());
+  std::string err;
+  if (PQstatus(c) != CONNECTION_OK) {
+    err = PQerrorMessage(c);
+  } else {
+    PGresult* r = PQexec(c, sql.c_str());
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) err = PQresultErrorMessage(r);
+    PQclear(r);
+  }
+  PQfinish(c);
+  return err;
+}
+
 }  // namespace
+
+std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
+  return info.param == Backend::kSqlite ? "Sqlite" : "Postgres";
+}
+
+std::string PgClusterUrl() {
+  const char* file = std::getenv("SCHOOLSHARE_TEST_PG_URL_FILE");
+  if (file == nullptr) return "";
+  std::ifstream in(file);
+  std::string url;
+  std::getline(in, url);
+  return url;
+}
+
+PgDatabase::PgDatabase() : cluster_(PgClusterUrl()) {
+  if (cluster_.empty()) {
+    error_ = "no PostgreSQL test cluster (SCHOOLSHARE_TEST_PG_URL_FILE unset or empty)";
+    return;
+  }
+  std::random_device rd;
+  name_ = "t" + std::to_string(rd()) + std::to_string(rd());
+  error_ = AdminExec(cluster_, "CREATE DATABASE " + name_);
+  if (!error_.empty()) return;
+  const std::size_t slash = cluster_.rfind('/');
+  url_ = cluster_.substr(0, slash + 1) + name_;
+}
+
+PgDatabase::~PgDatabase() {
+  if (!url_.empty()) AdminExec(cluster_, "DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+}
+
+std::unique_ptr<Store> OpenBackend(Backend backend, const TempDir& dir, const Clock* clock,
+                                   std::unique_ptr<PgDatabase>* pg, std::string* skip) {
+  if (backend == Backend::kSqlite) return OpenStore(dir.File("s.db"), clock);
+  if (PgClusterUrl().empty()) {
+    *skip = "no PostgreSQL test cluster: run through ctest (fixture pg_cluster) with PostgreSQL installed";
+    return nullptr;
+  }
+  *pg = std::make_unique<PgDatabase>();
+  if (!(*pg)->ok()) {
+    ADD_FAILURE() << "cannot create a test database: " << (*pg)->error();
+    return nullptr;
+  }
+  return ReopenBackend(backend, dir, clock, pg->get());
+}
+
+std::unique_ptr<Store> ReopenBackend(Backend backend, const TempDir& dir, const Clock* clock, const PgDatabase* pg) {
+  if (backend == Backend::kSqlite) return OpenStore(dir.File("s.db"), clock);
+  StoreOptions options;
+  options.clock = clock;
+  auto store = Store::OpenPostgres(pg->url(), options);
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  return store.ok() ? std::move(store).value() : nullptr;
+}
 
 void SeedSmallDistrict(Store& store) {
   Actor sys = Actor::System();

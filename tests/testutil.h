@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <ostream>
 #include <random>
 #include <string>
 
@@ -52,6 +53,41 @@ inline std::unique_ptr<Store> OpenStore(const std::string& path, const Clock* cl
   EXPECT_TRUE(store.ok()) << store.status().ToString();
   return store.ok() ? std::move(store).value() : nullptr;
 }
+
+// The store backends the conformance suites run against.
+enum class Backend { kSqlite, kPostgres };
+inline void PrintTo(Backend b, std::ostream* os) { *os << (b == Backend::kSqlite ? "sqlite" : "postgres"); }
+std::string BackendName(const ::testing::TestParamInfo<Backend>& info);
+
+// The connection URI of the throwaway test cluster (tests/pg/pg_cluster.sh, started by the ctest
+// fixture "pg_cluster"; its url file is named by SCHOOLSHARE_TEST_PG_URL_FILE), "" when there is none.
+std::string PgClusterUrl();
+
+// A fresh database in the test cluster, dropped (with its connections) when this goes.
+class PgDatabase {
+ public:
+  PgDatabase();
+  ~PgDatabase();
+  PgDatabase(const PgDatabase&) = delete;
+  PgDatabase& operator=(const PgDatabase&) = delete;
+  bool ok() const { return !url_.empty(); }
+  const std::string& url() const { return url_; }  // postgresql://.../<fresh database>
+  const std::string& error() const { return error_; }
+
+ private:
+  std::string cluster_;
+  std::string name_;
+  std::string url_;
+  std::string error_;
+};
+
+// A store of `backend`: a SQLite file in `dir`, or a fresh database of the test cluster (kept in
+// `pg`). Null when it cannot be opened (a test failure is recorded) or, for PostgreSQL, when there is
+// no test cluster (then *skip says why and the caller should GTEST_SKIP).
+std::unique_ptr<Store> OpenBackend(Backend backend, const TempDir& dir, const Clock* clock,
+                                   std::unique_ptr<PgDatabase>* pg, std::string* skip);
+// Another connection to the same store (the same file, or the same database).
+std::unique_ptr<Store> ReopenBackend(Backend backend, const TempDir& dir, const Clock* clock, const PgDatabase* pg);
 
 // District "d1" (Asia/Shanghai) with:
 //   core school "a" (at 29.50,106.50), weak member "b" (3 km away), partner "c" (10 km away)

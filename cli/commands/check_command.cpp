@@ -10,13 +10,14 @@ void AddCheckCommand(CLI::App& app, Context& ctx) {
   CLI::App* cmd = app.add_subcommand("check", ctx.T("cli.check.help"));
   cmd->add_option("--db", *db, ctx.T("cli.opt.db"))->required();
   cmd->callback([&ctx, db] {
-    if (!std::filesystem::exists(*db)) return (void)ctx.Fail(kExitNotFound, ctx.T("cli.db_missing", {{"path", *db}}));
+    if (!Store::IsPostgresLocation(*db) && !std::filesystem::exists(*db))
+      return (void)ctx.Fail(kExitNotFound, ctx.T("cli.db_missing", {{"path", *db}}));
     StoreOptions options;
     options.create_if_missing = false;
     options.verify_integrity = true;
     options.clock = &ctx.clock;
     options.lang = ctx.lang;
-    auto store = Store::OpenSqlite(*db, options);
+    auto store = Store::Open(*db, options);
     if (!store.ok()) return (void)ctx.Fail(store.status());
     auto version = (*store)->LatestVersion();
     if (!version.ok()) return (void)ctx.Fail(version.status());

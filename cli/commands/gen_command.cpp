@@ -27,7 +27,7 @@ void AddGenCommand(CLI::App& app, Context& ctx) {
     so.synchronous_full = false;  // bulk data for benchmarks: a power cut just means run gen again
     so.clock = &ctx.clock;
     so.lang = ctx.lang;
-    auto store = Store::OpenSqlite(*db, so);
+    auto store = Store::Open(*db, so);
     if (!store.ok()) return (void)ctx.Fail(store.status());
     auto schools = (*store)->ListSchools();
     if (!schools.ok()) return (void)ctx.Fail(schools.status());

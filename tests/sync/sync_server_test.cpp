@@ -14,6 +14,8 @@
 #include "schoolshare/ids.h"
 #include "schoolshare/rules.h"
 #include "schoolshare/tokens.h"
+#include "sync/invariant.h"
+#include "sync/race.h"
 #include "sync/server_process.h"
 #include "testutil.h"
 
@@ -139,119 +141,33 @@ TEST_F(SyncServerTest, CreateAnswers201ThenIdempotentThen409WithAlternatives) {
 // ------------------------------------------------------------------------------------------ races
 
 TEST_F(SyncServerTest, TwentyClientsRaceForOneSlotExactlyOneWins) {
-  constexpr int kClients = 20;
-  std::atomic<int> ready{0};
-  std::vector<Answer> answers(kClients);
-  std::vector<std::thread> threads;
-  for (int i = 0; i < kClients; ++i) {
-    threads.emplace_back([&, i] {
-      auto c = server_.Client(manager_b_);
-      Json b = Booking(NewUuid(), "a-field", "b", Tomorrow(15), Tomorrow(16));
-      EXPECT_EQ(Get(*c, "/v1/health").status, 200);  // connected (keep-alive) before the race starts
-      ++ready;
-      while (ready.load() < kClients) std::this_thread::yield();
-      answers[i] = Post(*c, "/v1/bookings", b);
-    });
-  }
-  for (auto& t : threads) t.join();
-  int won = 0;
-  std::string winner;
-  for (const Answer& a : answers) {
-    if (a.status == 201) {
-      ++won;
-      winner = a.body["id"];
-    }
-  }
-  ASSERT_EQ(won, 1);
-  for (const Answer& a : answers) {
-    if (a.status == 201) continue;
-    EXPECT_EQ(a.status, 409) << a.text;
-    EXPECT_EQ(a.body["conflicts"], Json::array({winner}));
-    EXPECT_FALSE(a.body["alternatives"].empty());
-  }
+  ExpectOneWinnerOfARace(
+      20, [&](int) { return server_.Client(manager_b_); },
+      [&](int) { return Booking(NewUuid(), "a-field", "b", Tomorrow(15), Tomorrow(16)); });
   auto store = Open();
   BookingFilter f;
   f.resource_id = "a-field";
   EXPECT_EQ(store->ListBookings(f)->size(), 1u);
 }
 
-// No two held bookings overlap on a venue (its whole and parts included), and equipment stays within stock.
-void ExpectInvariant(Store& store) {
-  auto bookings = store.ListBookings({});
-  ASSERT_TRUE(bookings.ok());
-  std::map<std::string, std::vector<schoolshare::Booking>> held;
-  for (const auto& b : *bookings) {
-    if (b.held()) held[b.resource_id].push_back(b);
-  }
-  auto overlaps = [](const schoolshare::Booking& x, const schoolshare::Booking& y) {
-    return x.start < y.end && y.start < x.end;
-  };
-  const std::map<std::string, std::vector<std::string>> family = {{"a-field", {"a-field", "a-field-n", "a-field-s"}},
-                                                                  {"a-field-n", {"a-field", "a-field-n"}},
-                                                                  {"a-field-s", {"a-field", "a-field-s"}}};
-  for (const auto& [resource, list] : held) {
-    if (resource == "a-balls") {
-      for (const auto& b : list) {
-        EXPECT_LE(PeakQuantity(list, b.start, b.end), 20) << "equipment over stock at " << b.start;
-      }
-      continue;
-    }
-    std::vector<std::string> related = family.count(resource) ? family.at(resource) : std::vector{resource};
-    for (const auto& b : list) {
-      for (const auto& other_resource : related) {
-        if (!held.count(other_resource)) continue;
-        for (const auto& o : held.at(other_resource)) {
-          if (o.id != b.id) {
-            EXPECT_FALSE(overlaps(b, o)) << b.id << " overlaps " << o.id;
-          }
-        }
-      }
-    }
-  }
-}
-
 TEST_F(SyncServerTest, RandomStormOfCreatesAndCancelsKeepsTheInvariant) {
   constexpr int kThreads = 16;
   constexpr int kOpsPerThread = 150;  // 2,400 operations
   const std::vector<std::string> venues = {"a-field", "a-field-n", "a-field-s", "b-hall", "c-hall"};
-  std::atomic<int> created{0}, refused{0}, cancelled{0}, failed{0};
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&, t] {
-      std::mt19937 rng(1234 + t);
-      auto c = server_.Client(admin_);
-      std::vector<std::string> mine;
-      for (int i = 0; i < kOpsPerThread; ++i) {
-        if (!mine.empty() && rng() % 4 == 0) {
-          std::string id = mine[rng() % mine.size()];
-          Answer a = Post(*c, "/v1/bookings/" + id + "/cancel", Json{{"reason", "storm"}});
-          a.status == 200 ? ++cancelled : ++failed;
-          continue;
-        }
+  StormCounts n = RunBookingStorm(
+      kThreads, kOpsPerThread, 1234, [&](int) { return server_.Client(admin_); },
+      [&](std::mt19937& rng) {
         const bool equipment = rng() % 3 == 0;
         const int slot = static_cast<int>(rng() % 24);  // half hours between 08:00 and 20:00
         const Instant start = Tomorrow(8, 0, static_cast<int>(rng() % 2)) + slot * 30 * 60;
         const Instant end = start + (1 + rng() % 3) * 30 * 60;
-        Json b = equipment ? Booking(NewUuid(), "a-balls", "a", start, end, 1 + static_cast<int>(rng() % 8))
-                           : Booking(NewUuid(), venues[rng() % venues.size()], "a", start, end);
-        Answer a = Post(*c, "/v1/bookings", b);
-        if (a.status == 201) {
-          ++created;
-          mine.push_back(b["id"]);
-        } else if (a.status == 409 || a.status == 422) {
-          ++refused;
-        } else {
-          ++failed;
-          ADD_FAILURE() << a.status << " " << a.text;
-        }
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  EXPECT_EQ(failed.load(), 0);
-  EXPECT_GT(created.load(), 50);
-  EXPECT_GT(refused.load(), 100);  // the storm really contended
-  EXPECT_GT(cancelled.load(), 50);
+        return equipment ? Booking(NewUuid(), "a-balls", "a", start, end, 1 + static_cast<int>(rng() % 8))
+                         : Booking(NewUuid(), venues[rng() % venues.size()], "a", start, end);
+      });
+  EXPECT_EQ(n.failed, 0);
+  EXPECT_GT(n.created, 50);
+  EXPECT_GT(n.refused, 100);  // the storm really contended
+  EXPECT_GT(n.cancelled, 50);
   auto store = Open();
   ExpectInvariant(*store);
 }

@@ -1,5 +1,5 @@
 // The store: every entity of the domain, persisted. The sync service and the clients depend only on
-// this interface (SQLite today, PostgreSQL later); it speaks in domain operations, never in SQL.
+// this interface (SQLite, or PostgreSQL for several sync instances); it speaks in domain operations, never in SQL.
 //
 // Contract:
 //  - Every Put/Insert/Update runs inside a transaction and, in that same transaction, appends one
@@ -95,6 +95,15 @@ class Store {
   // a database, one made by a newer schoolshare (never migrated or written) or one that fails its
   // integrity check is refused with kCorruption and a message in options.lang naming the file.
   static Result<std::unique_ptr<Store>> OpenSqlite(const std::string& path, const StoreOptions& options = {});
+  // Connects to a PostgreSQL database (a postgresql:// or postgres:// URI, or libpq "key=value" words)
+  // and creates or upgrades its schema. For the sync service and the CLI on a server; a sync client's
+  // replica stays SQLite (the replica operations below are refused here). An unreachable server is
+  // kUnavailable.
+  static Result<std::unique_ptr<Store>> OpenPostgres(const std::string& conninfo, const StoreOptions& options = {});
+  // The database argument of the binaries: a postgresql:// or postgres:// URI opens PostgreSQL,
+  // anything else is a SQLite file path.
+  static Result<std::unique_ptr<Store>> Open(const std::string& location, const StoreOptions& options = {});
+  static bool IsPostgresLocation(const std::string& location);
 
   virtual Status Transaction(const std::function<Status()>& fn) = 0;
   // Runs fn over one consistent snapshot without taking the write lock (BEGIN DEFERRED); fn must not

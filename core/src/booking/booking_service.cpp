@@ -17,6 +17,18 @@ BookingOutcome Refused(const Booking& b, Rule rule, std::map<std::string, std::s
   return out;
 }
 
+// The store refused the insert as an overlap (PostgreSQL's exclusion constraint: another writer got
+// there between our check and our insert). Judge again, now that the other booking is visible, for the
+// same refusal the check gives; should the judge still see nothing, a bare overlap refusal.
+Status RefuseStoreConflict(booking::JudgeContext& ctx, const Booking& candidate, BookingOutcome* out) {
+  out->accepted = false;
+  out->booking = candidate;
+  SS_ASSIGN_OR_RETURN(Verdict again, ctx.Evaluate(candidate));
+  out->violations = std::move(again.violations);
+  if (out->violations.empty()) out->violations.push_back({Rule::kOverlap, {}, {}});
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<BookingOutcome> BookingService::Create(const BookingRequest& request, const Actor& actor,
@@ -75,6 +87,12 @@ Result<BookingOutcome> BookingService::Create(const BookingRequest& request, con
     for (int i = 0; i < kCodeAttempts; ++i) {
       out.booking.code = NewBookingCode();
       Status s = store_.InsertBooking(out.booking, actor, "booking.create");
+      if (s.code() == StatusCode::kConflict) {
+        SS_ASSIGN_OR_RETURN(booking::JudgeContext again,
+                            booking::JudgeContext::Load(store_, resource, request.school_id, candidate.start,
+                                                        candidate.end, now, backfill));
+        return RefuseStoreConflict(again, candidate, &out);
+      }
       if (s.code() != StatusCode::kAlreadyExists) return s;
     }
     return Status::Internal("could not find a free booking code");

@@ -17,7 +17,7 @@ constexpr Message kCli[] = {
     {"cli.policy.home_only", "仅限本校", "home only"},
     // options
     {"cli.opt.lang", "界面语言：zh-CN 或 en（默认取 SCHOOLSHARE_LANG / LANG）", "language: zh-CN or en (default from SCHOOLSHARE_LANG / LANG)"},
-    {"cli.opt.db", "SQLite 数据库文件", "the SQLite database file"},
+    {"cli.opt.db", "SQLite 数据库文件，或 postgresql:// 地址", "the SQLite database file, or a postgresql:// URI"},
     {"cli.opt.format", "输出格式", "output format"},
     {"cli.opt.district", "学区编号", "district id"},
     {"cli.opt.school", "学校编号", "school id"},

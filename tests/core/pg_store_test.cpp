@@ -1,0 +1,274 @@
+// What only the PostgreSQL store promises on top of the conformance suite (store_test.cpp): the
+// exclusion constraint on held venue bookings and its refusal, change versions that commit in order
+// with several writers, concurrent start-up, backend choice by the database argument.
+#include <gtest/gtest.h>
+#include <libpq-fe.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "forwarding_store.h"
+#include "schoolshare/booking_service.h"
+#include "schoolshare/ids.h"
+#include "schoolshare/store.h"
+#include "testutil.h"
+
+namespace schoolshare {
+namespace {
+
+using testing::At;
+
+class PgStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string skip;
+    store_ = testing::OpenBackend(testing::Backend::kPostgres, dir_, &clock_, &pg_, &skip);
+    if (!skip.empty()) GTEST_SKIP() << skip;
+    ASSERT_NE(store_, nullptr);
+    testing::SeedSmallDistrict(*store_);
+  }
+
+  std::unique_ptr<Store> OpenAnother() {
+    return testing::ReopenBackend(testing::Backend::kPostgres, dir_, &clock_, pg_.get());
+  }
+
+  Booking MakeBooking(const std::string& resource, Instant start, Instant end) {
+    Booking b;
+    b.id = NewUuid();
+    b.resource_id = resource;
+    b.school_id = "b";
+    b.start = start;
+    b.end = end;
+    b.status = BookingStatus::kConfirmed;
+    b.code = NewBookingCode();
+    b.created_by = "test";
+    b.quantity = 1;
+    return b;
+  }
+
+  testing::TempDir dir_;
+  ManualClock clock_{At("2026-11-23 08:00")};
+  std::unique_ptr<testing::PgDatabase> pg_;
+  std::unique_ptr<Store> store_;
+  Actor admin_ = Actor::System();
+};
+
+TEST_F(PgStoreTest, DatabaseRefusesOverlappingHeldBookingsOfAVenue) {
+  ASSERT_TRUE(
+      store_->InsertBooking(MakeBooking("a-field", At("2026-11-24 16:00"), At("2026-11-24 17:00")), admin_).ok());
+  const auto before = *store_->LatestVersion();
+  Status clash = store_->InsertBooking(MakeBooking("a-field", At("2026-11-24 16:30"), At("2026-11-24 17:30")), admin_);
+  EXPECT_EQ(clash.code(), StatusCode::kConflict) << clash.ToString();
+  EXPECT_EQ(*store_->LatestVersion(), before);  // nothing written, not even the change
+
+  // Half-open ranges: back to back is no overlap.
+  EXPECT_TRUE(
+      store_->InsertBooking(MakeBooking("a-field", At("2026-11-24 17:00"), At("2026-11-24 18:00")), admin_).ok());
+  // Bookings that hold nothing, equipment (shared by stock) and walk-in claims are judged by the service only.
+  Booking cancelled = MakeBooking("a-field", At("2026-11-24 16:00"), At("2026-11-24 17:00"));
+  cancelled.status = BookingStatus::kCancelled;
+  EXPECT_TRUE(store_->InsertBooking(cancelled, admin_).ok());
+  EXPECT_TRUE(
+      store_->InsertBooking(MakeBooking("a-balls", At("2026-11-24 16:00"), At("2026-11-24 17:00")), admin_).ok());
+  EXPECT_TRUE(
+      store_->InsertBooking(MakeBooking("a-balls", At("2026-11-24 16:00"), At("2026-11-24 17:00")), admin_).ok());
+  Booking walk_in = MakeBooking("a-field", At("2026-11-24 16:10"), At("2026-11-24 16:50"));
+  walk_in.activity_type = "walk_in";
+  EXPECT_TRUE(store_->InsertBooking(walk_in, admin_).ok());
+
+  // Re-holding a cancelled booking over a held one is refused too (an update, not only an insert).
+  cancelled.status = BookingStatus::kConfirmed;
+  EXPECT_EQ(store_->UpdateBooking(cancelled, admin_, "booking.restore").code(), StatusCode::kConflict);
+}
+
+TEST_F(PgStoreTest, ARefusedBookingInsideATransactionLeavesTheRestUsable) {
+  Booking first = MakeBooking("a-field", At("2026-11-24 16:00"), At("2026-11-24 17:00"));
+  Booking clash = MakeBooking("a-field", At("2026-11-24 16:30"), At("2026-11-24 17:30"));
+  Booking later = MakeBooking("a-field", At("2026-11-25 16:00"), At("2026-11-25 17:00"));
+  Status s = store_->Transaction([&]() -> Status {
+    SS_RETURN_IF_ERROR(store_->InsertBooking(first, admin_));
+    EXPECT_EQ(store_->InsertBooking(clash, admin_).code(), StatusCode::kConflict);
+    return store_->InsertBooking(later, admin_);  // the transaction is not aborted by the refusal
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_TRUE(store_->GetBooking(first.id).ok());
+  EXPECT_TRUE(store_->GetBooking(later.id).ok());
+  EXPECT_EQ(store_->GetBooking(clash.id).status().code(), StatusCode::kNotFound);
+}
+
+// A store whose overlap query misses every held booking: the service's own check passes, as it would
+// for a writer whose read raced another writer, and only the database's constraint stands in the way.
+class BlindStore : public testing::ForwardingStore {
+ public:
+  using ForwardingStore::ForwardingStore;
+  Result<std::vector<Booking>> ListHeldBookings(const std::vector<std::string>&, Instant, Instant) override {
+    return std::vector<Booking>{};
+  }
+};
+
+TEST_F(PgStoreTest, ServiceTurnsTheDatabasesRefusalIntoTheUsualOverlapRefusal) {
+  Booking held = MakeBooking("b-hall", At("2026-11-25 10:00"), At("2026-11-25 12:00"));
+  ASSERT_TRUE(store_->InsertBooking(held, admin_).ok());
+  BlindStore blind(*store_);
+  BookingService service(blind, clock_);
+  BookingRequest r;
+  r.resource_id = "b-hall";
+  r.school_id = "a";
+  r.title = "联合教研";
+  r.attendees = 50;
+  r.start = At("2026-11-25 11:00");
+  r.end = At("2026-11-25 13:00");
+  auto out = service.Create(r, admin_);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_FALSE(out->accepted);
+  ASSERT_FALSE(out->violations.empty());
+  EXPECT_EQ(out->violations[0].rule, Rule::kOverlap);
+  EXPECT_FALSE(out->alternatives.empty());  // the same offer of other times and venues as on SQLite
+  EXPECT_EQ(store_->ListBookings({})->size(), 1u);
+}
+
+TEST_F(PgStoreTest, VersionsCommitInOrderWithSeveralWriters) {
+  constexpr int kWriters = 4;
+  constexpr int kWritesEach = 15;
+  const std::int64_t start = *store_->LatestVersion();
+  std::atomic<bool> done{false};
+  std::atomic<int> failures{0};
+  // A reader pulling all the while must never see a version after a gap that is filled later.
+  std::int64_t reader_cursor = start;
+  std::thread reader([&] {
+    auto r = OpenAnother();
+    if (!r) return failures.fetch_add(1), void();
+    for (;;) {
+      const bool last = done.load();
+      auto changes = r->ListChanges(reader_cursor, 1000);
+      if (!changes.ok()) return failures.fetch_add(1), void();
+      for (const Change& c : *changes) {
+        if (c.version != reader_cursor + 1) failures.fetch_add(1);
+        reader_cursor = c.version;
+      }
+      if (last) return;
+    }
+  });
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      auto s = OpenAnother();
+      if (!s) return failures.fetch_add(1), void();
+      for (int i = 0; i < kWritesEach; ++i) {
+        UsageFact f;
+        f.id = NewUuid();
+        f.kind = FactKind::kCheckIn;
+        f.resource_id = w % 2 ? "a-field" : "b-hall";
+        f.school_id = "b";
+        f.at = At("2026-11-23 16:05") + i;
+        if (!s->InsertFact(f, admin_).ok()) failures.fetch_add(1);
+      }
+    });
+  }
+  for (auto& t : writers) t.join();
+  done = true;
+  reader.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(*store_->LatestVersion(), start + kWriters * kWritesEach);
+  EXPECT_EQ(reader_cursor, start + kWriters * kWritesEach);
+  auto all = store_->ListChanges(start, 0);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), static_cast<std::size_t>(kWriters * kWritesEach));
+  for (std::size_t i = 0; i < all->size(); ++i) EXPECT_EQ((*all)[i].version, start + 1 + static_cast<std::int64_t>(i));
+}
+
+// A deadlock with another session (40P01) rolls the transaction back and runs it again, whole: the
+// write lands once.
+TEST_F(PgStoreTest, ADeadlockedTransactionIsRunAgainAndAppliedOnce) {
+  PGconn* other = PQconnectdb(pg_->url().c_str());
+  ASSERT_EQ(PQstatus(other), CONNECTION_OK) << PQerrorMessage(other);
+  auto exec = [&](const char* sql) {
+    PGresult* r = PQexec(other, sql);
+    const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+    PQclear(r);
+    return ok;
+  };
+  ASSERT_TRUE(exec("BEGIN"));
+  ASSERT_TRUE(exec("SELECT 1 FROM districts WHERE id = 'd1' FOR UPDATE"));  // the other session holds d1
+  const auto before = *store_->LatestVersion();
+  std::atomic<int> runs{0};
+  Status written;
+  std::thread writer([&] {
+    written = store_->Transaction([&]() -> Status {
+      ++runs;  // holds the writers' lock, then waits for d1
+      return store_->PutDistrict({"d1", "测试学区（改名）", "Asia/Shanghai", "zh-CN"}, admin_);
+    });
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // Now the other session waits for the writers' lock: a cycle. The writer, waiting longer, is the
+  // one PostgreSQL picks (deadlock_timeout, 1 s), and our select returns once it rolled back.
+  EXPECT_TRUE(exec("SELECT value FROM counters WHERE name = 'change_version' FOR UPDATE"));
+  EXPECT_TRUE(exec("COMMIT"));
+  writer.join();
+  PQfinish(other);
+  EXPECT_TRUE(written.ok()) << written.ToString();
+  EXPECT_EQ(runs.load(), 2);
+  EXPECT_EQ(store_->GetDistrict("d1")->name, "测试学区（改名）");
+  EXPECT_EQ(*store_->LatestVersion(), before + 1);
+}
+
+// The server dropped the connection (a restart, an administrator): the call that finds out fails as
+// unavailable (503 over HTTP, the client retries), and the next one reconnects.
+TEST_F(PgStoreTest, ALostConnectionIsReestablishedByTheNextCall) {
+  PGconn* admin = PQconnectdb(pg_->url().c_str());
+  ASSERT_EQ(PQstatus(admin), CONNECTION_OK) << PQerrorMessage(admin);
+  PGresult* r = PQexec(admin,
+                       "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                       "WHERE datname = current_database() AND pid <> pg_backend_pid()");
+  EXPECT_EQ(PQresultStatus(r), PGRES_TUPLES_OK);
+  PQclear(r);
+  PQfinish(admin);
+  auto first = store_->ListSchools();
+  if (!first.ok()) {
+    EXPECT_EQ(first.status().code(), StatusCode::kUnavailable) << first.status().ToString();
+  }
+  auto again = store_->ListSchools();
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->size(), 3u);
+  EXPECT_TRUE(store_->PutDistrict({"d2", "第二学区", "Asia/Shanghai", "zh-CN"}, admin_).ok());
+}
+
+TEST_F(PgStoreTest, InstancesStartingTogetherShareOneSchema) {
+  testing::PgDatabase fresh;
+  ASSERT_TRUE(fresh.ok()) << fresh.error();
+  std::atomic<int> opened{0};
+  std::vector<std::thread> starters;
+  for (int i = 0; i < 3; ++i) {
+    starters.emplace_back([&] {
+      auto s = Store::Open(fresh.url());
+      if (s.ok() && (*s)->SchemaVersion() >= 1) opened.fetch_add(1);
+    });
+  }
+  for (auto& t : starters) t.join();
+  EXPECT_EQ(opened.load(), 3);
+}
+
+TEST_F(PgStoreTest, ReplicaOperationsAreRefusedClearly) {
+  Status s = store_->PutClientState("cursor", "1");
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("PostgreSQL"), std::string::npos) << s.ToString();
+  EXPECT_FALSE(store_->ListOutbox(0, std::nullopt, 0).ok());
+}
+
+TEST(PgOpenTest, DatabaseArgumentPicksTheBackend) {
+  EXPECT_TRUE(Store::IsPostgresLocation("postgresql://u@127.0.0.1:5432/db"));
+  EXPECT_TRUE(Store::IsPostgresLocation("postgres://127.0.0.1/db"));
+  EXPECT_FALSE(Store::IsPostgresLocation("/var/lib/schoolshare/district.db"));
+  EXPECT_FALSE(Store::IsPostgresLocation("postgresql.db"));
+}
+
+TEST(PgOpenTest, UnreachableServerIsUnavailable) {
+  // Port 1 on loopback: nothing listens there.
+  auto s = Store::Open("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), StatusCode::kUnavailable) << s.status().ToString();
+}
+
+}  // namespace
+}  // namespace schoolshare
