@@ -4,6 +4,7 @@
 #include <uuid/uuid.h>
 
 #include <cctype>
+#include <cstdint>
 #include <cstring>
 
 namespace schoolshare {
@@ -18,9 +19,22 @@ std::string NewUuid() {
 
 std::string NewBookingCode() {
   static_assert(sizeof(kBookingCodeAlphabet) - 1 == 31);
+  static_assert(kBookingCodeRun > 0 && kBookingCodePrefixLength < kBookingCodeLength);
+  constexpr std::uint32_t kLetters = sizeof(kBookingCodeAlphabet) - 1;
   if (sodium_init() < 0) return {};
+  // One run per thread: its prefix is drawn when the run starts, the rest of each code every time.
+  thread_local char prefix[kBookingCodePrefixLength];
+  thread_local int left = 0;
+  if (left == 0) {
+    for (char& c : prefix) c = kBookingCodeAlphabet[randombytes_uniform(kLetters)];
+    left = kBookingCodeRun;
+  }
+  --left;
   std::string code(kBookingCodeLength, ' ');
-  for (char& c : code) c = kBookingCodeAlphabet[randombytes_uniform(sizeof(kBookingCodeAlphabet) - 1)];
+  for (int i = 0; i < kBookingCodeLength; ++i) {
+    code[static_cast<size_t>(i)] =
+        i < kBookingCodePrefixLength ? prefix[i] : kBookingCodeAlphabet[randombytes_uniform(kLetters)];
+  }
   return code;
 }
 

@@ -1,10 +1,13 @@
-// Enum words (persistent), their parse errors, distances and the small helpers of model.h.
+// Enum words (persistent), their parse errors, distances and the small helpers of model.h; booking codes.
 #include "schoolshare/model.h"
 
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
 #include <vector>
+
+#include "schoolshare/ids.h"
 
 namespace schoolshare {
 namespace {
@@ -142,6 +145,20 @@ TEST(ModelTest, HeldBookings) {
     b.status = status;
     EXPECT_EQ(b.held(), held) << ToString(status);
   }
+}
+
+TEST(BookingCodeTest, CodesAreValidAndMadeInRunsSharingAPrefix) {
+  std::set<std::string> codes;
+  std::set<std::string> prefixes;
+  for (int i = 0; i < 4 * kBookingCodeRun; ++i) {
+    std::string code = NewBookingCode();
+    ASSERT_EQ(NormalizeBookingCode(code), code);
+    codes.insert(code);
+    prefixes.insert(code.substr(0, kBookingCodePrefixLength));
+  }
+  EXPECT_GT(codes.size(), static_cast<size_t>(4 * kBookingCodeRun - 4));  // the endings are random
+  // Four runs (five when the thread was mid-run), each with one prefix (two runs may draw the same one).
+  EXPECT_LE(prefixes.size(), 5u);
 }
 
 }  // namespace
