@@ -582,8 +582,7 @@ class SqliteStore final : public Store {
         SS_RETURN_IF_ERROR(Named(s, "booking " + b.id + " (resource and school must exist)"));
       }
       SS_RETURN_IF_ERROR(NoteLength(b.resource_id, b.end - b.start));
-      std::string data = ToJson(b, TimeZone::Utc()).dump();
-      return Log("booking", b.id, "put", data, by, action);
+      return Log("booking", b.id, "put", BookingJsonText(b), by, action);
     });
   }
 
@@ -605,7 +604,7 @@ class SqliteStore final : public Store {
       }
       SS_RETURN_IF_ERROR(NoteLength(b.resource_id, b.end - b.start));
       SS_ASSIGN_OR_RETURN(Booking stored, GetBooking(b.id));
-      return Log("booking", b.id, "put", ToJson(stored, TimeZone::Utc()).dump(), by, action);
+      return Log("booking", b.id, "put", BookingJsonText(stored), by, action);
     });
   }
 
