@@ -213,6 +213,92 @@ TEST_F(StoreTest, FailedNestedCallRollsBackOnlyItself) {
   EXPECT_EQ(store_->GetBooking(second.id).status().code(), StatusCode::kNotFound);
 }
 
+// Savepoints are made only when a write starts, and nested levels that begin with nothing written
+// between them share one: each level must still roll back exactly its own part.
+TEST_F(StoreTest, NestedLevelsRollBackExactlyTheirOwnPart) {
+  auto booking = [&](int day) {
+    return MakeBooking("a-field", At("2026-11-24 16:00") + day * kDay, At("2026-11-24 17:00") + day * kDay);
+  };
+  Booking kept1 = booking(0), lost1 = booking(1), lost2 = booking(2), kept2 = booking(3), kept3 = booking(4),
+          lost3 = booking(5), kept4 = booking(6);
+  Booking clash = booking(7);
+  clash.code = kept1.code;  // refused by the UNIQUE code index
+  Status s = store_->Transaction([&]() -> Status {
+    SS_RETURN_IF_ERROR(store_->InsertBooking(kept1, admin_));
+    // Three levels opened with no write between them, the write in the innermost, the failure in the middle.
+    Status middle = store_->Transaction([&]() -> Status {
+      SS_RETURN_IF_ERROR(store_->Transaction([&]() -> Status {
+        SS_RETURN_IF_ERROR(store_->Transaction([&] { return store_->InsertBooking(lost1, admin_); }));
+        return store_->InsertBooking(lost2, admin_);
+      }));
+      return Status::Conflict("undo both");
+    });
+    EXPECT_EQ(middle.code(), StatusCode::kConflict);
+    // A level whose first write fails, then succeeds: it keeps the second.
+    SS_RETURN_IF_ERROR(store_->Transaction([&]() -> Status {
+      EXPECT_EQ(store_->InsertBooking(clash, admin_).code(), StatusCode::kAlreadyExists);
+      return store_->InsertBooking(kept2, admin_);
+    }));
+    // A level with a kept write, then an inner level that fails after writing.
+    SS_RETURN_IF_ERROR(store_->Transaction([&]() -> Status {
+      SS_RETURN_IF_ERROR(store_->InsertBooking(kept3, admin_));
+      Status inner = store_->Transaction([&]() -> Status {
+        SS_RETURN_IF_ERROR(store_->InsertBooking(lost3, admin_));
+        return Status::Conflict("undo lost3 only");
+      });
+      EXPECT_EQ(inner.code(), StatusCode::kConflict);
+      return Status::Ok();
+    }));
+    // A level that fails before writing anything.
+    EXPECT_FALSE(store_->Transaction([&] { return store_->GetBooking("nothing").status(); }).ok());
+    return store_->InsertBooking(kept4, admin_);
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  for (const Booking* b : {&kept1, &kept2, &kept3, &kept4}) EXPECT_TRUE(store_->GetBooking(b->id).ok()) << b->id;
+  for (const Booking* b : {&lost1, &lost2, &lost3, &clash}) {
+    EXPECT_EQ(store_->GetBooking(b->id).status().code(), StatusCode::kNotFound) << b->id;
+    EXPECT_TRUE(store_->ListAudit("booking", b->id)->empty()) << b->id;
+  }
+  auto changes = store_->ListChanges(0, 0);
+  ASSERT_TRUE(changes.ok());
+  int booking_changes = 0;
+  for (const Change& c : *changes) booking_changes += c.entity == "booking";
+  EXPECT_EQ(booking_changes, 4);
+}
+
+// Rows cached inside a transaction part that is rolled back must not outlive it.
+TEST_F(StoreTest, RolledBackWritesLeaveNoCachedRows) {
+  auto before = store_->GetResource("a-field");
+  ASSERT_TRUE(before.ok());
+  Status s = store_->Transaction([&]() -> Status {
+    Status inner = store_->Transaction([&]() -> Status {
+      Resource changed = *before;
+      changed.buffer_minutes = before->buffer_minutes + 45;
+      SS_RETURN_IF_ERROR(store_->PutResource(changed, admin_));
+      EXPECT_EQ(store_->GetResource("a-field")->buffer_minutes, before->buffer_minutes + 45);  // now cached
+      // A 10-hour booking raises the resource's longest length (cached too).
+      SS_RETURN_IF_ERROR(
+          store_->InsertBooking(MakeBooking("a-field", At("2026-11-27 08:00"), At("2026-11-27 18:00")), admin_));
+      return Status::Conflict("undo");
+    });
+    EXPECT_EQ(inner.code(), StatusCode::kConflict);
+    EXPECT_EQ(store_->GetResource("a-field")->buffer_minutes, before->buffer_minutes);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(store_->GetResource("a-field")->buffer_minutes, before->buffer_minutes);
+  // Had the rolled-back length stayed cached, this 10-hour booking would not raise the stored bound and
+  // a query near its end would miss it.
+  Booking longer = MakeBooking("a-field", At("2026-11-28 08:00"), At("2026-11-28 18:00"));
+  ASSERT_TRUE(store_->InsertBooking(longer, admin_).ok());
+  auto reopened = testing::OpenStore(dir_.File("s.db"), &clock_);
+  ASSERT_NE(reopened, nullptr);
+  auto held = reopened->ListHeldBookings({"a-field"}, At("2026-11-28 17:00"), At("2026-11-28 17:30"));
+  ASSERT_TRUE(held.ok());
+  ASSERT_EQ(held->size(), 1u);
+  EXPECT_EQ((*held)[0].id, longer.id);
+}
+
 TEST_F(StoreTest, FactsAreDeduplicatedById) {
   UsageFact f;
   f.id = NewUuid();

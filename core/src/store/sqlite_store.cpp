@@ -129,7 +129,7 @@ class SqliteStore final : public Store {
   SqliteStore(std::unique_ptr<Database> db, const Clock* clock) : db_(std::move(db)), clock_(clock) {}
 
   Status Transaction(const std::function<Status()>& fn) override {
-    if (depth_ > 0) return Nested(fn);
+    if (depth_ > 0) return Nested(fn, /*writes=*/false);
     return TopLevel(fn, "BEGIN IMMEDIATE");
   }
 
@@ -182,7 +182,7 @@ class SqliteStore final : public Store {
       ScopedReset reset(*st);
       st->Bind(1, d.id).Bind(2, d.name).Bind(3, d.time_zone).Bind(4, d.locale);
       SS_RETURN_IF_ERROR(st->Run());
-      ForgetCaches();
+      CachedTableWritten();
       return Log("district", d.id, "put", ToJson(d).dump(), by, "district.put");
     });
   }
@@ -234,7 +234,7 @@ class SqliteStore final : public Store {
       st->Bind(6, s.weak).Bind(7, s.students).Bind(8, s.location.lat).Bind(9, s.location.lon);
       st->Bind(10, PeriodsToJson(s.periods).dump());
       SS_RETURN_IF_ERROR(Named(st->Run(), "school " + s.id + " (district \"" + s.district_id + "\" must exist)"));
-      ForgetCaches();
+      CachedTableWritten();
       return Log("school", s.id, "put", ToJson(s).dump(), by, "school.put");
     });
   }
@@ -299,7 +299,7 @@ class SqliteStore final : public Store {
       st->Bind(18, p.hourly_fee_cents).Bind(19, r.active);
       SS_RETURN_IF_ERROR(
           Named(st->Run(), "resource " + r.id + " (school \"" + r.school_id + "\" and parent must exist)"));
-      ForgetCaches();
+      CachedTableWritten();
       return Log("resource", r.id, "put", ToJson(r).dump(), by, "resource.put");
     });
   }
@@ -462,7 +462,7 @@ class SqliteStore final : public Store {
       st->Bind(1, district_id).Bind(2, d.date.ToString()).Bind(3, d.school_id).Bind(4, ToString(d.kind));
       st->Bind(5, d.runs_weekday).Bind(6, d.name);
       SS_RETURN_IF_ERROR(Named(st->Run(), "calendar day " + d.date.ToString()));
-      ForgetCaches();
+      CachedTableWritten();
       Json data = ToJson(d);
       data["district_id"] = district_id;
       return Log("calendar_day", district_id + "/" + d.date.ToString() + "/" + d.school_id, "put", data.dump(), by,
@@ -522,7 +522,7 @@ class SqliteStore final : public Store {
       st->Bind(5, WindowsToJson(a.windows).dump()).Bind(6, a.weekly_cap_minutes).Bind(7, a.auto_approve);
       st->Bind(8, a.valid_from.ToString()).Bind(9, a.valid_to.ToString());
       SS_RETURN_IF_ERROR(Named(st->Run(), "agreement " + a.id + " (both schools must exist)"));
-      ForgetCaches();
+      CachedTableWritten();
       return Log("agreement", a.id, "put", ToJson(a).dump(), by, "agreement.put");
     });
   }
@@ -813,7 +813,7 @@ class SqliteStore final : public Store {
       st->Bind(1, p.school_id).Bind(2, p.month).Bind(3, ToString(p.status)).Bind(4, p.signed_off_by);
       st->Bind(5, p.signed_off_at);
       SS_RETURN_IF_ERROR(Named(st->Run(), "report period " + p.school_id + " " + p.month));
-      ForgetCaches();
+      CachedTableWritten();
       return Log("report_period", p.school_id + "/" + p.month, "put", ToJson(p, TimeZone::Utc()).dump(), by,
                  "period.put");
     });
@@ -935,32 +935,77 @@ class SqliteStore final : public Store {
     // Only now, holding the lock (or the snapshot), can we tell what others committed before us.
     RefreshIfChangedElsewhere();
     depth_ = 1;
+    writes_ = 0;
+    const std::int64_t cache_writes = cache_writes_;
     Status s = Guarded(fn);
     depth_ = 0;
+    levels_.clear();
+    savepoints_.clear();
     if (s.ok()) {
       s = Do("COMMIT");
       if (s.ok()) return s;
     }
     Do("ROLLBACK");
-    ForgetCaches();  // cached rows written inside the transaction are gone
+    if (cache_writes_ != cache_writes) ForgetCaches();  // cached rows written inside the transaction are gone
     return s;
   }
 
-  Status Nested(const std::function<Status()>& fn) {
-    std::string name = "sp" + std::to_string(depth_);
-    SS_RETURN_IF_ERROR(Do("SAVEPOINT " + name));
+  // A call inside a transaction: Transaction() (writes = false) or a write method (writes = true).
+  // Savepoints are made lazily: a level gets one only when a write starts inside it, and levels that
+  // begin with no write between them share one (rolling back to it restores the state both began with).
+  // So a Transaction() around reads and one write method costs one SAVEPOINT/RELEASE, and one that fails
+  // before writing anything costs none.
+  Status Nested(const std::function<Status()>& fn, bool writes) {
+    levels_.push_back({0, false, cache_writes_});
     ++depth_;
-    Status s = Guarded(fn);
+    Status s = writes ? BeginWrite() : Status::Ok();
+    if (s.ok()) s = Guarded(fn);
     --depth_;
-    if (s.ok()) return Do("RELEASE " + name);
-    Do("ROLLBACK TO " + name);
-    Do("RELEASE " + name);
-    ForgetCaches();
+    const Level level = levels_.back();
+    levels_.pop_back();
+    if (s.ok()) {
+      if (!level.owner) return s;
+      savepoints_.pop_back();
+      return Do("RELEASE sp" + std::to_string(level.savepoint));
+    }
+    if (level.savepoint != 0) {
+      const std::string name = "sp" + std::to_string(level.savepoint);
+      Do("ROLLBACK TO " + name);
+      writes_ = savepoints_[static_cast<size_t>(level.savepoint - 1)];  // back to the state it marked
+      if (level.owner) {
+        savepoints_.pop_back();
+        Do("RELEASE " + name);
+      }
+    }
+    if (cache_writes_ != level.cache_writes) ForgetCaches();
     return s;
+  }
+
+  // Before a write inside a transaction: every open level that has no savepoint yet gets one (shared
+  // with the level below when nothing was written since that one was made).
+  Status BeginWrite() {
+    for (size_t i = 0; i < levels_.size(); ++i) {
+      Level& l = levels_[i];
+      if (l.savepoint != 0) continue;
+      if (i > 0 && savepoints_[static_cast<size_t>(levels_[i - 1].savepoint - 1)] == writes_) {
+        l.savepoint = levels_[i - 1].savepoint;
+        continue;
+      }
+      const int n = static_cast<int>(savepoints_.size()) + 1;
+      SS_RETURN_IF_ERROR(Do("SAVEPOINT sp" + std::to_string(n)));
+      savepoints_.push_back(writes_);
+      l.savepoint = n;
+      l.owner = true;
+    }
+    ++writes_;
+    return Status::Ok();
   }
 
   // A write: its own transaction, or a savepoint inside the caller's.
-  Status Write(const std::function<Status()>& fn) { return Transaction(fn); }
+  Status Write(const std::function<Status()>& fn) {
+    if (depth_ == 0) return TopLevel(fn, "BEGIN IMMEDIATE");
+    return Nested(fn, /*writes=*/true);
+  }
 
   // Adds what the write was about to a constraint failure ("FOREIGN KEY constraint failed").
   static Status Named(const Status& s, const std::string& what) {
@@ -1054,7 +1099,15 @@ class SqliteStore final : public Store {
     st->Bind(1, resource_id).Bind(2, length);
     SS_RETURN_IF_ERROR(st->Run());
     longest_[resource_id] = length;
+    ++cache_writes_;  // a rollback of this write must forget the cached length
     return Status::Ok();
+  }
+
+  // A write to a table this connection caches: drop the caches, and remember that a rollback of this
+  // write must drop them again (they may have been refilled from the rolled-back rows).
+  void CachedTableWritten() {
+    ForgetCaches();
+    ++cache_writes_;
   }
 
   void ForgetCaches() {
@@ -1086,7 +1139,17 @@ class SqliteStore final : public Store {
 
   std::unique_ptr<Database> db_;
   const Clock* clock_;
+  // Transaction levels: depth_ 1 is the top-level transaction, each nested call adds one.
+  struct Level {
+    int savepoint = 0;   // "sp<n>", n = 1-based index in savepoints_; 0: none yet
+    bool owner = false;  // this level made the savepoint (and releases it)
+    std::int64_t cache_writes = 0;
+  };
   int depth_ = 0;
+  std::vector<Level> levels_;             // the nested levels, innermost last
+  std::vector<std::int64_t> savepoints_;  // open savepoints: writes_ when each was made
+  std::int64_t writes_ = 0;               // writes started in this transaction (see BeginWrite)
+  std::int64_t cache_writes_ = 0;         // writes to cached tables (see CachedTableWritten)
   std::int64_t data_version_ = -1;
   std::unordered_map<std::string, District> districts_;
   std::unordered_map<std::string, School> schools_;
