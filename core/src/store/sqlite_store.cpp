@@ -1172,6 +1172,10 @@ Result<std::unique_ptr<Store>> Store::OpenSqlite(const std::string& path, const 
   // 64 MiB of page cache: a city-scale file is far larger than SQLite's 2 MB default, and index pages of
   // random keys (ids, codes) are touched on every insert.
   SS_RETURN_IF_ERROR(db->Exec("PRAGMA cache_size = -65536"));
+  // Statement and savepoint journals (the old images of the pages a nested write changes, kept to roll
+  // it back) stay in memory instead of spilling to a temporary file after 64 KiB: they are dropped at
+  // the end of each transaction, and going through a file cost a write call per page per booking.
+  SS_RETURN_IF_ERROR(db->Exec("PRAGMA temp_store = MEMORY"));
   if (options.verify_integrity) {
     SS_ASSIGN_OR_RETURN(sqlite::Statement * st, db->Prepare("PRAGMA quick_check"));
     sqlite::ScopedReset reset(*st);
