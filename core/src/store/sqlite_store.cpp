@@ -424,7 +424,7 @@ class SqliteStore final : public Store {
     SS_ASSIGN_OR_RETURN(Resource r, GetResource(resource_id));
     SS_ASSIGN_OR_RETURN(
         Statement * st,
-        db_->Prepare(
+        db_->PrepareStatic(
             "SELECT id, resource_id, school_id, start_at, end_at, kind, reason FROM blackouts "
             "WHERE school_id = ?1 AND (resource_id IS NULL OR resource_id = ?2) AND start_at < ?4 AND end_at > ?3 "
             "ORDER BY start_at"));
@@ -602,8 +602,13 @@ class SqliteStore final : public Store {
   }
 
   Result<Booking> GetBooking(const std::string& id) override {
-    return OneBooking(std::string("SELECT ") + kBookingColumns + " FROM bookings WHERE id = ?1", id,
-                      "no booking \"" + id + "\"");
+    static const std::string sql = std::string("SELECT ") + kBookingColumns + " FROM bookings WHERE id = ?1";
+    SS_ASSIGN_OR_RETURN(Statement * st, db_->PrepareStatic(sql.c_str()));
+    ScopedReset reset(*st);
+    st->Bind(1, id);
+    SS_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) return Status::NotFound("no booking \"" + id + "\"");
+    return ReadBooking(*st);
   }
 
   Result<Booking> FindBookingByCode(const std::string& code) override {
@@ -659,10 +664,10 @@ class SqliteStore final : public Store {
 
   Result<std::vector<Booking>> ListHeldBookings(const std::vector<std::string>& resource_ids, Instant from,
                                                 Instant to) override {
-    SS_ASSIGN_OR_RETURN(Statement * st,
-                        db_->Prepare(std::string("SELECT ") + kBookingColumns +
-                                     " FROM bookings WHERE resource_id = ?1 AND start_at > ?2 " +
-                                     "AND start_at < ?3 AND end_at > ?4 AND " + kHeld + " ORDER BY start_at"));
+    static const std::string sql = std::string("SELECT ") + kBookingColumns +
+                                   " FROM bookings WHERE resource_id = ?1 AND start_at > ?2 " +
+                                   "AND start_at < ?3 AND end_at > ?4 AND " + kHeld + " ORDER BY start_at";
+    SS_ASSIGN_OR_RETURN(Statement * st, db_->PrepareStatic(sql.c_str()));
     std::vector<Booking> out;
     for (const auto& rid : resource_ids) {
       SS_ASSIGN_OR_RETURN(Instant longest, LongestBooking(rid));
@@ -679,11 +684,12 @@ class SqliteStore final : public Store {
 
   Result<int> HeldMinutes(const std::string& school_id, const std::vector<std::string>& resource_ids, Instant from,
                           Instant to) override {
-    SS_ASSIGN_OR_RETURN(
-        Statement * st,
-        db_->Prepare(std::string("SELECT COALESCE(SUM(end_at - start_at), 0) FROM bookings WHERE resource_id = ?1 AND "
-                                 "start_at >= ?2 AND start_at < ?3 AND school_id = ?4 AND ") +
-                     kHeld));
+    static const std::string sql =
+        std::string(
+            "SELECT COALESCE(SUM(end_at - start_at), 0) FROM bookings WHERE resource_id = ?1 AND "
+            "start_at >= ?2 AND start_at < ?3 AND school_id = ?4 AND ") +
+        kHeld;
+    SS_ASSIGN_OR_RETURN(Statement * st, db_->PrepareStatic(sql.c_str()));
     std::int64_t seconds = 0;
     for (const auto& rid : resource_ids) {
       ScopedReset reset(*st);
@@ -779,7 +785,7 @@ class SqliteStore final : public Store {
     if (auto it = periods_.find(key); it != periods_.end()) return it->second;
     SS_ASSIGN_OR_RETURN(
         Statement * st,
-        db_->Prepare(
+        db_->PrepareStatic(
             "SELECT status, signed_off_by, signed_off_at FROM report_periods WHERE school_id = ?1 AND month = ?2"));
     ScopedReset reset(*st);
     st->Bind(1, school_id).Bind(2, month);
@@ -922,6 +928,11 @@ class SqliteStore final : public Store {
     ScopedReset reset(*st);
     return st->Run();
   }
+  Status Do(const char* static_sql) {
+    SS_ASSIGN_OR_RETURN(Statement * st, db_->PrepareStatic(static_sql));
+    ScopedReset reset(*st);
+    return st->Run();
+  }
 
   Status TopLevel(const std::function<Status()>& fn, const char* begin) {
     SS_RETURN_IF_ERROR(Do(begin));
@@ -1031,11 +1042,10 @@ class SqliteStore final : public Store {
   // Writes the rows of InsertBooking. With `undo` (inside a transaction, no savepoint), a failure after
   // the first row deletes the rows already written, and `undo` names them for a later rollback.
   Status InsertBookingRows(const Booking& b, const Actor& by, const std::string& action, InsertedRows* undo) {
-    SS_ASSIGN_OR_RETURN(
-        Statement * st,
-        db_->Prepare(
-            std::string("INSERT INTO bookings(") + kBookingColumns +
-            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"));
+    static const std::string sql =
+        std::string("INSERT INTO bookings(") + kBookingColumns +
+        ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)";
+    SS_ASSIGN_OR_RETURN(Statement * st, db_->PrepareStatic(sql.c_str()));
     {
       ScopedReset reset(*st);
       BindBooking(*st, b, 1);
@@ -1064,7 +1074,7 @@ class SqliteStore final : public Store {
   // fails, the transaction can no longer be committed: it is rolled back at its end.
   void UndoInsert(const InsertedRows& rows) {
     auto remove = [&](const char* sql, auto key) {
-      auto st = db_->Prepare(sql);
+      auto st = db_->PrepareStatic(sql);
       if (!st.ok()) {
         poisoned_ = true;
         return;
@@ -1107,10 +1117,10 @@ class SqliteStore final : public Store {
     Instant now = Now();
     SS_ASSIGN_OR_RETURN(
         Statement * st,
-        db_->Prepare("INSERT INTO change_log(entity, entity_id, op, data, at) VALUES (?1, ?2, ?3, ?4, ?5)"));
+        db_->PrepareStatic("INSERT INTO change_log(entity, entity_id, op, data, at) VALUES (?1, ?2, ?3, ?4, ?5)"));
     {
       ScopedReset reset(*st);
-      st->Bind(1, entity).Bind(2, id).Bind(3, op).Bind(4, data).Bind(5, now);
+      st->BindUncopied(1, entity).BindUncopied(2, id).BindUncopied(3, op).BindUncopied(4, data).Bind(5, now);
       SS_RETURN_IF_ERROR(st->Run());
     }
     const std::int64_t change_version = sqlite3_last_insert_rowid(db_->raw());
@@ -1124,21 +1134,28 @@ class SqliteStore final : public Store {
   Status Audit(const Actor& by, const std::string& action, const std::string& entity, const std::string& id,
                const std::string& detail, Instant at = 0, std::int64_t change_version = 0) {
     SS_ASSIGN_OR_RETURN(Statement * st,
-                        db_->Prepare("INSERT INTO audit_log(at, actor_id, action, entity, entity_id, detail, "
-                                     "change_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+                        db_->PrepareStatic("INSERT INTO audit_log(at, actor_id, action, entity, entity_id, detail, "
+                                           "change_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
     ScopedReset reset(*st);
-    st->Bind(1, at ? at : Now()).Bind(2, by.id).Bind(3, action).Bind(4, entity).Bind(5, id).Bind(6, detail);
+    st->Bind(1, at ? at : Now()).BindUncopied(2, by.id).BindUncopied(3, action).BindUncopied(4, entity);
+    st->BindUncopied(5, id).BindUncopied(6, detail);
     if (change_version > 0) st->Bind(7, change_version);
     return st->Run();
   }
 
+  // The booking's text is bound without copies: `b` outlives the statement's run.
   void BindBooking(Statement& st, const Booking& b, int first) {
     Instant now = Now();
-    st.Bind(first, b.id).Bind(first + 1, b.resource_id).Bind(first + 2, b.school_id).Bind(first + 3, b.organizer);
-    st.Bind(first + 4, b.title).Bind(first + 5, b.activity_type).Bind(first + 6, b.attendees);
-    st.Bind(first + 7, b.quantity).Bind(first + 8, b.start).Bind(first + 9, b.end);
-    st.Bind(first + 10, ToString(b.status)).Bind(first + 11, ToString(b.stage)).BindOptional(first + 12, b.series_id);
-    st.Bind(first + 13, b.code).Bind(first + 14, b.note).Bind(first + 15, b.created_by);
+    st.BindUncopied(first, b.id).BindUncopied(first + 1, b.resource_id).BindUncopied(first + 2, b.school_id);
+    st.BindUncopied(first + 3, b.organizer).BindUncopied(first + 4, b.title).BindUncopied(first + 5, b.activity_type);
+    st.Bind(first + 6, b.attendees).Bind(first + 7, b.quantity).Bind(first + 8, b.start).Bind(first + 9, b.end);
+    st.BindUncopied(first + 10, ToString(b.status)).BindUncopied(first + 11, ToString(b.stage));
+    if (b.series_id.empty()) {
+      st.BindOptional(first + 12, b.series_id);
+    } else {
+      st.BindUncopied(first + 12, b.series_id);
+    }
+    st.BindUncopied(first + 13, b.code).BindUncopied(first + 14, b.note).BindUncopied(first + 15, b.created_by);
     st.Bind(first + 16, b.created_at ? b.created_at : now).Bind(first + 17, b.updated_at ? b.updated_at : now);
     st.Bind(first + 18, b.version > 0 ? b.version : std::int64_t{1});
   }
@@ -1167,7 +1184,7 @@ class SqliteStore final : public Store {
   Result<Instant> LongestBooking(const std::string& resource_id) {
     if (auto it = longest_.find(resource_id); it != longest_.end()) return it->second;
     SS_ASSIGN_OR_RETURN(Statement * st,
-                        db_->Prepare("SELECT longest_seconds FROM booking_bounds WHERE resource_id = ?1"));
+                        db_->PrepareStatic("SELECT longest_seconds FROM booking_bounds WHERE resource_id = ?1"));
     ScopedReset reset(*st);
     st->Bind(1, resource_id);
     SS_ASSIGN_OR_RETURN(bool row, st->Step());
@@ -1216,7 +1233,7 @@ class SqliteStore final : public Store {
     if (depth_ > 0) return;  // inside our own transaction the snapshot is fixed
     // PRAGMA data_version changes only when another connection commits (the file-control counter also
     // counts our own commits and is stale outside a read transaction, so it does not fit here).
-    auto st = db_->Prepare("PRAGMA data_version");
+    auto st = db_->PrepareStatic("PRAGMA data_version");
     if (!st.ok()) return ForgetCaches();
     ScopedReset reset(**st);
     auto row = (*st)->Step();
