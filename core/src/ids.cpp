@@ -30,10 +30,18 @@ std::string NewBookingCode() {
     left = kBookingCodeRun;
   }
   --left;
-  std::string code(kBookingCodeLength, ' ');
-  for (int i = 0; i < kBookingCodeLength; ++i) {
-    code[static_cast<size_t>(i)] =
-        i < kBookingCodePrefixLength ? prefix[i] : kBookingCodeAlphabet[randombytes_uniform(kLetters)];
+  std::string code(prefix, kBookingCodePrefixLength);
+  // The other characters from one call for random bytes (a system call each): a byte below 248 = 8 * 31
+  // gives a uniform letter; the rare byte above is drawn again.
+  unsigned char bytes[16];
+  size_t used = sizeof bytes;
+  while (code.size() < static_cast<size_t>(kBookingCodeLength)) {
+    if (used == sizeof bytes) {
+      randombytes_buf(bytes, sizeof bytes);
+      used = 0;
+    }
+    const unsigned char byte = bytes[used++];
+    if (byte < 256 / kLetters * kLetters) code.push_back(kBookingCodeAlphabet[byte % kLetters]);
   }
   return code;
 }

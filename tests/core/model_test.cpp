@@ -174,6 +174,8 @@ TEST(BookingJsonTextTest, SameTextAsTheJsonTree) {
   b.version = 9007199254740993;
   EXPECT_EQ(BookingJsonText(b), ToJson(b, utc).dump());
   b.series_id = "series-1";
+  b.created_at = -62167219201;  // the year before year 0
+  b.updated_at = -62167219200;  // 0000-01-01T00:00:00Z
   b.status = BookingStatus::kCancelled;
   b.stage = ApprovalStage::kNone;
   EXPECT_EQ(BookingJsonText(b), ToJson(b, utc).dump());

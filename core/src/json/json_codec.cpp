@@ -184,6 +184,36 @@ void AppendJsonString(std::string& out, const std::string& s) {
   out.push_back('"');
 }
 
+// utc.FormatRfc3339(t) ("2026-03-02T08:00:00Z"), written digit by digit for years 0..9999.
+void AppendUtcRfc3339(std::string& out, Instant t, const TimeZone& utc) {
+  const Instant days = t >= 0 ? t / kDay : -((-t + kDay - 1) / kDay);
+  const Instant second_of_day = t - days * kDay;
+  const CivilDate d = CivilDate::FromDays(days);
+  if (d.year < 0 || d.year > 9999) {
+    out += utc.FormatRfc3339(t);
+    return;
+  }
+  char buf[20];
+  auto two = [&buf](int at, int v) {
+    buf[at] = static_cast<char>('0' + v / 10);
+    buf[at + 1] = static_cast<char>('0' + v % 10);
+  };
+  two(0, d.year / 100);
+  two(2, d.year % 100);
+  buf[4] = '-';
+  two(5, d.month);
+  buf[7] = '-';
+  two(8, d.day);
+  buf[10] = 'T';
+  two(11, static_cast<int>(second_of_day / 3600));
+  buf[13] = ':';
+  two(14, static_cast<int>(second_of_day / 60 % 60));
+  buf[16] = ':';
+  two(17, static_cast<int>(second_of_day % 60));
+  buf[19] = 'Z';
+  out.append(buf, sizeof buf);
+}
+
 }  // namespace
 
 std::string BookingJsonText(const Booking& b) {
@@ -211,7 +241,7 @@ std::string BookingJsonText(const Booking& b) {
   auto instant = [&](const char* k, Instant t) {
     key(k);
     out.push_back('"');
-    out += utc.FormatRfc3339(t);
+    AppendUtcRfc3339(out, t, utc);
     out.push_back('"');
   };
   // Keys in the order the tree keeps them (std::map: byte order).
