@@ -305,17 +305,21 @@ class SqliteStore final : public Store {
   }
 
   Result<Resource> GetResource(const std::string& id) override {
+    SS_ASSIGN_OR_RETURN(const Resource* r, CachedResource(id));
+    return *r;
+  }
+
+  // The cached row (valid until the caches are next forgotten), read on a miss.
+  Result<const Resource*> CachedResource(const std::string& id) {
     RefreshIfChangedElsewhere();
-    if (auto it = resources_.find(id); it != resources_.end()) return it->second;
+    if (auto it = resources_.find(id); it != resources_.end()) return &it->second;
     SS_ASSIGN_OR_RETURN(Statement * st,
                         db_->Prepare(std::string("SELECT ") + kResourceColumns + " FROM resources WHERE id = ?1"));
     ScopedReset reset(*st);
     st->Bind(1, id);
     SS_ASSIGN_OR_RETURN(bool row, st->Step());
     if (!row) return Status::NotFound("no resource \"" + id + "\"");
-    Resource r = ReadResource(*st);
-    resources_[id] = r;
-    return r;
+    return &resources_.emplace(id, ReadResource(*st)).first->second;
   }
 
   Result<std::vector<Resource>> ListResources(const ResourceFilter& f) override {
@@ -421,7 +425,7 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<Blackout>> ListBlackouts(const std::string& resource_id, Instant from, Instant to) override {
-    SS_ASSIGN_OR_RETURN(Resource r, GetResource(resource_id));
+    SS_ASSIGN_OR_RETURN(const Resource* r, CachedResource(resource_id));
     SS_ASSIGN_OR_RETURN(
         Statement * st,
         db_->PrepareStatic(
@@ -429,7 +433,7 @@ class SqliteStore final : public Store {
             "WHERE school_id = ?1 AND (resource_id IS NULL OR resource_id = ?2) AND start_at < ?4 AND end_at > ?3 "
             "ORDER BY start_at"));
     ScopedReset reset(*st);
-    st->Bind(1, r.school_id).Bind(2, resource_id).Bind(3, from).Bind(4, to);
+    st->Bind(1, r->school_id).Bind(2, resource_id).Bind(3, from).Bind(4, to);
     std::vector<Blackout> out;
     for (;;) {
       SS_ASSIGN_OR_RETURN(bool row, st->Step());
