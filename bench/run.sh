@@ -10,6 +10,8 @@
 # The first run generates build-bench/bench-data/city.db (2,000 schools, 40,000 resources, 1,000,000
 # bookings; ~10 minutes on 2 vCPUs) and the files derived from it; later runs reuse them while their
 # counts match. Every run writes into fresh copies, so runs are comparable.
+#
+# The sync service's HTTP load test (issue 3) has a script of its own: bench/run-sync.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build-bench}

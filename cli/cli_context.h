@@ -13,6 +13,7 @@
 #include "schoolshare/i18n.h"
 #include "schoolshare/json.h"
 #include "schoolshare/reports.h"
+#include "schoolshare/search.h"
 #include "schoolshare/store.h"
 
 namespace schoolshare::cli {
@@ -75,9 +76,26 @@ void AddGenCommand(CLI::App& app, Context& ctx);
 void AddReportCommand(CLI::App& app, Context& ctx);
 void AddTourCommand(CLI::App& app, Context& ctx);
 void AddCheckCommand(CLI::App& app, Context& ctx);
+void AddSyncCommands(CLI::App& app, Context& ctx);
+void AddFindCommand(CLI::App& app, Context& ctx);
+// `find common`, registered under `find` (common_command.cpp).
+void AddFindCommonCommand(CLI::App& find, Context& ctx);
+void AddExportCommand(CLI::App& app, Context& ctx);
 
 // Shared by report and tour: prints the sharing ledger as a table, CSV or JSON.
 void PrintLedger(Context& ctx, Store& store, const SharingLedger& ledger, const std::string& format);
+
+// The options `find` and `find common` share: the database, the window and what the venue must be.
+struct SearchArgs {
+  std::string db, from, to, types, format = "table";
+  int duration = 0, min_capacity = 0, limit = 10, per_resource = 3;
+  std::vector<std::string> features;
+  bool city = false;
+};
+void AddSearchOptions(CLI::App& command, Context& ctx, SearchArgs& args);
+
+// Shared by find and find common: ranked slots as a table, or JSON {"items": [...]}.
+void PrintSlots(Context& ctx, const std::vector<RankedSlot>& slots, const TimeZone& tz, const std::string& format);
 
 // Shared by booking and tour: prints an outcome (accepted or refused with violations and alternatives).
 void PrintOutcome(Context& ctx, Store& store, const BookingOutcome& outcome, const TimeZone& tz);

@@ -30,6 +30,9 @@ int main(int argc, char** argv) {
     cli::AddReportCommand(app, ctx);
     cli::AddTourCommand(app, ctx);
     cli::AddCheckCommand(app, ctx);
+    cli::AddSyncCommands(app, ctx);
+    cli::AddFindCommand(app, ctx);
+    cli::AddExportCommand(app, ctx);
     try {
       app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -9,10 +9,15 @@ packages=(
   # core and CLI
   libsqlite3-dev sqlite3 libhowardhinnant-date-dev tzdata nlohmann-json3-dev libcli11-dev
   uuid-dev libsodium-dev
-  # not linked yet: the sync service (HTTP, TLS, logs) and the kiosk (QR codes, PNG) will use them
-  libcpp-httplib-dev libssl-dev libspdlog-dev libqrencode-dev libstb-dev
+  # the sync service (HTTP, TLS, logs)
+  libcpp-httplib-dev libssl-dev libspdlog-dev
+  # the kiosk (SCHOOLSHARE_BUILD_GUI): Dear ImGui + GLFW + OpenGL3, QR codes, PNG, FreeType
+  libimgui-dev libglfw3-dev libfreetype-dev libgl1-mesa-dev libqrencode-dev libstb-dev
+  # kiosk screenshot and input tests: a virtual X server, software GL, the Chinese font, X input events
+  xvfb xauth libgl1-mesa-dri fonts-noto-cjk xdotool
   # tests and benchmarks
-  libgtest-dev libbenchmark-dev
+  libgtest-dev libbenchmark-dev openssl curl  # openssl: the TLS test's certificate; curl: the demo
+  clang-14 libfuzzer-14-dev  # fuzzing (fuzz/run.sh)
 )
 
 missing=()

@@ -1,5 +1,7 @@
 #include "testutil.h"
 
+#include "schoolshare/tokens.h"
+
 namespace schoolshare::testing {
 namespace {
 
@@ -92,6 +94,12 @@ void SeedSmallDistrict(Store& store) {
   chall.policy.approval = ApprovalMode::kOwnerThenDistrict;
   chall.policy.hourly_fee_cents = 20000;
   ASSERT_TRUE(store.PutResource(chall, sys).ok());
+}
+
+std::string IssueTestToken(Store& store, Role role, const std::string& school, Instant now) {
+  auto t = IssueToken(store, role, school, "test", Actor::System(), now);
+  EXPECT_TRUE(t.ok()) << t.status().ToString();
+  return t.ok() ? t->token : std::string();
 }
 
 }  // namespace schoolshare::testing

@@ -63,4 +63,8 @@ inline std::unique_ptr<Store> OpenStore(const std::string& path, const Clock* cl
 //   c-hall: hall 500 seats, owner_then_district, fee 20000 fen/h, open 07:00-21:00 every day
 void SeedSmallDistrict(Store& store);
 
+// A bearer token of `role` (scoped to `school`), issued at `now` and labelled "test"; "" with a test
+// failure recorded when it cannot be issued.
+std::string IssueTestToken(Store& store, Role role, const std::string& school, Instant now);
+
 }  // namespace schoolshare::testing

@@ -1,4 +1,4 @@
-// schoolshare school list | resource list  [--format table|json]
+// schoolshare school list | resource list | staff list | class list  [--format table|json]
 #include "cli_context.h"
 #include "schoolshare/import.h"
 
@@ -76,6 +76,45 @@ void ListResources(Context& ctx, const ResourceOptions& o) {
              rows);
 }
 
+// Staff and classes: --school narrows, JSON gives the entities' own shapes.
+void ListPeople(Context& ctx, const std::string& what, const std::string& db, const std::string& school,
+                const std::string& format) {
+  auto store = ctx.Open(db);
+  if (!store.ok()) return (void)ctx.Fail(store.status());
+  if (!school.empty()) {
+    if (Status s = (*store)->GetSchool(school).status(); !s.ok()) return (void)ctx.Fail(s);
+  }
+  Json items = Json::array();
+  std::vector<std::vector<std::string>> rows;
+  if (what == "staff") {
+    auto staff = (*store)->ListStaff(school);
+    if (!staff.ok()) return (void)ctx.Fail(staff.status());
+    for (const auto& m : *staff) {
+      items.push_back(ToJson(m));
+      rows.push_back({m.id, Display(m.name, m.name_en, ctx.lang), m.role, SchoolName(**store, m.school_id, ctx.lang)});
+    }
+  } else {
+    auto classes = (*store)->ListClasses(school);
+    if (!classes.ok()) return (void)ctx.Fail(classes.status());
+    for (const auto& c : *classes) {
+      items.push_back(ToJson(c));
+      rows.push_back({c.id, Display(c.name, c.name_en, ctx.lang), std::to_string(c.grade), std::to_string(c.students),
+                      SchoolName(**store, c.school_id, ctx.lang), FormatOpeningHours(c.lessons)});
+    }
+  }
+  if (format == "json") {
+    ctx.out << Json{{"items", items}}.dump(2) << "\n";
+  } else if (what == "staff") {
+    PrintTable(ctx.out, {ctx.T("cli.col.id"), ctx.T("cli.col.name"), ctx.T("cli.col.role"), ctx.T("cli.col.school")},
+               rows);
+  } else {
+    PrintTable(ctx.out,
+               {ctx.T("cli.col.id"), ctx.T("cli.col.class"), ctx.T("cli.col.grade"), ctx.T("cli.col.students"),
+                ctx.T("cli.col.school"), ctx.T("cli.col.lessons")},
+               rows);
+  }
+}
+
 }  // namespace
 
 void AddCatalogueCommands(CLI::App& app, Context& ctx) {
@@ -99,6 +138,20 @@ void AddCatalogueCommands(CLI::App& app, Context& ctx) {
   rlist->add_option("--feature", ro->features, ctx.T("cli.opt.feature"));
   rlist->add_option("--format", ro->format, ctx.T("cli.opt.format"))->check(CLI::IsMember({"table", "json"}));
   rlist->callback([&ctx, ro] { ListResources(ctx, *ro); });
+
+  for (const char* what : {"staff", "class"}) {
+    const std::string key = std::string("cli.") + what;
+    CLI::App* group = app.add_subcommand(what, ctx.T(key + ".help"))->require_subcommand(1);
+    auto po = std::make_shared<std::array<std::string, 3>>();  // db, school, format
+    (*po)[2] = "table";
+    CLI::App* list = group->add_subcommand("list", ctx.T(key + ".list"));
+    list->add_option("--db", (*po)[0], ctx.T("cli.opt.db"))->required();
+    list->add_option("--school", (*po)[1], ctx.T("cli.opt.school"));
+    list->add_option("--format", (*po)[2], ctx.T("cli.opt.format"))->check(CLI::IsMember({"table", "json"}));
+    list->callback([&ctx, po, kind = std::string(what)] {
+      ListPeople(ctx, kind == "staff" ? "staff" : "classes", (*po)[0], (*po)[1], (*po)[2]);
+    });
+  }
 }
 
 }  // namespace schoolshare::cli

@@ -1,4 +1,4 @@
-// schoolshare import --db FILE schools|resources|bookings FILE.csv  (all-or-nothing)
+// schoolshare import --db FILE schools|resources|staff|classes|bookings FILE.csv  (all-or-nothing)
 #include <fstream>
 #include <sstream>
 
@@ -16,7 +16,7 @@ void AddImportCommand(CLI::App& app, Context& ctx) {
   cmd->add_option("--db", o->db, ctx.T("cli.opt.db"))->required();
   cmd->add_option("kind", o->kind, ctx.T("cli.import.kind"))
       ->required()
-      ->check(CLI::IsMember({"schools", "resources", "bookings"}));
+      ->check(CLI::IsMember({"schools", "resources", "staff", "classes", "bookings"}));
   cmd->add_option("file", o->file, ctx.T("cli.import.file"))->required();
   cmd->callback([&ctx, o] {
     std::ifstream in(o->file, std::ios::binary);
@@ -25,10 +25,13 @@ void AddImportCommand(CLI::App& app, Context& ctx) {
     buffer << in.rdbuf();
     auto store = ctx.Open(o->db);
     if (!store.ok()) return (void)ctx.Fail(store.status());
-    Result<ImportReport> report = o->kind == "schools" ? ImportSchools(**store, buffer.str(), CliActor(), ctx.lang)
-                                  : o->kind == "resources"
-                                      ? ImportResources(**store, buffer.str(), CliActor(), ctx.lang)
-                                      : ImportBookings(**store, ctx.clock, buffer.str(), CliActor(), ctx.lang);
+    const std::string& text = buffer.str();
+    const Actor by = CliActor();
+    Result<ImportReport> report = o->kind == "schools"     ? ImportSchools(**store, text, by, ctx.lang)
+                                  : o->kind == "resources" ? ImportResources(**store, text, by, ctx.lang)
+                                  : o->kind == "staff"     ? ImportStaff(**store, text, by, ctx.lang)
+                                  : o->kind == "classes"   ? ImportClasses(**store, text, by, ctx.lang)
+                                                           : ImportBookings(**store, ctx.clock, text, by, ctx.lang);
     if (!report.ok()) return (void)ctx.Fail(report.status());
     if (report->ok()) {
       ctx.out << ctx.T("cli.import.done", {{"n", std::to_string(report->imported)}, {"file", o->file}}) << "\n";

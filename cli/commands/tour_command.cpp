@@ -5,6 +5,7 @@
 #include "cli_context.h"
 #include "schoolshare/booking_service.h"
 #include "schoolshare/reports.h"
+#include "schoolshare/usage.h"
 
 namespace schoolshare::cli {
 namespace {
@@ -13,18 +14,8 @@ std::string UsageOf(Store& store, const Booking& b, Instant now, const Context& 
   FactFilter f;
   f.booking_id = b.id;
   auto facts = store.ListFacts(f);
-  bool in = false, out = false;
-  if (facts.ok()) {
-    for (const auto& fact : *facts) {
-      in |= fact.kind == FactKind::kCheckIn;
-      out |= fact.kind == FactKind::kCheckOut;
-    }
-  }
-  if (out) return ctx.T("usage.checked_out");
-  if (in) return ctx.T("usage.checked_in");
-  if (b.status != BookingStatus::kConfirmed) return "";
-  if (now >= b.start + 15 * kMinute) return ctx.T("usage.no_show");
-  return now >= b.start ? ctx.T("usage.waiting") : ctx.T("usage.upcoming");
+  UsageState state = UsageOf(b, facts.ok() ? *facts : std::vector<UsageFact>{}, now);
+  return state == UsageState::kNone ? std::string() : ctx.T(std::string("usage.") + ToString(state));
 }
 
 void Tour(Context& ctx, const std::string& db, std::string school_id) {

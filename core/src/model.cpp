@@ -17,11 +17,12 @@ constexpr std::array<const char*, 3> kApprovalModeWords = {"none", "owner", "own
 constexpr std::array<const char*, 4> kBookingStatusWords = {"pending", "confirmed", "rejected", "cancelled"};
 constexpr std::array<const char*, 3> kApprovalStageWords = {"none", "owner", "district"};
 constexpr std::array<const char*, 5> kFactKindWords = {"check_in", "check_out", "walk_in", "hand_out", "return"};
-constexpr std::array<const char*, 4> kRoleWords = {"district_admin", "school_manager", "kiosk", "auditor"};
+constexpr std::array<const char*, 5> kRoleWords = {"district_admin", "school_manager", "kiosk", "auditor", "feed"};
 constexpr std::array<const char*, 4> kBlackoutKindWords = {"maintenance", "exam", "event", "other"};
 constexpr std::array<const char*, 4> kCalendarDayKindWords = {"public_holiday", "school_holiday", "exam",
                                                               "makeup_workday"};
 constexpr std::array<const char*, 2> kPeriodStatusWords = {"open", "signed_off"};
+constexpr std::array<const char*, 3> kOutboxStateWords = {"pending", "acked", "rejected"};
 
 template <typename E, std::size_t N>
 const char* WordOf(const std::array<const char*, N>& words, E value) {
@@ -56,6 +57,7 @@ const char* ToString(Role v) { return WordOf(kRoleWords, v); }
 const char* ToString(BlackoutKind v) { return WordOf(kBlackoutKindWords, v); }
 const char* ToString(CalendarDayKind v) { return WordOf(kCalendarDayKindWords, v); }
 const char* ToString(PeriodStatus v) { return WordOf(kPeriodStatusWords, v); }
+const char* ToString(OutboxState v) { return WordOf(kOutboxStateWords, v); }
 
 Result<SchoolKind> ParseSchoolKind(const std::string& word) {
   return ParseWord<SchoolKind>(kSchoolKindWords, word, "school kind");
@@ -84,6 +86,9 @@ Result<CalendarDayKind> ParseCalendarDayKind(const std::string& word) {
 }
 Result<PeriodStatus> ParsePeriodStatus(const std::string& word) {
   return ParseWord<PeriodStatus>(kPeriodStatusWords, word, "period status");
+}
+Result<OutboxState> ParseOutboxState(const std::string& word) {
+  return ParseWord<OutboxState>(kOutboxStateWords, word, "outbox state");
 }
 
 double DistanceKm(const GeoPoint& a, const GeoPoint& b) {

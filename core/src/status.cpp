@@ -22,6 +22,8 @@ const char* StatusCodeName(StatusCode code) {
       return "io_error";
     case StatusCode::kCorruption:
       return "corruption";
+    case StatusCode::kUnavailable:
+      return "unavailable";
     case StatusCode::kInternal:
       return "internal";
   }

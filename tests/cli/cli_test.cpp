@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -12,93 +13,15 @@
 #include <string>
 #include <vector>
 
+#include "cli_harness.h"
+
 namespace {
 
+using schoolshare::testing::CliRun;
+using schoolshare::testing::CliTest;
+using schoolshare::testing::Slurp;
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
-
-struct CliRun {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-class CliTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::random_device rd;
-    dir_ = fs::temp_directory_path() / ("schoolshare-cli-" + std::to_string(rd()) + std::to_string(rd()));
-    fs::create_directories(dir_);
-    db_ = (dir_ / "d.db").string();
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  // Runs the binary with `args` (English unless lang says otherwise).
-  CliRun Cli(const std::vector<std::string>& args, const std::string& lang = "en") {
-    std::string cmd = "SCHOOLSHARE_LANG=" + lang + " " + Quote(SCHOOLSHARE_BIN);
-    for (const auto& a : args) cmd += " " + Quote(a);
-    cmd += " >" + Quote((dir_ / "out").string()) + " 2>" + Quote((dir_ / "err").string()) + " </dev/null";
-    int status = std::system(cmd.c_str());
-    CliRun r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = Slurp(dir_ / "out");
-    r.err = Slurp(dir_ / "err");
-    return r;
-  }
-
-  std::string Write(const std::string& name, const std::string& text) {
-    fs::path p = dir_ / name;
-    std::ofstream(p, std::ios::binary) << text;
-    return p.string();
-  }
-
-  // A district with three schools and a few resources, from CSV files through the real binary.
-  void SeedDistrict() {
-    ASSERT_EQ(Cli({"init", "--db", db_, "--district", "d1", "--name", "测试学区"}).code, 0);
-    std::string schools = Write("schools.csv",
-                                "id,district_id,name,name_en,kind,weak,students,lat,lon\n"
-                                "a,d1,甲校,School A,core,false,1200,29.50,106.50\n"
-                                "b,d1,乙校,School B,member,true,300,29.53,106.50\n"
-                                "c,d1,丙院,Institute C,partner,false,0,29.59,106.50\n");
-    CliRun r = Cli({"import", "--db", db_, "schools", schools});
-    ASSERT_EQ(r.code, 0) << r.err;
-    std::string resources =
-        Write("resources.csv",
-              "id,school_id,name,name_en,type,capacity,quantity,features,opening_hours,"
-              "buffer_minutes,shared,approval\n"
-              "a-field,a,甲校足球场,Field A,field,100,0,400m-track,Daily 07:00-21:00,0,true,none\n"
-              "a-hall,a,甲校礼堂,Hall A,hall,300,0,stage;projector,Daily 07:00-21:00,15,true,owner\n"
-              "a-lab,a,甲校实验室,Lab A,lab,40,0,fume-hood,Daily 07:00-21:00,0,false,owner\n"
-              "a-balls,a,足球,Footballs,equipment,0,20,,Daily 07:00-21:00,0,true,none\n"
-              "b-hall,b,乙校报告厅,Hall B,hall,200,0,stage,Daily 07:00-21:00,0,true,none\n");
-    r = Cli({"import", "--db", db_, "resources", resources});
-    ASSERT_EQ(r.code, 0) << r.err;
-  }
-
-  CliRun Book(const std::string& resource, const std::string& school, const std::string& start, const std::string& end,
-              std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {"booking", "create",  "--db", db_,     "--resource", resource,  "--school",
-                                     school,    "--start", start,  "--end", end,          "--title", "训练"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    return Cli(args);
-  }
-
-  fs::path dir_;
-  std::string db_;
-};
 
 TEST_F(CliTest, NoArgumentsIsAUsageError) {
   CliRun r = Cli({});
@@ -111,6 +34,8 @@ TEST_F(CliTest, EveryVerbHasHelp) {
                                                        {"init", "--help"},
                                                        {"school", "list", "--help"},
                                                        {"resource", "list", "--help"},
+                                                       {"staff", "list", "--help"},
+                                                       {"class", "list", "--help"},
                                                        {"token", "create", "--help"},
                                                        {"token", "list", "--help"},
                                                        {"token", "revoke", "--help"},
@@ -124,7 +49,15 @@ TEST_F(CliTest, EveryVerbHasHelp) {
                                                        {"backup", "--help"},
                                                        {"gen", "--help"},
                                                        {"report", "ledger", "--help"},
-                                                       {"tour", "--help"}};
+                                                       {"report", "utilization", "--help"},
+                                                       {"report", "equity", "--help"},
+                                                       {"report", "reconciliation", "--help"},
+                                                       {"report", "resolve", "--help"},
+                                                       {"report", "sign-off", "--help"},
+                                                       {"export", "ics", "--help"},
+                                                       {"tour", "--help"},
+                                                       {"sync", "clients", "--help"},
+                                                       {"sync", "compact", "--help"}};
   for (const auto& v : verbs) {
     CliRun r = Cli(v);
     EXPECT_EQ(r.code, 0) << v[0] << (v.size() > 1 ? " " + v[1] : "");
@@ -358,17 +291,153 @@ TEST_F(CliTest, BackupMakesAUsableCopyAndNeverOverwrites) {
   EXPECT_EQ(Cli({"backup", "--db", db_, "--to", copy}).code, 3);
 }
 
+TEST_F(CliTest, SyncCompactDropsOldChangesAndKeepsHistory) {
+  SeedDistrict();
+  ASSERT_EQ(Book("a-field", "a", "2030-03-05 16:00", "2030-03-05 17:00").code, 0);
+  CliRun r = Cli({"sync", "compact", "--db", db_, "--keep-days", "30"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("dropped 0 "), std::string::npos) << r.out;  // everything is younger than 30 days
+  EXPECT_EQ(Cli({"sync", "compact", "--db", db_, "--keep-days", "0"}).code, 2);
+  r = Cli({"sync", "clients", "--db", db_});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("last seq"), std::string::npos) << r.out;
+}
+
 TEST_F(CliTest, LedgerReportCsvAndJson) {
   SeedDistrict();
   ASSERT_EQ(Book("a-field", "b", "2030-03-05 16:00", "2030-03-05 18:00").code, 0);
   CliRun r = Cli({"report", "ledger", "--db", db_, "--from", "2030-03-01", "--to", "2030-03-31", "--format", "csv"});
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_NE(r.out.find("owner_school_id,borrower_school_id,hours"), std::string::npos);
-  EXPECT_NE(r.out.find("a,b,2.0"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.rfind("\xEF\xBB\xBF", 0), 0u);  // a UTF-8 BOM by default
+  EXPECT_NE(r.out.find("owner,owner name,borrower,borrower name,booked h,used h,fee (yuan),bookings\r\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("a,School A,b,School B,2.0,0.0,0.00,1\r\n"), std::string::npos) << r.out;
   r = Cli({"report", "ledger", "--db", db_, "--from", "2030-03-01", "--to", "2030-03-31", "--format", "json"});
   ASSERT_EQ(r.code, 0);
   EXPECT_DOUBLE_EQ(Json::parse(r.out)["shared_hours"].get<double>(), 2.0);
   EXPECT_EQ(Cli({"report", "ledger", "--db", db_, "--from", "2030-13-01", "--to", "2030-03-31"}).code, 2);
+}
+
+// Every report in every format, the reconciliation of a past month, resolving, signing off, and the
+// lock on the CLI's writes afterwards.
+TEST_F(CliTest, ReportsInEveryFormatAndSignOffLocksTheMonth) {
+  SeedDistrict();
+  CliRun r = Book("a-field", "b", "2026-03-05 16:00", "2026-03-05 18:00", {"--backfill", "--format", "json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string id = Json::parse(r.out)["booking"]["id"];
+  const std::string code = Json::parse(r.out)["booking"]["code"];
+  const std::vector<std::string> march = {"--db", db_, "--from", "2026-03-01", "--to", "2026-03-31"};
+  auto report = [&](const std::string& kind, std::vector<std::string> extra, const std::string& lang = "en") {
+    std::vector<std::string> args = {"report", kind};
+    args.insert(args.end(), march.begin(), march.end());
+    args.insert(args.end(), extra.begin(), extra.end());
+    return Cli(args, lang);
+  };
+  for (const char* kind : {"utilization", "ledger", "equity"}) {
+    for (const char* format : {"table", "csv", "json"}) {
+      r = report(kind, {"--format", format});
+      EXPECT_EQ(r.code, 0) << kind << " " << format << ": " << r.err;
+      EXPECT_FALSE(r.out.empty()) << kind << " " << format;
+      if (std::string(format) == "json") {
+        EXPECT_TRUE(Json::accept(r.out)) << r.out;
+      }
+    }
+  }
+  // Utilization: a-field is open 07-21 daily, 31 days = 434 h; 2 h booked, nobody checked in.
+  Json u = Json::parse(report("utilization", {"--format", "json"}).out);
+  EXPECT_DOUBLE_EQ(u["total"]["booked_hours"].get<double>(), 2.0);
+  EXPECT_DOUBLE_EQ(u["total"]["used_hours"].get<double>(), 0.0);
+  EXPECT_DOUBLE_EQ(u["resources"][1]["opening_hours"].get<double>(), 14.0 * 31);  // a-field (a-balls first)
+  EXPECT_EQ(u["weeks"].size(), 6u);  // 2026-W09 (Mon 02-23) .. 2026-W14 (Mon 03-30)
+  r = report("utilization", {"--format", "csv", "--no-bom"});
+  EXPECT_EQ(r.out.rfind("kind,id,name,opening h,booked h,used h,bookings,booked %,used %\r\n", 0), 0u) << r.out;
+  r = report("utilization", {"--format", "csv"}, "zh-CN");
+  EXPECT_EQ(r.out.rfind("\xEF\xBB\xBF类别,编号,名称,开放小时", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("甲校足球场"), std::string::npos);
+  Json e = Json::parse(report("equity", {"--format", "json"}).out);
+  EXPECT_EQ(e["schools"].size(), 2u);  // the partner institute has no students
+  EXPECT_TRUE(e.contains("gini_with_sharing"));
+  r = report("equity", {"--format", "csv", "--school", "b"});
+  EXPECT_NE(r.out.find("\r\nb,School B,yes,300,"), std::string::npos) << r.out;
+
+  // Bad inputs: a reversed range, an unknown school or district, a format that does not exist.
+  r = Cli({"report", "utilization", "--db", db_, "--from", "2026-03-31", "--to", "2026-03-01"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("reversed"), std::string::npos) << r.err;
+  EXPECT_EQ(report("ledger", {"--school", "nope"}).code, 4);
+  EXPECT_EQ(report("equity", {"--district", "d9"}).code, 4);
+  EXPECT_EQ(report("utilization", {"--format", "xml"}).code, 2);
+
+  // Reconciliation of a's March: the booking was a no-show.
+  const std::vector<std::string> month = {"--db", db_, "--school", "a", "--month", "2026-03"};
+  auto rec = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {"report", "reconciliation"};
+    args.insert(args.end(), month.begin(), month.end());
+    args.insert(args.end(), extra.begin(), extra.end());
+    return Cli(args);
+  };
+  Json j = Json::parse(rec({"--format", "json"}).out);
+  ASSERT_EQ(j["items"].size(), 1u) << j.dump();
+  EXPECT_EQ(j["items"][0]["id"], "no_show:" + id);
+  EXPECT_EQ(j["open_items"], 1);
+  r = rec({"--format", "csv"});
+  EXPECT_NE(r.out.find("no_show:" + id + ",no-show"), std::string::npos) << r.out;
+  r = rec({});
+  EXPECT_NE(r.out.find("open items: 1"), std::string::npos) << r.out;
+  EXPECT_EQ(Cli({"report", "reconciliation", "--db", db_, "--school", "a", "--month", "2026-3"}).code, 2);
+
+  r = Cli({"report", "sign-off", "--db", db_, "--school", "a", "--month", "2026-03"});
+  EXPECT_EQ(r.code, 3);
+  EXPECT_NE(r.err.find("no_show:" + id), std::string::npos) << r.err;
+  EXPECT_EQ(Cli({"report", "resolve", "--db", db_, "--item", "no_show:nope", "--note", "x"}).code, 4);
+  r = Cli({"report", "resolve", "--db", db_, "--item", "no_show:" + id, "--note", "乙校提前电话告知"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = Cli({"report", "sign-off", "--db", db_, "--school", "a", "--month", "2026-03"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("signed off"), std::string::npos) << r.out;
+
+  // The month is locked for the CLI's writes: create (even back-filled) and cancel.
+  r = Book("a-field", "a", "2026-03-20 16:00", "2026-03-20 17:00", {"--backfill"});
+  EXPECT_EQ(r.code, 3);
+  EXPECT_NE((r.out + r.err).find("[period_locked]"), std::string::npos) << r.out << r.err;
+  r = Cli({"booking", "cancel", "--db", db_, code});
+  EXPECT_EQ(r.code, 3);
+  EXPECT_NE((r.out + r.err).find("[period_locked]"), std::string::npos) << r.out << r.err;
+  // April is still open.
+  EXPECT_EQ(Book("a-field", "a", "2026-04-02 16:00", "2026-04-02 17:00", {"--backfill"}).code, 0);
+}
+
+TEST_F(CliTest, ExportIcsAndFeedTokens) {
+  SeedDistrict();
+  // A week from now (the feed shows 90 days back to 400 days ahead of the real clock), Shanghai date.
+  const std::time_t later = std::time(nullptr) + 7 * 86400 + 8 * 3600;
+  std::tm utc{};
+  gmtime_r(&later, &utc);
+  char date[16], stamp[16];
+  std::strftime(date, sizeof date, "%Y-%m-%d", &utc);
+  std::strftime(stamp, sizeof stamp, "%Y%m%d", &utc);
+  ASSERT_EQ(Book("b-hall", "b", std::string(date) + " 16:00", std::string(date) + " 18:00").code, 0);
+  CliRun r = Cli({"export", "ics", "--db", db_, "--resource", "b-hall"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("DTSTART;TZID=Asia/Shanghai:" + std::string(stamp) + "T160000\r\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("END:VCALENDAR\r\n"), std::string::npos);
+  const std::string out = (dir_ / "a.ics").string();
+  r = Cli({"export", "ics", "--db", db_, "--school", "b", "--out", out});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(Slurp(out).find("SUMMARY:训练"), std::string::npos);
+  EXPECT_EQ(Cli({"export", "ics", "--db", db_}).code, 2);
+  EXPECT_EQ(Cli({"export", "ics", "--db", db_, "--school", "nope"}).code, 4);
+
+  r = Cli({"token", "create", "--db", db_, "--role", "feed", "--resource", "b-hall", "--label", "教务处日历"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("ss_", 0), 0u);
+  EXPECT_EQ(Cli({"token", "create", "--db", db_, "--role", "feed"}).code, 2);  // which feed?
+  Json tokens = Json::parse(Cli({"token", "list", "--db", db_, "--format", "json"}).out);
+  ASSERT_EQ(tokens["items"].size(), 1u);
+  EXPECT_EQ(tokens["items"][0]["role"], "feed");
+  EXPECT_EQ(tokens["items"][0]["feed_id"], "b-hall");
 }
 
 TEST_F(CliTest, GenMakesExactlyWhatWasAsked) {
@@ -393,6 +462,36 @@ TEST_F(CliTest, DemoInitAndTour) {
   r = Cli({"tour", "--db", db_});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("Xiejiawan"), std::string::npos);
+}
+
+// The demo's schools come with staff and classes (the kiosk's lists); a school's own can be imported.
+TEST_F(CliTest, StaffAndClassesListAndImport) {
+  ASSERT_EQ(Cli({"init", "--db", db_, "--demo"}).code, 0);
+  CliRun r = Cli({"staff", "list", "--db", db_, "--school", "xjw", "--format", "json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  Json staff = Json::parse(r.out)["items"];
+  ASSERT_EQ(staff.size(), 7u);
+  EXPECT_EQ(staff[0]["school_id"], "xjw");
+  r = Cli({"class", "list", "--db", db_, "--school", "xjw", "--format", "json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  Json classes = Json::parse(r.out)["items"];
+  ASSERT_EQ(classes.size(), 12u);  // a primary school: grades 1-6, two classes each
+  EXPECT_EQ(classes[0]["name"], "一年级(1)班");
+  EXPECT_GT(classes[0]["lessons"].size(), 20u);
+  r = Cli({"class", "list", "--db", db_, "--school", "yucai"}, "zh-CN");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("七年级(1)班"), std::string::npos) << r.out;
+  EXPECT_EQ(Cli({"staff", "list", "--db", db_, "--school", "nowhere"}).code, 4);
+
+  std::string file = Write("staff.csv", "id,school_id,name,role\nxjw-new,xjw,孙丽,teacher\n");
+  r = Cli({"import", "--db", db_, "staff", file});
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = Cli({"staff", "list", "--db", db_, "--school", "xjw"});
+  EXPECT_NE(r.out.find("孙丽"), std::string::npos) << r.out;
+  std::string bad = Write("classes.csv", "id,school_id,name,grade\nk,xjw,一年级(9)班,15\n");
+  r = Cli({"import", "--db", db_, "classes", bad});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("[grade]"), std::string::npos) << r.err;
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 
 #include "testutil.h"
 
@@ -68,6 +69,58 @@ TEST_F(BookingServiceTest, OwnBookingIsConfirmedWithCodeAndHistory) {
   EXPECT_EQ((*history)[0].actor_id, "tok-ma");
 }
 
+TEST_F(BookingServiceTest, ABookingMayNameAClassOfTheRequestingSchoolOnly) {
+  ASSERT_TRUE(store_->PutClass({"a-g7-1", "a", "七年级(1)班", "Grade 7 Class 1", 7, 42, {}, true}, admin_).ok());
+  BookingRequest r = Request("a-field", "a", "2026-11-24 16:00", "2026-11-24 17:00");
+  r.class_id = "a-g7-1";
+  auto out = MustCreate(r, manager_a_);
+  EXPECT_EQ(store_->GetBooking(out.booking.id)->class_id, "a-g7-1");
+
+  BookingRequest theirs = Request("a-field", "b", "2026-11-25 16:00", "2026-11-25 17:00");
+  theirs.class_id = "a-g7-1";  // school a's class on school b's request
+  auto refused = service_->Create(theirs, manager_b_);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("a-g7-1"), std::string::npos);
+  theirs.class_id = "no-such-class";
+  EXPECT_EQ(service_->Create(theirs, manager_b_).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->ListBookings({})->size(), 1u);
+}
+
+// DESIGN.md: a booking nobody checked in to within the grace period is a no-show and its slot is
+// released for walk-ins at the gate (only for walk-ins: an ordinary request still sees it held).
+TEST_F(BookingServiceTest, ANoShowsSlotIsReleasedForWalkIns) {
+  auto held = MustCreate(Request("a-field", "b", "2026-11-24 10:00", "2026-11-24 12:00"), admin_);
+  auto checked_in = MustCreate(Request("a-field-n", "b", "2026-11-25 10:00", "2026-11-25 12:00"), admin_);
+  UsageFact in;
+  in.id = "fact-1";
+  in.kind = FactKind::kCheckIn;
+  in.booking_id = checked_in.booking.id;
+  in.resource_id = "a-field-n";
+  in.school_id = "b";
+  in.at = At("2026-11-25 10:05");
+  ASSERT_TRUE(store_->InsertFact(in, admin_).ok());
+
+  CreateOptions walk_in;
+  walk_in.walk_in = true;
+  clock_.Set(At("2026-11-24 10:10"));  // inside the grace period: still held
+  auto early = service_->Create(Request("a-field", "a", "2026-11-24 10:10", "2026-11-24 11:00"), kiosk_a_, walk_in);
+  ASSERT_TRUE(early.ok());
+  EXPECT_FALSE(early->accepted);
+  clock_.Set(At("2026-11-24 10:20"));  // nobody came: released
+  auto late = service_->Create(Request("a-field", "a", "2026-11-24 10:20", "2026-11-24 11:00"), kiosk_a_, walk_in);
+  ASSERT_TRUE(late.ok());
+  EXPECT_TRUE(late->accepted) << (late->violations.empty() ? "" : RuleName(late->violations[0].rule));
+  EXPECT_EQ(store_->GetBooking(held.booking.id)->status, BookingStatus::kConfirmed);  // the booking itself stays
+
+  clock_.Set(At("2026-11-25 10:30"));  // checked in: not released
+  auto taken = service_->Create(Request("a-field-n", "a", "2026-11-25 10:30", "2026-11-25 11:00"), kiosk_a_, walk_in);
+  ASSERT_TRUE(taken.ok());
+  EXPECT_FALSE(taken->accepted);
+  ASSERT_FALSE(taken->violations.empty());
+  EXPECT_EQ(taken->violations[0].rule, Rule::kOverlap);
+}
+
 TEST_F(BookingServiceTest, DoubleBookingIsRefusedWithConflictAndAlternatives) {
   auto first = MustCreate(Request("a-field", "a", "2026-11-24 16:00", "2026-11-24 17:30"), manager_a_);
   auto out = service_->Create(Request("a-field", "b", "2026-11-24 17:00", "2026-11-24 18:00"), manager_b_);
@@ -92,6 +145,26 @@ TEST_F(BookingServiceTest, DoubleBookingIsRefusedWithConflictAndAlternatives) {
   EXPECT_TRUE(same_resource);
   // The nearest free start is 17:30, right after the existing booking (touching is fine).
   EXPECT_EQ(out->alternatives.front().start, At("2026-11-24 17:30"));
+}
+
+// Found by the push fuzzer: a century-long request took 16 s (alternatives expanded opening hours over
+// the whole span) while holding the write lock. Now it is refused at once, whoever asks.
+TEST_F(BookingServiceTest, ABookingLongerThanAMonthIsRefusedAtOnce) {
+  const auto t0 = std::chrono::steady_clock::now();
+  auto out = service_->Create(Request("a-field", "a", "2026-11-24 16:00", "2126-11-24 16:00"), admin_);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_FALSE(out->accepted);
+  ASSERT_EQ(out->violations.size(), 1u);
+  EXPECT_EQ(out->violations[0].rule, Rule::kMaxDuration);
+  EXPECT_EQ(out->violations[0].params.at("limit"), std::to_string(31 * 24 * 60));
+  EXPECT_TRUE(out->alternatives.empty());
+  EXPECT_LT(seconds, 1.0);  // generous: it is milliseconds; the bug took 16 s
+  // A month is still allowed for the owner (a-field is open every day, 07:00-21:00: not the whole day).
+  auto month = service_->Create(Request("a-field", "a", "2026-11-24 16:00", "2026-12-24 16:00"), admin_);
+  ASSERT_TRUE(month.ok());
+  ASSERT_FALSE(month->violations.empty());
+  EXPECT_NE(month->violations[0].rule, Rule::kMaxDuration);
 }
 
 TEST_F(BookingServiceTest, DivisibleVenueWholeAndHalves) {

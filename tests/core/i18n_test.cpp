@@ -147,6 +147,7 @@ std::vector<Violation> ViolationsFromRules() {
   out.push_back(Violation{Rule::kPermission, {}, {}});
   out.push_back(Violation{Rule::kNotPending, {}, {{"status", "confirmed"}, {"code", "ABC234"}}});
   out.push_back(Violation{Rule::kAlreadyStarted, {}, {{"start", "2026-11-23 08:00"}, {"code", "ABC234"}}});
+  out.push_back(Violation{Rule::kStaleVersion, {}, {{"code", "ABC234"}, {"version", "3"}}});
   return out;
 }
 
@@ -247,7 +248,7 @@ TEST(I18nTest, EnumWordsHaveLabels) {
        {BookingStatus::kPending, BookingStatus::kConfirmed, BookingStatus::kRejected, BookingStatus::kCancelled}) {
     keys.push_back(std::string("booking_status.") + ToString(v));
   }
-  for (auto v : {Role::kDistrictAdmin, Role::kSchoolManager, Role::kKiosk, Role::kAuditor}) {
+  for (auto v : {Role::kDistrictAdmin, Role::kSchoolManager, Role::kKiosk, Role::kAuditor, Role::kFeed}) {
     keys.push_back(std::string("role.") + ToString(v));
   }
   for (auto v : {FactKind::kCheckIn, FactKind::kCheckOut, FactKind::kWalkIn, FactKind::kHandOut, FactKind::kReturn}) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "forwarding_store.h"
 #include "schoolshare/csv.h"
 #include "schoolshare/store.h"
 #include "testutil.h"
@@ -236,6 +237,65 @@ TEST_F(ImportTest, ChineseNamesRoundTripThroughCsv) {
   }
 }
 
+TEST_F(ImportTest, StaffAndClassesWithTimetables) {
+  SeedCatalogue();
+  auto staff = ImportStaff(*store_,
+                           "\xEF\xBB\xBFid,school_id,name,name_en,role\r\n"
+                           "s1-t1,s1,李娜,Li Na,pe_teacher\r\n"
+                           "s1-t2,s1,王芳,,teacher\r\n",
+                           admin_, Lang::kZh);
+  ASSERT_TRUE(staff.ok()) << staff.status().ToString();
+  ASSERT_TRUE(staff->ok()) << Describe(*staff);
+  EXPECT_EQ(staff->imported, 2);
+  EXPECT_EQ(store_->GetStaff("s1-t1")->role, "pe_teacher");
+
+  auto classes = ImportClasses(*store_,
+                               "id,school_id,name,grade,students,lessons\n"
+                               "s1-g7-1,s1,七年级(1)班,7,45,\"Mon-Fri 07:50-08:35,08:45-09:30; Wed 10:00-10:45\"\n",
+                               admin_, Lang::kEn);
+  ASSERT_TRUE(classes.ok()) << classes.status().ToString();
+  ASSERT_TRUE(classes->ok()) << Describe(*classes);
+  auto c = store_->GetClass("s1-g7-1");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->grade, 7);
+  EXPECT_EQ(c->students, 45);
+  EXPECT_EQ(c->lessons.size(), 11u);  // 5 days x 2 + Wednesday's third
+}
+
+TEST_F(ImportTest, BadStaffAndClassRowsAreAllReportedAndNothingIsWritten) {
+  SeedCatalogue();
+  auto staff = ImportStaff(*store_,
+                           "id,school_id,name\n"
+                           "t1,nowhere,张伟\n"
+                           "t2,s1,\n"
+                           "t1,s1,赵敏\n",
+                           admin_, Lang::kEn);
+  ASSERT_TRUE(staff.ok());
+  ASSERT_EQ(staff->errors.size(), 3u) << Describe(*staff);
+  EXPECT_EQ(staff->errors[0].column, "school_id");
+  EXPECT_EQ(staff->errors[1].column, "name");
+  EXPECT_EQ(staff->errors[2].column, "id");
+  EXPECT_EQ(store_->ListStaff()->size(), 0u);
+
+  auto classes = ImportClasses(*store_,
+                               "id,school_id,name,grade,lessons\n"
+                               "k1,s1,一年级(1)班,13,\n"
+                               "k2,s1,一年级(2)班,1,Someday 08:00-09:00\n",
+                               admin_, Lang::kEn);
+  ASSERT_TRUE(classes.ok());
+  ASSERT_EQ(classes->errors.size(), 2u) << Describe(*classes);
+  EXPECT_EQ(classes->errors[0].column, "grade");
+  EXPECT_EQ(classes->errors[1].column, "lessons");
+  EXPECT_EQ(store_->ListClasses()->size(), 0u);
+
+  // A school manager may only fill in their own school.
+  Actor other{"tok", Role::kSchoolManager, "s2"};
+  auto refused = ImportStaff(*store_, "id,school_id,name\nt9,s1,孙杰\n", other, Lang::kEn);
+  ASSERT_TRUE(refused.ok());
+  ASSERT_EQ(refused->errors.size(), 1u);
+  EXPECT_EQ(refused->errors[0].column, "school_id");
+}
+
 TEST_F(ImportTest, ReimportUpdatesAndKeepsAbsentColumns) {
   SeedCatalogue();
   auto report = ImportSchools(*store_, "id,district_id,name\ns1,d1,第一中学（本部）\n", admin_, Lang::kEn);
@@ -428,86 +488,22 @@ TEST_F(ImportTest, BookingsMissingColumnAndUnknownColumn) {
 
 // Forwards to a real store, but fails the write of one chosen id (school, resource or booking) with a
 // chosen status: the import must roll back what it already wrote in the transaction.
-class FailingStore final : public Store {
+class FailingStore final : public testing::ForwardingStore {
  public:
   FailingStore(Store& inner, std::string fail_id, Status fail_with)
-      : in_(inner), fail_id_(std::move(fail_id)), fail_with_(std::move(fail_with)) {}
+      : ForwardingStore(inner), fail_id_(std::move(fail_id)), fail_with_(std::move(fail_with)) {}
 
-  Status Transaction(const std::function<Status()>& fn) override { return in_.Transaction(fn); }
-  Status ReadTransaction(const std::function<Status()>& fn) override { return in_.ReadTransaction(fn); }
-  int SchemaVersion() override { return in_.SchemaVersion(); }
-  Status Backup(const std::string& p) override { return in_.Backup(p); }
-  Status PutDistrict(const District& d, const Actor& by) override { return in_.PutDistrict(d, by); }
-  Result<District> GetDistrict(const std::string& id) override { return in_.GetDistrict(id); }
-  Result<std::vector<District>> ListDistricts() override { return in_.ListDistricts(); }
-  Result<District> DistrictOfSchool(const std::string& id) override { return in_.DistrictOfSchool(id); }
   Status PutSchool(const School& s, const Actor& by) override {
     return s.id == fail_id_ ? fail_with_ : in_.PutSchool(s, by);
   }
-  Result<School> GetSchool(const std::string& id) override { return in_.GetSchool(id); }
-  Result<std::vector<School>> ListSchools(const std::string& d) override { return in_.ListSchools(d); }
   Status PutResource(const Resource& r, const Actor& by) override {
     return r.id == fail_id_ ? fail_with_ : in_.PutResource(r, by);
-  }
-  Result<Resource> GetResource(const std::string& id) override { return in_.GetResource(id); }
-  Result<std::vector<Resource>> ListResources(const ResourceFilter& f) override { return in_.ListResources(f); }
-  Result<std::vector<Resource>> RelatedResources(const std::string& id) override { return in_.RelatedResources(id); }
-  Status PutBlackout(const Blackout& b, const Actor& by) override { return in_.PutBlackout(b, by); }
-  Status DeleteBlackout(const std::string& id, const Actor& by) override { return in_.DeleteBlackout(id, by); }
-  Result<std::vector<Blackout>> ListBlackouts(const std::string& id, Instant from, Instant to) override {
-    return in_.ListBlackouts(id, from, to);
-  }
-  Status PutCalendarDay(const CalendarDay& d, const std::string& district, const Actor& by) override {
-    return in_.PutCalendarDay(d, district, by);
-  }
-  Result<std::vector<CalendarDay>> ListCalendarDays(const std::string& district, const CivilDate& from,
-                                                    const CivilDate& to) override {
-    return in_.ListCalendarDays(district, from, to);
-  }
-  Status PutAgreement(const SharingAgreement& a, const Actor& by) override { return in_.PutAgreement(a, by); }
-  Result<std::vector<SharingAgreement>> ListAgreements(const std::string& owner, const std::string& borrower) override {
-    return in_.ListAgreements(owner, borrower);
   }
   Status InsertBooking(const Booking& b, const Actor& by, const std::string& action) override {
     return b.id == fail_id_ ? fail_with_ : in_.InsertBooking(b, by, action);
   }
-  Status UpdateBooking(const Booking& b, const Actor& by, const std::string& action) override {
-    return in_.UpdateBooking(b, by, action);
-  }
-  Result<Booking> GetBooking(const std::string& id) override { return in_.GetBooking(id); }
-  Result<Booking> FindBookingByCode(const std::string& code) override { return in_.FindBookingByCode(code); }
-  Result<std::vector<Booking>> ListBookings(const BookingFilter& f) override { return in_.ListBookings(f); }
-  Result<std::vector<Booking>> ListHeldBookings(const std::vector<std::string>& ids, Instant from,
-                                                Instant to) override {
-    return in_.ListHeldBookings(ids, from, to);
-  }
-  Result<int> HeldMinutes(const std::string& school, const std::vector<std::string>& ids, Instant from,
-                          Instant to) override {
-    return in_.HeldMinutes(school, ids, from, to);
-  }
-  bool BookingCodeExists(const std::string& code) override { return in_.BookingCodeExists(code); }
-  Status PutSeries(const BookingSeries& s, const Actor& by) override { return in_.PutSeries(s, by); }
-  Result<BookingSeries> GetSeries(const std::string& id) override { return in_.GetSeries(id); }
-  Status InsertFact(const UsageFact& f, const Actor& by) override { return in_.InsertFact(f, by); }
-  Result<std::vector<UsageFact>> ListFacts(const FactFilter& f) override { return in_.ListFacts(f); }
-  Result<ReportPeriod> GetReportPeriod(const std::string& school, const std::string& month) override {
-    return in_.GetReportPeriod(school, month);
-  }
-  Status PutReportPeriod(const ReportPeriod& p, const Actor& by) override { return in_.PutReportPeriod(p, by); }
-  Status InsertToken(const TokenRecord& t, const Actor& by) override { return in_.InsertToken(t, by); }
-  Result<TokenRecord> FindTokenByHash(const std::string& h) override { return in_.FindTokenByHash(h); }
-  Result<std::vector<TokenRecord>> ListTokens() override { return in_.ListTokens(); }
-  Status RevokeToken(const std::string& id, const Actor& by) override { return in_.RevokeToken(id, by); }
-  Result<std::vector<AuditEntry>> ListAudit(const std::string& e, const std::string& id) override {
-    return in_.ListAudit(e, id);
-  }
-  Result<std::vector<Change>> ListChanges(std::int64_t after, int limit) override {
-    return in_.ListChanges(after, limit);
-  }
-  Result<std::int64_t> LatestVersion() override { return in_.LatestVersion(); }
 
  private:
-  Store& in_;
   std::string fail_id_;
   Status fail_with_;
 };
@@ -548,8 +544,7 @@ TEST_F(ImportTest, IoErrorWhileWritingIsReturnedAndRolledBack) {
 
 // The ```csv blocks of the document, in order.
 std::vector<std::string> DocExamples() {
-  const std::string doc_path =
-      std::string(__FILE__).substr(0, std::string(__FILE__).rfind("/tests/")) + "/docs/csv-import.md";
+  const std::string doc_path = std::string(SCHOOLSHARE_SOURCE_DIR) + "/docs/csv-import.md";
   std::ifstream in(doc_path);
   EXPECT_TRUE(in.good()) << doc_path;
   std::vector<std::string> blocks;
@@ -570,7 +565,7 @@ std::vector<std::string> DocExamples() {
 
 TEST_F(ImportTest, DocumentedExamplesImport) {
   const std::vector<std::string> examples = DocExamples();
-  ASSERT_EQ(examples.size(), 3u);
+  ASSERT_EQ(examples.size(), 4u);  // schools, resources, staff, bookings
   auto schools = ImportSchools(*store_, examples[0], admin_, Lang::kEn);
   ASSERT_TRUE(schools.ok()) << schools.status().ToString();
   EXPECT_TRUE(schools->ok()) << Describe(*schools);
@@ -579,7 +574,11 @@ TEST_F(ImportTest, DocumentedExamplesImport) {
   ASSERT_TRUE(resources.ok()) << resources.status().ToString();
   EXPECT_TRUE(resources->ok()) << Describe(*resources);
   EXPECT_EQ(resources->imported, 5);
-  auto bookings = ImportBookings(*store_, clock_, examples[2], admin_, Lang::kEn);
+  auto staff = ImportStaff(*store_, examples[2], admin_, Lang::kEn);
+  ASSERT_TRUE(staff.ok()) << staff.status().ToString();
+  EXPECT_TRUE(staff->ok()) << Describe(*staff);
+  EXPECT_EQ(staff->imported, 2);
+  auto bookings = ImportBookings(*store_, clock_, examples[3], admin_, Lang::kEn);
   ASSERT_TRUE(bookings.ok()) << bookings.status().ToString();
   EXPECT_TRUE(bookings->ok()) << Describe(*bookings);
   EXPECT_EQ(bookings->imported, 3);

@@ -42,6 +42,84 @@ TEST(MigrationsTest, VersionOneDatabaseUpgradesAndKeepsItsData) {
   EXPECT_TRUE((*store)->PutAgreement(a, Actor::System()).ok());
 }
 
+// A version-6 database with bookings (and the scope backfilled by migration 5) upgrades to 7: its
+// bookings get no class, and staff and classes can be added.
+TEST(MigrationsTest, VersionSixDatabaseWithBookingsGainsStaffAndClasses) {
+  testing::TempDir dir;
+  std::string path = dir.File("v6.db");
+  std::string booking_id;
+  {
+    auto db = sqlite::Database::Open(path, true);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(store::Migrate(**db, 6).ok());
+  }
+  {
+    // Rows as an older schoolshare wrote them (a Store would migrate the file first, so plain SQL).
+    auto db = sqlite::Database::Open(path, false);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)
+                    ->Exec("INSERT INTO districts VALUES ('d1', '旧学区', 'Asia/Shanghai', 'zh-CN');"
+                           "INSERT INTO schools(id, district_id, name, kind) VALUES ('s1', 'd1', '旧学校', 'core');"
+                           "INSERT INTO resources(id, school_id, name, type) VALUES ('r1', 's1', '操场', 'field');"
+                           "INSERT INTO bookings(id, resource_id, school_id, activity_type, start_at, end_at, status, "
+                           "stage, code, created_by, created_at, updated_at) VALUES ('b1', 'r1', 's1', 'sports', "
+                           "1795000000, 1795003600, 'confirmed', 'none', 'ABCDEF', 'test', 1, 1);")
+                    .ok());
+  }
+  auto store = Store::OpenSqlite(path);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_EQ((*store)->SchemaVersion(), store::LatestSchemaVersion());
+  auto b = (*store)->GetBooking("b1");
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  EXPECT_EQ(b->class_id, "");
+  EXPECT_EQ(b->code, "ABCDEF");
+  ASSERT_TRUE(
+      (*store)->PutClass({"s1-g1-1", "s1", "一年级(1)班", "", 1, 40, {{1, 480, 520}}, true}, Actor::System()).ok());
+  ASSERT_TRUE((*store)->PutStaff({"s1-t1", "s1", "李娜", "", "teacher", true}, Actor::System()).ok());
+  Booking with_class = *b;
+  with_class.class_id = "s1-g1-1";
+  ASSERT_TRUE((*store)->UpdateBooking(with_class, Actor::System(), "booking.update").ok());
+  EXPECT_EQ((*store)->GetBooking("b1")->class_id, "s1-g1-1");
+}
+
+// A version-9 database with a return fact upgrades to 10: old facts have no returner and no override,
+// new facts keep both.
+TEST(MigrationsTest, VersionNineFactsGainReturnedByAndOverrideBy) {
+  testing::TempDir dir;
+  std::string path = dir.File("v9.db");
+  {
+    auto db = sqlite::Database::Open(path, true);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(store::Migrate(**db, 9).ok());
+    ASSERT_TRUE((*db)
+                    ->Exec("INSERT INTO districts VALUES ('d1', '旧学区', 'Asia/Shanghai', 'zh-CN');"
+                           "INSERT INTO schools(id, district_id, name, kind) VALUES ('s1', 'd1', '旧学校', 'core');"
+                           "INSERT INTO resources(id, school_id, name, type, quantity) VALUES ('r1', 's1', '篮球', "
+                           "'equipment', 10);"
+                           "INSERT INTO usage_facts(id, kind, resource_id, at, quantity, condition, note, recorded_by, "
+                           "received_at) VALUES ('f1', 'return', 'r1', 1795000000, 2, 'fine', 'returned_by: 李娜', "
+                           "'kiosk', 1795000000);")
+                    .ok());
+  }
+  auto store = Store::OpenSqlite(path);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_EQ((*store)->SchemaVersion(), store::LatestSchemaVersion());
+  auto old = (*store)->GetFact("f1");
+  ASSERT_TRUE(old.ok()) << old.status().ToString();
+  EXPECT_EQ(old->returned_by, "");
+  EXPECT_EQ(old->override_by, "");
+  EXPECT_EQ(old->quantity, 2);
+  UsageFact f = *old;
+  f.id = "f2";
+  f.returned_by = "李娜";
+  f.override_by = "s1-t1";
+  ASSERT_TRUE((*store)->InsertFact(f, Actor::System()).ok());
+  auto back = (*store)->GetFact("f2");
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->returned_by, "李娜");
+  EXPECT_EQ(back->override_by, "s1-t1");
+}
+
 TEST(MigrationsTest, NewerDatabaseIsRefusedWithAClearMessage) {
   testing::TempDir dir;
   std::string path = dir.File("new.db");

@@ -56,7 +56,8 @@ TEST(ModelEnumTest, RoundTrips) {
   ExpectRoundTrips<Role>({{Role::kDistrictAdmin, "district_admin"},
                           {Role::kSchoolManager, "school_manager"},
                           {Role::kKiosk, "kiosk"},
-                          {Role::kAuditor, "auditor"}},
+                          {Role::kAuditor, "auditor"},
+                          {Role::kFeed, "feed"}},
                          &ParseRole);
   ExpectRoundTrips<BlackoutKind>({{BlackoutKind::kMaintenance, "maintenance"},
                                   {BlackoutKind::kExam, "exam"},
@@ -87,7 +88,8 @@ TEST(ModelEnumTest, ParseErrorsNameTheAcceptedWords) {
       {ParseApprovalStage("school").status(), "unknown approval stage \"school\" (expected none|owner|district)"},
       {ParseFactKind("checkin").status(),
        "unknown fact kind \"checkin\" (expected check_in|check_out|walk_in|hand_out|return)"},
-      {ParseRole("admin").status(), "unknown role \"admin\" (expected district_admin|school_manager|kiosk|auditor)"},
+      {ParseRole("admin").status(),
+       "unknown role \"admin\" (expected district_admin|school_manager|kiosk|auditor|feed)"},
       {ParseBlackoutKind(" exam").status(), "unknown blackout kind \" exam\" (expected maintenance|exam|event|other)"},
       {ParseCalendarDayKind("holiday").status(),
        "unknown calendar day kind \"holiday\" (expected public_holiday|school_holiday|exam|makeup_workday)"},
@@ -174,6 +176,7 @@ TEST(BookingJsonTextTest, SameTextAsTheJsonTree) {
   b.version = 9007199254740993;
   EXPECT_EQ(BookingJsonText(b), ToJson(b, utc).dump());
   b.series_id = "series-1";
+  b.class_id = "c-7a";
   b.created_at = -62167219201;  // the year before year 0
   b.updated_at = -62167219200;  // 0000-01-01T00:00:00Z
   b.status = BookingStatus::kCancelled;

@@ -68,6 +68,66 @@ TEST_F(StoreTest, SchoolNeedsExistingDistrict) {
   EXPECT_EQ(store_->GetSchool("y").status().code(), StatusCode::kNotFound);
 }
 
+TEST_F(StoreTest, StaffAndClassesRoundTripInTheirSchoolsScope) {
+  StaffMember m{"a-t1", "a", "李娜", "Li Na", "pe_teacher", true};
+  SchoolClass c{"a-g7-3", "a", "七年级(3)班", "Grade 7 Class 3", 7, 45, {{1, 470, 515}, {3, 600, 645}}, true};
+  ASSERT_TRUE(store_->PutStaff(m, admin_).ok());
+  ASSERT_TRUE(store_->PutClass(c, admin_).ok());
+  ASSERT_TRUE(store_->PutStaff({"b-t1", "b", "王芳", "", "teacher", true}, admin_).ok());
+
+  auto got_m = store_->GetStaff("a-t1");
+  ASSERT_TRUE(got_m.ok());
+  EXPECT_EQ(got_m->name, "李娜");
+  EXPECT_EQ(got_m->role, "pe_teacher");
+  auto got_c = store_->GetClass("a-g7-3");
+  ASSERT_TRUE(got_c.ok());
+  EXPECT_EQ(got_c->name, "七年级(3)班");
+  EXPECT_EQ(got_c->grade, 7);
+  EXPECT_EQ(got_c->students, 45);
+  EXPECT_EQ(got_c->lessons, c.lessons);
+
+  auto of_a = store_->ListStaff("a");
+  ASSERT_TRUE(of_a.ok());
+  ASSERT_EQ(of_a->size(), 1u);
+  EXPECT_EQ(store_->ListStaff()->size(), 2u);
+  EXPECT_EQ(store_->ListClasses("b")->size(), 0u);
+  EXPECT_EQ(store_->GetStaff("nobody").status().code(), StatusCode::kNotFound);
+
+  // Both changes are in school a's scope, so only a's kiosks (and everyone district-wide) see them.
+  auto seen_by_b = store_->ListChanges(0, 0, "b");
+  ASSERT_TRUE(seen_by_b.ok());
+  for (const Change& ch : *seen_by_b) EXPECT_NE(ch.entity_id, "a-t1");
+  auto seen_by_a = store_->ListChanges(0, 0, "a");
+  ASSERT_TRUE(seen_by_a.ok());
+  int mine = 0;
+  for (const Change& ch : *seen_by_a) mine += ch.entity == "staff" || ch.entity == "class";
+  EXPECT_EQ(mine, 2);
+}
+
+TEST_F(StoreTest, StaffAndClassesAreValidated) {
+  EXPECT_EQ(store_->PutStaff({"t", "a", "", "", "", true}, admin_).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->PutStaff({"t", "nowhere", "张伟", "", "", true}, admin_).code(), StatusCode::kInvalidArgument);
+  SchoolClass bad{"k", "a", "一年级(1)班", "", 13, 40, {}, true};
+  EXPECT_EQ(store_->PutClass(bad, admin_).code(), StatusCode::kInvalidArgument);
+  bad.grade = 1;
+  bad.lessons = {{8, 480, 520}};
+  EXPECT_EQ(store_->PutClass(bad, admin_).code(), StatusCode::kInvalidArgument);
+  bad.lessons = {{1, 520, 480}};
+  EXPECT_EQ(store_->PutClass(bad, admin_).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->ListClasses()->size(), 0u);
+}
+
+TEST_F(StoreTest, BookingKeepsItsClass) {
+  ASSERT_TRUE(store_->PutClass({"b-g1-1", "b", "一年级(1)班", "", 1, 40, {}, true}, admin_).ok());
+  Booking b = MakeBooking("a-hall", At("2026-11-24 09:00"), At("2026-11-24 10:00"));
+  b.class_id = "b-g1-1";
+  ASSERT_TRUE(store_->InsertBooking(b, admin_).ok());
+  EXPECT_EQ(store_->GetBooking(b.id)->class_id, "b-g1-1");
+  b.class_id = "";
+  ASSERT_TRUE(store_->UpdateBooking(b, admin_, "booking.update").ok());
+  EXPECT_EQ(store_->GetBooking(b.id)->class_id, "");
+}
+
 TEST_F(StoreTest, ResourceRoundTripKeepsPolicyHoursAndParts) {
   auto hall = store_->GetResource("a-hall");
   ASSERT_TRUE(hall.ok());
@@ -495,7 +555,7 @@ TEST_F(StoreTest, CalendarAgreementsBlackoutsPeriodsTokensRoundTrip) {
   ASSERT_TRUE(store_->PutReportPeriod({"a", "2026-10", PeriodStatus::kSignedOff, "tok-m", clock_.Now()}, admin_).ok());
   EXPECT_EQ(store_->GetReportPeriod("a", "2026-10")->status, PeriodStatus::kSignedOff);
 
-  TokenRecord t{"tok-x", Role::kKiosk, "a", "gate kiosk", "abc123", 0, false};
+  TokenRecord t{"tok-x", Role::kKiosk, "a", "gate kiosk", "abc123", 0, false, ""};
   ASSERT_TRUE(store_->InsertToken(t, admin_).ok());
   EXPECT_EQ(store_->FindTokenByHash("abc123")->role, Role::kKiosk);
   ASSERT_TRUE(store_->RevokeToken("tok-x", admin_).ok());

@@ -21,6 +21,7 @@ struct BookingRequest {
   std::string activity_type = "other";
   int attendees = 0;
   int quantity = 0;
+  std::string class_id;  // the class of school_id it is for; empty: none. An unknown class is refused.
   Instant start = 0;
   Instant end = 0;
   std::vector<std::string> required_features;  // only for alternatives: what a similar venue must have
@@ -49,6 +50,10 @@ struct CreateOptions {
   bool allow_backfill = false;  // honoured for district admins only
   bool with_alternatives = true;
   bool dry_run = false;  // judge only, write nothing (the "while typing" check)
+  // A walk-in recorded at the gate: it already happened, so it is not refused for being in the past
+  // or at short notice; every other rule (overlap, stock, hours, ...) still applies, except that a
+  // no-show (a confirmed booking nobody checked in to within the grace period) has released its slot.
+  bool walk_in = false;
 };
 
 struct SeriesRequest {
@@ -87,8 +92,11 @@ class BookingService {
   // accepted=false and its violations; an actor out of scope is kPermissionDenied; an unknown id is
   // kNotFound. Cancelling a cancelled or rejected booking is an accepted no-op.
   Result<BookingOutcome> Cancel(const std::string& booking_id, const Actor& actor, const std::string& reason = "");
-  Result<BookingOutcome> Approve(const std::string& booking_id, const Actor& actor);
-  Result<BookingOutcome> Reject(const std::string& booking_id, const Actor& actor, const std::string& reason);
+  // With a base_version (the version the decider saw, e.g. from an offline client), a booking changed
+  // since is refused with stale_version instead of being decided blind.
+  Result<BookingOutcome> Approve(const std::string& booking_id, const Actor& actor, std::int64_t base_version = 0);
+  Result<BookingOutcome> Reject(const std::string& booking_id, const Actor& actor, const std::string& reason,
+                                std::int64_t base_version = 0);
 
   // Alternatives for a refused candidate: the same resource at the nearest free times (up to
   // `per_kind`), and similar resources (same type, enough capacity or stock, the features) at the
@@ -100,6 +108,10 @@ class BookingService {
   Store& store_;
   const Clock& clock_;
 };
+
+// The id of a series' booking on `date`: the series id and the date, so a series created again (a sync
+// client re-sending it, an optimistic copy in a replica) names the same bookings.
+std::string SeriesOccurrenceId(const std::string& series_id, const CivilDate& date);
 
 // The occurrence dates of a series (weekdays in range, calendar holidays and exceptions left out;
 // a makeup workday counts as the weekday it runs).

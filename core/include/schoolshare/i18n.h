@@ -21,6 +21,10 @@ Lang LangFromEnvironment();
 // the table has no such entry (a missing translation is visible, never a crash).
 std::string Tr(Lang lang, std::string_view key, const std::map<std::string, std::string>& params = {});
 
+// Every key of the tables and its text in `lang` (placeholders unreplaced), for a UI that must know in
+// advance which characters it will draw (the kiosk's glyph atlas).
+std::map<std::string, std::string> AllMessages(Lang lang);
+
 // A person-readable sentence for a violation ("与已有预订冲突：…").
 std::string DescribeViolation(Lang lang, const Violation& v);
 

@@ -39,6 +39,15 @@
 //   overlapping rows the second is refused. A refusal is one error per violation, its reason
 //   DescribeViolation(lang, v). Any error rolls the whole file back.
 //
+// staff.csv — required: id, school_id, name
+//   name_en · role (teacher|pe_teacher|lab_technician|facility_manager|other, free word) · active (true).
+//   school_id must exist in the store. An id already stored is replaced by the row.
+//
+// classes.csv — required: id, school_id, name
+//   name_en · grade (0-12; 0: none) · students (0) · lessons: the timetabled lessons in the opening-hours
+//   form below ("Mon-Fri 08:00-08:40,08:50-09:30; Wed 10:00-10:40") · active (true).
+//   school_id must exist in the store. An id already stored is replaced by the row.
+//
 // Full description with example files: docs/csv-import.md.
 #pragma once
 
@@ -70,6 +79,8 @@ Result<ImportReport> ImportSchools(Store& store, const std::string& csv_text, co
 Result<ImportReport> ImportResources(Store& store, const std::string& csv_text, const Actor& actor, Lang lang);
 Result<ImportReport> ImportBookings(Store& store, const Clock& clock, const std::string& csv_text, const Actor& actor,
                                     Lang lang);
+Result<ImportReport> ImportStaff(Store& store, const std::string& csv_text, const Actor& actor, Lang lang);
+Result<ImportReport> ImportClasses(Store& store, const std::string& csv_text, const Actor& actor, Lang lang);
 
 // Weekly opening hours as text: clauses separated by ';', each a day part and one or more time ranges
 // separated by ',':

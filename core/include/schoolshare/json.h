@@ -16,6 +16,8 @@ using Json = nlohmann::json;
 Json ToJson(const District& d);
 Json ToJson(const School& s);
 Json ToJson(const Resource& r);
+Json ToJson(const StaffMember& s);
+Json ToJson(const SchoolClass& c);
 Json ToJson(const Blackout& b, const TimeZone& tz);
 Json ToJson(const SharingAgreement& a);
 Json ToJson(const CalendarDay& d);
@@ -28,6 +30,22 @@ Json ToJson(const UsageFact& f, const TimeZone& tz);
 Json ToJson(const ReportPeriod& p, const TimeZone& tz);
 Json ToJson(const TokenRecord& t, const TimeZone& tz);  // without the hash
 Json ToJson(const AuditEntry& e, const TimeZone& tz);
+Json ToJson(const ReconciliationItem& r, const TimeZone& tz);
+
+// The inverse: an entity from its JSON shape. Times are RFC 3339 (a time without offset is read in
+// `tz`). A missing required field, a wrong type or an unknown word is InvalidArgument naming the field.
+Result<District> DistrictFromJson(const Json& j);
+Result<School> SchoolFromJson(const Json& j);
+Result<Resource> ResourceFromJson(const Json& j);
+Result<StaffMember> StaffFromJson(const Json& j);
+Result<SchoolClass> ClassFromJson(const Json& j);
+Result<Blackout> BlackoutFromJson(const Json& j, const TimeZone& tz);
+Result<SharingAgreement> AgreementFromJson(const Json& j);
+Result<CalendarDay> CalendarDayFromJson(const Json& j);
+Result<Booking> BookingFromJson(const Json& j, const TimeZone& tz);
+Result<UsageFact> FactFromJson(const Json& j, const TimeZone& tz);
+Result<ReportPeriod> ReportPeriodFromJson(const Json& j, const TimeZone& tz);
+Result<ReconciliationItem> ReconciliationFromJson(const Json& j, const TimeZone& tz);
 
 // Pieces stored as JSON text in SQLite columns.
 Json WindowsToJson(const std::vector<WeeklyWindow>& windows);  // [{"weekday":1,"start":"08:00","end":"18:00"}]

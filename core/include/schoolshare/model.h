@@ -20,11 +20,13 @@ enum class ApprovalMode { kNone, kOwner, kOwnerThenDistrict };             // no
 enum class BookingStatus { kPending, kConfirmed, kRejected, kCancelled };  // pending|confirmed|rejected|cancelled
 enum class ApprovalStage { kNone, kOwner, kDistrict };                     // none|owner|district: who acts next
 enum class FactKind { kCheckIn, kCheckOut, kWalkIn, kHandOut, kReturn };   // check_in|check_out|walk_in|hand_out|return
-enum class Role { kDistrictAdmin, kSchoolManager, kKiosk, kAuditor };  // district_admin|school_manager|kiosk|auditor
-enum class BlackoutKind { kMaintenance, kExam, kEvent, kOther };       // maintenance|exam|event|other
+// district_admin|school_manager|kiosk|auditor|feed (feed: opens one calendar feed, nothing else)
+enum class Role { kDistrictAdmin, kSchoolManager, kKiosk, kAuditor, kFeed };
+enum class BlackoutKind { kMaintenance, kExam, kEvent, kOther };  // maintenance|exam|event|other
 // public_holiday|school_holiday|exam|makeup_workday (调休: a weekend day that runs another weekday's timetable)
 enum class CalendarDayKind { kPublicHoliday, kSchoolHoliday, kExam, kMakeupWorkday };
-enum class PeriodStatus { kOpen, kSignedOff };  // open|signed_off
+enum class PeriodStatus { kOpen, kSignedOff };           // open|signed_off
+enum class OutboxState { kPending, kAcked, kRejected };  // pending|acked|rejected (sync client outbox)
 
 const char* ToString(SchoolKind v);
 const char* ToString(ResourceType v);
@@ -36,6 +38,7 @@ const char* ToString(Role v);
 const char* ToString(BlackoutKind v);
 const char* ToString(CalendarDayKind v);
 const char* ToString(PeriodStatus v);
+const char* ToString(OutboxState v);
 
 // Each Parse returns InvalidArgument naming the accepted words when `word` is not one of them.
 Result<SchoolKind> ParseSchoolKind(const std::string& word);
@@ -48,6 +51,7 @@ Result<Role> ParseRole(const std::string& word);
 Result<BlackoutKind> ParseBlackoutKind(const std::string& word);
 Result<CalendarDayKind> ParseCalendarDayKind(const std::string& word);
 Result<PeriodStatus> ParsePeriodStatus(const std::string& word);
+Result<OutboxState> ParseOutboxState(const std::string& word);
 
 struct GeoPoint {
   double lat = 0;
@@ -89,6 +93,31 @@ struct School {
   int students = 0;
   GeoPoint location;
   std::vector<ClassPeriod> periods;
+};
+
+// A teacher or other member of a school's staff: the organizers a kiosk or the admin client offers in a
+// list, so the common flows need no typing.
+struct StaffMember {
+  std::string id;
+  std::string school_id;
+  std::string name;     // as users read it (Chinese)
+  std::string name_en;  // may be empty: falls back to name
+  std::string role;     // teacher | pe_teacher | lab_technician | facility_manager | other (free word)
+  bool active = true;
+};
+
+// A class (班级) of a school with its weekly timetable: the windows when it has lessons. A booking may
+// name the class it is for; a joint activity of several schools must avoid every involved class's
+// lessons (common free time).
+struct SchoolClass {
+  std::string id;
+  std::string school_id;
+  std::string name;     // "七年级(3)班"
+  std::string name_en;  // "Grade 7 Class 3"
+  int grade = 0;        // 1..12
+  int students = 0;
+  std::vector<WeeklyWindow> lessons;  // timetabled lessons in local time, usually the school's periods
+  bool active = true;
 };
 
 // How a resource is lent to other schools. The limits apply to borrowing schools, not to the owner.
@@ -164,7 +193,8 @@ struct Booking {
   std::string title;
   std::string activity_type;  // teaching|sports|meeting|ceremony|club|exam|other (free word)
   int attendees = 0;
-  int quantity = 0;  // equipment units; 0 for venues
+  int quantity = 0;      // equipment units; 0 for venues
+  std::string class_id;  // the class (of school_id) the booking is for; empty: none or several
   Instant start = 0;
   Instant end = 0;
   BookingStatus status = BookingStatus::kPending;
@@ -215,7 +245,9 @@ struct UsageFact {
   std::string note;
   std::string recorded_by;
   Instant received_at = 0;
-  std::string flag;  // non-empty: an anomaly (outside window, contradicts schedule, ...)
+  std::string flag;         // non-empty: an anomaly (outside window, contradicts schedule, ...)
+  std::string returned_by;  // return: who brought it back, as the kiosk showed it (a group or a staff name)
+  std::string override_by;  // check_in: the staff member (StaffMember id) who allowed it outside the window
 };
 
 // A month of an owner school's usage; once signed off it is read-only.
@@ -243,6 +275,7 @@ struct TokenRecord {
   std::string hash;  // hex of the token's hash; the token itself is never stored
   Instant created_at = 0;
   bool revoked = false;
+  std::string feed_id;  // role feed: the school or resource whose calendar feed it opens
 };
 
 // One accepted change, as recorded in the audit log (the history of every entity).
@@ -264,6 +297,79 @@ struct Change {
   std::string op;    // put | del
   std::string data;  // JSON of the entity after the change
   Instant at = 0;
+  std::string scope;  // the school whose kiosks see it (owner of the resource); empty: everyone
+};
+
+// A device (kiosk or admin client) replicating through the sync service. Not replicated itself.
+struct SyncClient {
+  std::string id;        // chosen by the client (a UUID), one per local database
+  std::string token_id;  // the token that registered it: a client belongs to one token
+  std::string school_id;
+  std::int64_t last_client_seq = 0;  // every mutation up to here has a stored result
+  Instant registered_at = 0;
+  Instant last_seen_at = 0;
+};
+
+// The stored result of one pushed mutation; a repeat of the mutation gets it back word for word.
+struct MutationRecord {
+  std::string client_id;
+  std::int64_t client_seq = 0;
+  std::string mutation_id;
+  std::string name;
+  std::string status;  // applied | applied_flagged | rejected | quarantined
+  std::string result;  // JSON, exactly as first answered
+  Instant at = 0;
+};
+
+// Something a manager must look at: a fact that contradicts the schedule (a walk-in on a booked slot,
+// a check-in without a booking, ...). Raised by the sync service, resolved in the admin client.
+struct ReconciliationItem {
+  std::string id;
+  std::string school_id;  // the owner school whose manager resolves it
+  std::string resource_id;
+  std::string fact_id;
+  std::string booking_id;
+  std::string reason;  // walk_in_conflict | no_booking | booking_not_held | outside_window | over_stock
+  std::string detail;  // JSON: what conflicts
+  bool resolved = false;
+  std::string resolution;  // the manager's note
+  std::string resolved_by;
+  Instant created_at = 0;
+  Instant resolved_at = 0;
+};
+
+// --- a sync client's own bookkeeping (its local replica only; never replicated) ---
+
+// One mutation a client wrote: queued in the same local transaction as its optimistic effect, sent in
+// client_seq order, acknowledged once the server's last_client_seq covers it, and kept after that for
+// a retention window so it can be sent again to a server restored from an older backup.
+struct OutboxEntry {
+  std::int64_t client_seq = 0;  // 1, 2, 3, ... per client id, no gaps
+  std::string mutation_id;      // a UUID
+  std::string name;             // create_booking, record_fact, ... (sync_protocol.h)
+  std::string args;             // JSON object
+  std::string client_time;      // RFC 3339 device time when it was written
+  Instant created_at = 0;       // server-corrected time when it was written (retention counts from here)
+  OutboxState state = OutboxState::kPending;
+  std::string result;  // JSON: the server's result, "" until it is known
+  // JSON list of {entity, id, op, data}: the rows as they were before the optimistic effect, to put
+  // back when the client rebases; "" when no optimistic effect is in the replica.
+  std::string undo;
+  Instant acked_at = 0;
+};
+
+// A mutation the server refused (or quarantined): kept until the user dismisses it.
+struct AttentionItem {
+  std::string mutation_id;
+  std::int64_t client_seq = 0;
+  std::string name;
+  std::string args;    // JSON, as sent
+  std::string result;  // JSON, as answered
+  std::string error;   // the rule word or error code ("overlap", "forbidden", "quarantined", ...)
+  std::string message;
+  Instant created_at = 0;
+  bool dismissed = false;
+  Instant dismissed_at = 0;
 };
 
 }  // namespace schoolshare

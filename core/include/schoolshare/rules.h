@@ -33,6 +33,7 @@ enum class Rule {
   kPermission,      // the actor may not do this
   kNotPending,      // approve or reject of a booking that is no longer waiting for that decision
   kAlreadyStarted,  // cancel of a booking that has started (only a district admin may)
+  kStaleVersion,    // a decision made on a version of the booking that has since changed (sync base_version)
 };
 const char* RuleName(Rule r);  // "overlap", "equipment_stock", ...
 
@@ -75,6 +76,9 @@ struct Verdict {
   bool ok() const { return violations.empty(); }
   bool Breaks(Rule r) const;
 };
+
+// No booking may last longer than this, whoever asks (longer uses are series or blackouts).
+constexpr Instant kLongestBooking = 31 * kDay;
 
 // Judges the candidate against every rule; returns all violations, not only the first.
 Verdict CheckBooking(const RuleInput& input);

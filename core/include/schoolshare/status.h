@@ -21,6 +21,7 @@ enum class StatusCode {
   kIoError = 7,     // SQLite or file system failure
   kCorruption = 8,  // damaged database, or one made by a newer schoolshare
   kInternal = 9,
+  kUnavailable = 10,  // transient: the database is busy or locked; retry later (HTTP 503)
 };
 
 class Status {
@@ -38,6 +39,7 @@ class Status {
   static Status IoError(std::string m) { return {StatusCode::kIoError, std::move(m)}; }
   static Status Corruption(std::string m) { return {StatusCode::kCorruption, std::move(m)}; }
   static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+  static Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }

@@ -33,6 +33,10 @@ struct StoreOptions {
   // at start-up; `schoolshare check` does it on demand. Off, a file that is not a database is still
   // refused at once.
   bool verify_integrity = false;
+  // Foreign keys are enforced (PRAGMA foreign_keys). A sync client's replica turns them off: it holds
+  // only what its scope may see (a booking's series or a part's whole may be outside it) and the server,
+  // which enforces them, is the authority for every replicated row.
+  bool foreign_keys = true;
 };
 
 struct ResourceFilter {
@@ -42,6 +46,16 @@ struct ResourceFilter {
   int min_capacity = 0;               // capacity for venues, quantity for equipment
   std::vector<std::string> features;  // all required
   bool include_inactive = false;
+};
+
+// The few columns a search ranks its candidates by (ListResourceKeys): cheaper than whole resources.
+struct ResourceKey {
+  std::string id;
+  std::string school_id;
+  ResourceType type = ResourceType::kRoom;
+  int capacity = 0;
+  int quantity = 0;
+  ApprovalMode approval = ApprovalMode::kOwner;
 };
 
 struct BookingFilter {
@@ -93,11 +107,22 @@ class Store {
   virtual Status PutResource(const Resource& r, const Actor& by) = 0;
   virtual Result<Resource> GetResource(const std::string& id) = 0;
   virtual Result<std::vector<Resource>> ListResources(const ResourceFilter& filter = {}) = 0;
+  // The same resources as ListResources(filter), as keys only, ordered by id.
+  virtual Result<std::vector<ResourceKey>> ListResourceKeys(const ResourceFilter& filter) = 0;
   // The resource's whole (parent) and parts (children), transitively, without the resource itself.
   virtual Result<std::vector<Resource>> RelatedResources(const std::string& resource_id) = 0;
 
+  // Staff and classes belong to a school; their changes are in that school's scope (its kiosks see them).
+  virtual Status PutStaff(const StaffMember& s, const Actor& by) = 0;
+  virtual Result<StaffMember> GetStaff(const std::string& id) = 0;
+  virtual Result<std::vector<StaffMember>> ListStaff(const std::string& school_id = "") = 0;  // by school, name
+  virtual Status PutClass(const SchoolClass& c, const Actor& by) = 0;
+  virtual Result<SchoolClass> GetClass(const std::string& id) = 0;
+  virtual Result<std::vector<SchoolClass>> ListClasses(const std::string& school_id = "") = 0;  // by school, grade, id
+
   virtual Status PutBlackout(const Blackout& b, const Actor& by) = 0;
   virtual Status DeleteBlackout(const std::string& id, const Actor& by) = 0;
+  virtual Result<Blackout> GetBlackout(const std::string& id) = 0;
   // Blackouts of the resource, or school-wide ones of its school, touching [from, to).
   virtual Result<std::vector<Blackout>> ListBlackouts(const std::string& resource_id, Instant from, Instant to) = 0;
 
@@ -131,6 +156,7 @@ class Store {
   // --- usage facts ---
   // A fact whose id is already stored is kAlreadyExists and changes nothing.
   virtual Status InsertFact(const UsageFact& f, const Actor& by) = 0;
+  virtual Result<UsageFact> GetFact(const std::string& id) = 0;  // kNotFound when not recorded
   virtual Result<std::vector<UsageFact>> ListFacts(const FactFilter& filter) = 0;
 
   // --- report periods ---
@@ -143,10 +169,68 @@ class Store {
   virtual Result<std::vector<TokenRecord>> ListTokens() = 0;
   virtual Status RevokeToken(const std::string& id, const Actor& by) = 0;
 
+  // --- reconciliation ---
+  // Insert or update (resolve) an item; it enters the change log in its school's scope.
+  virtual Status PutReconciliationItem(const ReconciliationItem& item, const Actor& by) = 0;
+  // Items of one owner school ("" for all), oldest first.
+  virtual Result<std::vector<ReconciliationItem>> ListReconciliationItems(const std::string& school_id,
+                                                                          bool open_only) = 0;
+  virtual Result<ReconciliationItem> GetReconciliationItem(const std::string& id) = 0;
+
   // --- logs ---
   virtual Result<std::vector<AuditEntry>> ListAudit(const std::string& entity, const std::string& entity_id) = 0;
-  virtual Result<std::vector<Change>> ListChanges(std::int64_t after_version, int limit) = 0;
+  // Changes after `after_version` in order. With a scope school, only that school's changes and the
+  // district-wide ones (empty scope): what a kiosk of that school may see.
+  virtual Result<std::vector<Change>> ListChanges(std::int64_t after_version, int limit,
+                                                  const std::string& scope_school = "") = 0;
   virtual Result<std::int64_t> LatestVersion() = 0;
+  // The oldest version still in the log, minus one: a cursor below it has missed compacted changes.
+  virtual Result<std::int64_t> CompactedUpTo() = 0;
+  // Drops change-log entries written before `before` (their entities stay); audit entries keep their
+  // own detail-less rows. Returns how many were dropped.
+  virtual Result<std::int64_t> CompactChanges(Instant before) = 0;
+
+  // --- sync service bookkeeping (never replicated) ---
+  // A random id made when the database is created and made anew in every backup copy: a server
+  // restored from a backup presents a new epoch, so its clients know to resynchronise.
+  virtual Result<std::string> ServerEpoch() = 0;
+  virtual Status PutSyncClient(const SyncClient& c) = 0;
+  virtual Result<SyncClient> GetSyncClient(const std::string& id) = 0;
+  virtual Result<std::vector<SyncClient>> ListSyncClients() = 0;
+  // Stores the result and advances the client's last_client_seq to m.client_seq, in one write.
+  virtual Status PutMutationRecord(const MutationRecord& m) = 0;
+  virtual Result<MutationRecord> GetMutationRecord(const std::string& client_id, std::int64_t client_seq) = 0;
+  virtual Result<std::vector<MutationRecord>> ListMutationRecords(const std::string& client_id, std::int64_t after_seq,
+                                                                  int limit) = 0;
+  // Keeps the raw payload of a mutation that failed unexpectedly, for an operator to look at.
+  virtual Status PutQuarantine(const MutationRecord& m, const std::string& payload, const std::string& error) = 0;
+
+  // --- sync client bookkeeping (a client's local replica; never replicated) ---
+  // Writes one entity as the server replicated it (a pulled change or a snapshot entity; data is the
+  // entity's JSON shape, times in UTC): op "put" inserts or replaces the row, "del" removes it. No
+  // change-log or audit entry is written: the replica mirrors the server's log and adds nothing to it.
+  // Unknown entities are skipped (ok), so an older client survives a newer server.
+  virtual Status ApplyReplicated(const Change& change) = 0;
+  // Removes every replicated row (catalogue, calendar, agreements, bookings, series, facts, periods,
+  // reconciliation items) before a snapshot is loaded. The client's own tables stay.
+  virtual Status ClearReplica() = 0;
+  // Inserts the entry, or replaces the one with the same client_seq.
+  virtual Status PutOutboxEntry(const OutboxEntry& e) = 0;
+  virtual Status DeleteOutboxEntry(std::int64_t client_seq) = 0;
+  // Entries after `after_seq` in client_seq order, of one state or of all, at most `limit` (0: all).
+  virtual Result<std::vector<OutboxEntry>> ListOutbox(std::int64_t after_seq, std::optional<OutboxState> state,
+                                                      int limit) = 0;
+  virtual Result<std::int64_t> CountOutbox(OutboxState state) = 0;
+  // Drops acknowledged and rejected entries created before `before` (never pending ones); returns how many.
+  virtual Result<std::int64_t> PurgeOutbox(Instant before) = 0;
+  // The client's small key/value state (client id, cursor, epoch, clock offset): "" when unset.
+  virtual Result<std::string> GetClientState(const std::string& key) = 0;
+  virtual Status PutClientState(const std::string& key, const std::string& value) = 0;
+  // Adds an item once per mutation id: putting the same mutation again changes nothing.
+  virtual Status PutAttentionItem(const AttentionItem& item) = 0;
+  // Oldest first.
+  virtual Result<std::vector<AttentionItem>> ListAttentionItems(bool include_dismissed) = 0;
+  virtual Status DismissAttentionItem(const std::string& mutation_id, Instant at) = 0;
 };
 
 }  // namespace schoolshare

@@ -13,25 +13,6 @@ constexpr Instant kStep = 15 * kMinute;     // candidate start times move in qua
 constexpr Instant kSearchSpan = 14 * kDay;  // how far from the requested start we look
 constexpr int kMaxSimilarJudged = 60;       // similar resources judged at most, nearest first
 
-// Rules that another time of the same resource cannot fix.
-bool TimeCannotHelp(const std::vector<Violation>& violations) {
-  for (const auto& v : violations) {
-    switch (v.rule) {
-      case Rule::kInvalidInterval:
-      case Rule::kInactive:
-      case Rule::kHomeOnly:
-      case Rule::kCapacity:
-      case Rule::kQuantity:
-      case Rule::kMaxDuration:
-      case Rule::kPermission:
-        return true;
-      default:
-        break;
-    }
-  }
-  return false;
-}
-
 }  // namespace
 
 Result<std::vector<Alternative>> BookingService::FindAlternatives(const BookingRequest& request, const Actor& actor,
@@ -51,7 +32,7 @@ Result<std::vector<Alternative>> BookingService::FindAlternatives(const BookingR
     SS_ASSIGN_OR_RETURN(booking::JudgeContext ctx, booking::JudgeContext::Load(store_, resource, request.school_id, lo,
                                                                                hi + duration, now, false));
     SS_ASSIGN_OR_RETURN(Verdict first, ctx.Evaluate(candidate));
-    if (!TimeCannotHelp(first.violations)) {
+    if (!booking::TimeCannotHelp(first.violations)) {
       int found = 0;
       for (Instant delta = kStep; delta <= kSearchSpan && found < per_kind; delta += kStep) {
         for (Instant start : {request.start + delta, request.start - delta}) {

@@ -23,7 +23,7 @@ Result<BookingOutcome> BookingService::Create(const BookingRequest& request, con
                                               const CreateOptions& options) {
   std::string id = request.id.empty() ? NewUuid() : request.id;
   Booking candidate = booking::CandidateFrom(request, id);
-  bool backfill = options.allow_backfill && IsAdmin(actor);
+  bool backfill = (options.allow_backfill && IsAdmin(actor)) || options.walk_in;
   Instant now = clock_.Now();
   BookingOutcome out;
   out.booking = candidate;
@@ -33,6 +33,13 @@ Result<BookingOutcome> BookingService::Create(const BookingRequest& request, con
   auto body = [&]() -> Status {
     SS_ASSIGN_OR_RETURN(resource, store_.GetResource(request.resource_id));
     SS_RETURN_IF_ERROR(store_.GetSchool(request.school_id).status());
+    if (!request.class_id.empty()) {
+      SS_ASSIGN_OR_RETURN(SchoolClass group, store_.GetClass(request.class_id));
+      if (group.school_id != request.school_id) {
+        return Status::InvalidArgument("class \"" + group.id + "\" belongs to school \"" + group.school_id +
+                                       "\", not to the requesting school \"" + request.school_id + "\"");
+      }
+    }
     if (!MayAct(actor, Action::kCreateBooking, request.school_id, resource.school_id)) {
       return Status::PermissionDenied("a " + std::string(ToString(actor.role)) + " token for school \"" +
                                       actor.school_id + "\" may not book for school \"" + request.school_id + "\"");
@@ -50,6 +57,7 @@ Result<BookingOutcome> BookingService::Create(const BookingRequest& request, con
     SS_ASSIGN_OR_RETURN(booking::JudgeContext ctx,
                         booking::JudgeContext::Load(store_, resource, request.school_id, candidate.start, candidate.end,
                                                     now, backfill));
+    if (options.walk_in) SS_RETURN_IF_ERROR(ctx.ReleaseNoShows(now));
     SS_ASSIGN_OR_RETURN(Verdict verdict, ctx.Evaluate(candidate));
     if (!verdict.ok()) {
       out.violations = std::move(verdict.violations);
@@ -126,7 +134,7 @@ namespace {
 
 // Approve and reject share everything but the new state.
 Result<BookingOutcome> Decide(Store& store, const Clock& clock, const std::string& booking_id, const Actor& actor,
-                              bool approve, const std::string& reason) {
+                              bool approve, const std::string& reason, std::int64_t base_version) {
   if (!approve && reason.empty()) return Status::InvalidArgument("a rejection needs a reason for the requester");
   Instant now = clock.Now();
   BookingOutcome out;
@@ -142,6 +150,10 @@ Result<BookingOutcome> Decide(Store& store, const Clock& clock, const std::strin
     out.booking = b;
     if (b.status != BookingStatus::kPending) {
       out = Refused(b, Rule::kNotPending, {{"status", ToString(b.status)}, {"code", b.code}});
+      return Status::Ok();
+    }
+    if (base_version > 0 && b.version != base_version) {
+      out = Refused(b, Rule::kStaleVersion, {{"code", b.code}, {"version", std::to_string(b.version)}});
       return Status::Ok();
     }
     SS_ASSIGN_OR_RETURN(TimeZone tz, booking::ZoneOfSchool(store, resource.school_id));
@@ -170,13 +182,14 @@ Result<BookingOutcome> Decide(Store& store, const Clock& clock, const std::strin
 
 }  // namespace
 
-Result<BookingOutcome> BookingService::Approve(const std::string& booking_id, const Actor& actor) {
-  return Decide(store_, clock_, booking_id, actor, true, "");
+Result<BookingOutcome> BookingService::Approve(const std::string& booking_id, const Actor& actor,
+                                               std::int64_t base_version) {
+  return Decide(store_, clock_, booking_id, actor, true, "", base_version);
 }
 
 Result<BookingOutcome> BookingService::Reject(const std::string& booking_id, const Actor& actor,
-                                              const std::string& reason) {
-  return Decide(store_, clock_, booking_id, actor, false, reason);
+                                              const std::string& reason, std::int64_t base_version) {
+  return Decide(store_, clock_, booking_id, actor, false, reason, base_version);
 }
 
 }  // namespace schoolshare

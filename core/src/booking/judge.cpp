@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "schoolshare/usage.h"
+
 namespace schoolshare::booking {
 
 Booking CandidateFrom(const BookingRequest& r, const std::string& id) {
@@ -15,10 +17,29 @@ Booking CandidateFrom(const BookingRequest& r, const std::string& id) {
   b.activity_type = r.activity_type.empty() ? "other" : r.activity_type;
   b.attendees = r.attendees;
   b.quantity = r.quantity;
+  b.class_id = r.class_id;
   b.start = r.start;
   b.end = r.end;
   b.series_id = r.series_id;
   return b;
+}
+
+bool TimeCannotHelp(const std::vector<Violation>& violations) {
+  for (const auto& v : violations) {
+    switch (v.rule) {
+      case Rule::kInvalidInterval:
+      case Rule::kInactive:
+      case Rule::kHomeOnly:
+      case Rule::kCapacity:
+      case Rule::kQuantity:
+      case Rule::kMaxDuration:
+      case Rule::kPermission:
+        return true;
+      default:
+        break;
+    }
+  }
+  return false;
 }
 
 std::string MonthOf(const TimeZone& tz, Instant t) {
@@ -117,6 +138,21 @@ Result<int> JudgeContext::WeekMinutes(Instant week_start, Instant week_end,
   SS_ASSIGN_OR_RETURN(int minutes, store_->HeldMinutes(requester_, resource_ids, week_start, week_end));
   week_minutes_[k] = minutes;
   return minutes;
+}
+
+Status JudgeContext::ReleaseNoShows(Instant now) {
+  std::vector<Booking> kept;
+  for (Booking& b : input_.nearby) {
+    if (b.status == BookingStatus::kConfirmed && b.start + kNoShowGrace <= now && b.end > now) {
+      FactFilter f;
+      f.booking_id = b.id;
+      SS_ASSIGN_OR_RETURN(std::vector<UsageFact> facts, store_->ListFacts(f));
+      if (UsageOf(b, facts, now) == UsageState::kNoShow) continue;
+    }
+    kept.push_back(std::move(b));
+  }
+  input_.nearby = std::move(kept);
+  return Status::Ok();
 }
 
 Result<Verdict> JudgeContext::Evaluate(const Booking& candidate) {

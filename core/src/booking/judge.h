@@ -24,6 +24,10 @@ Result<bool> PeriodLocked(Store& store, const std::string& owner_school_id, cons
 // The time zone of the district a school belongs to.
 Result<TimeZone> ZoneOfSchool(Store& store, const std::string& school_id);
 
+// True when a violation is one that another time of the same resource cannot fix (inactive, home-only,
+// capacity, quantity, duration, permission, an invalid interval).
+bool TimeCannotHelp(const std::vector<Violation>& violations);
+
 class JudgeContext {
  public:
   JudgeContext(JudgeContext&& other) noexcept;
@@ -34,6 +38,10 @@ class JudgeContext {
   // Loads for candidates of `requester_school_id` on `resource` that lie inside [from, to).
   static Result<JudgeContext> Load(Store& store, const Resource& resource, const std::string& requester_school_id,
                                    Instant from, Instant to, Instant now, bool allow_backfill);
+
+  // For a walk-in: confirmed bookings of the loaded window that are no-shows at `now` (nobody checked
+  // in within the grace period, usage.h) no longer hold their slot, so the gate can offer it.
+  Status ReleaseNoShows(Instant now);
 
   // Judges one candidate inside the loaded window (weekly hours and period locks are read on demand
   // and remembered).

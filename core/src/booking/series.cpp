@@ -22,6 +22,12 @@ std::vector<CivilDate> SeriesDates(const BookingSeries& series, const DistrictCa
   return dates;
 }
 
+std::string SeriesOccurrenceId(const std::string& series_id, const CivilDate& date) {
+  std::string day = date.ToString();
+  day.erase(std::remove(day.begin(), day.end(), '-'), day.end());
+  return series_id + "-" + day;
+}
+
 Result<SeriesOutcome> BookingService::CreateSeries(const SeriesRequest& request, const Actor& actor,
                                                    const CreateOptions& options) {
   BookingSeries series = request.series;
@@ -49,6 +55,7 @@ Result<SeriesOutcome> BookingService::CreateSeries(const SeriesRequest& request,
     if (!options.dry_run) SS_RETURN_IF_ERROR(store_.PutSeries(series, actor));
     for (const CivilDate& date : SeriesDates(series, calendar, resource.school_id)) {
       BookingRequest r;
+      r.id = SeriesOccurrenceId(series.id, date);
       r.resource_id = series.resource_id;
       r.school_id = series.school_id;
       r.organizer = series.organizer;

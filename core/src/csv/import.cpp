@@ -86,7 +86,8 @@ std::optional<bool> ParseBool(std::string_view s) {
 
 // I/O, corruption and internal failures end the import; every other code is about the data.
 bool IsFatal(const Status& s) {
-  return s.code() == StatusCode::kIoError || s.code() == StatusCode::kCorruption || s.code() == StatusCode::kInternal;
+  return s.code() == StatusCode::kIoError || s.code() == StatusCode::kCorruption || s.code() == StatusCode::kInternal ||
+         s.code() == StatusCode::kUnavailable;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -343,6 +344,9 @@ class Cells {
   void Error(const std::string& column, std::string_view key, Params params = {}) {
     errors_.Add(row_.line, column, key, params);
   }
+  void ErrorText(const std::string& column, std::string reason) {
+    errors_.AddText(row_.line, column, std::move(reason));
+  }
 
   bool Has(const std::string& column) const { return table_.index.count(column) > 0; }
   std::string Get(const std::string& column) const {
@@ -530,6 +534,15 @@ const std::vector<ColumnSpec> kBookingColumns = {
     {"end", true},
 };
 
+const std::vector<ColumnSpec> kStaffColumns = {
+    {"id", true}, {"school_id", true}, {"name", true}, {"name_en", false}, {"role", false}, {"active", false},
+};
+
+const std::vector<ColumnSpec> kClassColumns = {
+    {"id", true},     {"school_id", true}, {"name", true},     {"name_en", false},
+    {"grade", false}, {"students", false}, {"lessons", false}, {"active", false},
+};
+
 constexpr int kMaxInt = 1'000'000'000;
 
 // The column a violation is best shown against.
@@ -608,6 +621,74 @@ Result<ImportReport> ImportSchools(Store& store, const std::string& csv_text, co
   report.rows = rows;
   return WriteAll<School>(store, std::move(report), errors, items,
                           [&](const School& s) { return store.PutSchool(s, actor); });
+}
+
+namespace {
+
+// Staff and classes share everything but their own columns: a school that exists, the right to edit
+// its catalogue, an id seen once, and one transaction. `read` fills an entity from its row's cells.
+template <typename T>
+Result<ImportReport> ImportSchoolMembers(Store& store, const std::string& csv_text, const Actor& actor, Lang lang,
+                                         const std::vector<ColumnSpec>& columns,
+                                         const std::function<void(Cells&, T*)>& read,
+                                         const std::function<Status(const T&)>& put) {
+  Errors errors(lang);
+  Table table;
+  if (!ReadTable(csv_text, columns, errors, &table)) return Failed(0, errors);
+  ExistsCache<School> schools([&](const std::string& id) { return store.GetSchool(id); });
+  std::map<std::string, int> seen;
+  std::vector<std::pair<int, T>> items;
+  for (const CsvRow& row : table.rows) {
+    if (!CheckWidth(table, row, errors)) continue;
+    Cells cells(table, row, errors);
+    T item;
+    item.id = cells.Required("id");
+    CheckUniqueId(seen, item.id, cells);
+    item.school_id = cells.Required("school_id");
+    item.name = cells.Required("name");
+    cells.Text("name_en", &item.name_en);
+    cells.Bool("active", true, &item.active);
+    read(cells, &item);
+    if (!item.school_id.empty()) {
+      SS_ASSIGN_OR_RETURN(const School* school, schools.Find(item.school_id));
+      if (school == nullptr) {
+        cells.Error("school_id", "import.school_not_found", {{"value", item.school_id}});
+      } else if (!MayAct(actor, Action::kEditCatalogue, item.school_id, item.school_id)) {
+        cells.Error("school_id", "import.permission", {{"value", item.school_id}});
+      }
+    }
+    if (!cells.failed()) items.emplace_back(row.line, std::move(item));
+  }
+  const int rows = static_cast<int>(table.rows.size());
+  if (!errors.empty()) return Failed(rows, errors);
+  ImportReport report;
+  report.rows = rows;
+  return WriteAll<T>(store, std::move(report), errors, items, put);
+}
+
+}  // namespace
+
+Result<ImportReport> ImportStaff(Store& store, const std::string& csv_text, const Actor& actor, Lang lang) {
+  return ImportSchoolMembers<StaffMember>(
+      store, csv_text, actor, lang, kStaffColumns, [](Cells& cells, StaffMember* m) { cells.Text("role", &m->role); },
+      [&](const StaffMember& m) { return store.PutStaff(m, actor); });
+}
+
+Result<ImportReport> ImportClasses(Store& store, const std::string& csv_text, const Actor& actor, Lang lang) {
+  return ImportSchoolMembers<SchoolClass>(
+      store, csv_text, actor, lang, kClassColumns,
+      [lang](Cells& cells, SchoolClass* c) {
+        cells.Int("grade", 0, 0, 12, &c->grade);
+        cells.Int("students", 0, 0, kMaxInt, &c->students);
+        if (!cells.Has("lessons")) return;
+        auto lessons = ParseOpeningHours(cells.Get("lessons"), lang);
+        if (lessons.ok()) {
+          c->lessons = std::move(lessons).value();
+        } else {
+          cells.ErrorText("lessons", lessons.status().message());
+        }
+      },
+      [&](const SchoolClass& c) { return store.PutClass(c, actor); });
 }
 
 Result<ImportReport> ImportResources(Store& store, const std::string& csv_text, const Actor& actor, Lang lang) {

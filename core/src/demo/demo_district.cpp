@@ -18,6 +18,7 @@
 #include <tuple>
 #include <vector>
 
+#include "demo/demo_people.h"
 #include "schoolshare/booking_service.h"
 #include "schoolshare/calendar.h"
 #include "schoolshare/demo.h"
@@ -572,6 +573,8 @@ Status Seeder::WriteCatalogue() {
     if (row.level == Level::kPrimary) s.periods.assign(std::begin(kPrimaryPeriods), std::end(kPrimaryPeriods));
     if (row.level == Level::kSecondary) s.periods.assign(std::begin(kSecondaryPeriods), std::end(kSecondaryPeriods));
     SS_RETURN_IF_ERROR(store_.PutSchool(s, by));
+    for (const StaffMember& m : demo::DemoStaff(s, info_.schools)) SS_RETURN_IF_ERROR(store_.PutStaff(m, by));
+    for (const SchoolClass& c : demo::DemoClasses(s)) SS_RETURN_IF_ERROR(store_.PutClass(c, by));
     ++info_.schools;
   }
   for (const ResourceRow& row : kResources) {  // parents come before their parts in the table
@@ -1019,6 +1022,7 @@ Status Seeder::AddFact(FactKind kind, const Booking* b, const std::string& resou
   f.quantity = quantity;
   f.condition = condition;
   f.note = note;
+  if (kind == FactKind::kReturn && b != nullptr) f.returned_by = b->organizer;  // the group brings it back
   f.recorded_by = "kiosk-" + owner_of_.at(resource_id);
   f.received_at = std::min(now_, at + 1 + Rand(90));
   SS_RETURN_IF_ERROR(store_.InsertFact(f, Actor{f.recorded_by, Role::kKiosk, owner_of_.at(resource_id)}));

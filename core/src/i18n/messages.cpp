@@ -50,6 +50,7 @@ constexpr Message kMessages[] = {
     {"rule.permission", "没有权限执行此操作。", "You are not allowed to do this."},
     {"rule.not_pending", "预订 {code} 当前为“{status_text}”状态，无需再审批。", "Booking {code} is {status_text} and no longer awaits this decision."},
     {"rule.already_started", "预订 {code} 已于 {start} 开始，不能再取消（如需处理请联系学区管理员）。", "Booking {code} started at {start} and can no longer be cancelled (ask a district admin)."},
+    {"rule.stale_version", "预订 {code} 在您处理前已被他人修改（当前为第 {version} 版），请刷新后重新审批。", "Booking {code} was changed before your decision arrived (it is now version {version}); refresh and decide again."},
 
     // ---- Rule violations: short labels ----
     {"rule.invalid_interval.title", "时间无效", "Invalid time"},
@@ -72,6 +73,7 @@ constexpr Message kMessages[] = {
     {"rule.permission.title", "无权限", "Not allowed"},
     {"rule.not_pending.title", "无需审批", "Not awaiting a decision"},
     {"rule.already_started.title", "预订已开始", "Already started"},
+    {"rule.stale_version.title", "已被他人修改", "Changed meanwhile"},
 
     // ---- Enum words (model.h) ----
     {"school_kind.core", "核心校", "core school"},
@@ -101,6 +103,7 @@ constexpr Message kMessages[] = {
     {"role.school_manager", "学校管理员", "school manager"},
     {"role.kiosk", "校门终端", "kiosk"},
     {"role.auditor", "审计员", "auditor"},
+    {"role.feed", "日历订阅", "calendar feed"},
     {"blackout_kind.maintenance", "维修保养", "maintenance"},
     {"blackout_kind.exam", "考试", "an exam"},
     {"blackout_kind.event", "活动", "an event"},
@@ -255,6 +258,67 @@ constexpr Message kMessages[] = {
     {"import.hours.overlap", "{day} 的时段重叠：{value}。", "Windows overlap on {day}: {value}."},
     {"import.periods.bad", "节次“{value}”格式不对，应如“1=08:00-08:40”。", "Class period \"{value}\": expected e.g. \"1=08:00-08:40\"."},
     {"import.periods.duplicate", "第 {value} 节重复。", "Period {value} appears twice."},
+    // ---- Period reports (report_format.cpp): CSV and table headers, row kinds, item reasons ----
+    {"report.col.kind", "类别", "kind"},
+    {"report.col.id", "编号", "id"},
+    {"report.col.name", "名称", "name"},
+    {"report.col.opening_h", "开放小时", "opening h"},
+    {"report.col.booked_h", "预订小时", "booked h"},
+    {"report.col.used_h", "实际使用小时", "used h"},
+    {"report.col.bookings", "预订数", "bookings"},
+    {"report.col.booked_pct", "预订率%", "booked %"},
+    {"report.col.used_pct", "使用率%", "used %"},
+    {"report.col.owner", "出借学校", "owner"},
+    {"report.col.owner_name", "出借学校名称", "owner name"},
+    {"report.col.borrower", "借用学校", "borrower"},
+    {"report.col.borrower_name", "借用学校名称", "borrower name"},
+    {"report.col.fee_yuan", "费用（元）", "fee (yuan)"},
+    {"report.col.school", "学校", "school"},
+    {"report.col.hosted_h", "接待小时", "hosted h"},
+    {"report.col.hosted_used_h", "接待实用小时", "hosted used h"},
+    {"report.col.borrowed_h", "借用小时", "borrowed h"},
+    {"report.col.borrowed_used_h", "借用实用小时", "borrowed used h"},
+    {"report.col.fees_earned", "收入（元）", "fees earned (yuan)"},
+    {"report.col.fees_paid", "支出（元）", "fees paid (yuan)"},
+    {"report.col.weak", "薄弱校", "weak"},
+    {"report.col.students", "学生数", "students"},
+    {"report.col.own_h", "本校开放小时", "own h"},
+    {"report.col.reachable_h", "可借外校小时", "reachable shared h"},
+    {"report.col.available_per_student", "生均可用小时", "available h per student"},
+    {"report.col.used_own_h", "本校场地实用小时", "used on own h"},
+    {"report.col.used_per_student", "生均实用小时（含共享）", "used h per student (with sharing)"},
+    {"report.col.used_own_per_student", "生均实用小时（不含共享）", "used h per student (own only)"},
+    {"report.col.item", "事项", "item"},
+    {"report.col.reason", "原因", "reason"},
+    {"report.col.resource", "资源", "resource"},
+    {"report.col.booking", "预订", "booking"},
+    {"report.col.start", "开始", "start"},
+    {"report.col.checked_in", "签到", "checked in"},
+    {"report.col.checked_out", "签退", "checked out"},
+    {"report.col.resolved", "已处理", "resolved"},
+    {"report.col.resolution", "处理说明", "resolution"},
+    {"report.kind.resource", "资源", "resource"},
+    {"report.kind.school", "学校", "school"},
+    {"report.kind.type", "类型", "type"},
+    {"report.kind.total", "合计", "total"},
+    {"report.kind.week", "周", "week"},
+    {"report.yes", "是", "yes"},
+    {"report.group.weak", "薄弱校", "weak schools"},
+    {"report.group.rest", "其他学校", "other schools"},
+    {"report.gini", "基尼系数", "Gini coefficient"},
+    {"report.reason.no_show", "预订未到", "no-show"},
+    {"report.reason.late_check_in", "迟到签到", "late check-in"},
+    {"report.reason.overrun", "超时使用", "overrun"},
+    {"report.reason.late_cancellation", "临时取消（开始前 24 小时内）", "late cancellation (within 24 h of the start)"},
+    {"report.reason.equipment_overdue", "器材逾期未还", "equipment not returned"},
+    {"report.reason.walk_in_conflict", "现场使用与预订冲突", "walk-in conflicts with a booking"},
+    {"report.reason.no_booking", "无预订使用", "used without a booking"},
+    {"report.reason.booking_not_held", "预订已取消或被驳回", "booking not held"},
+    {"report.reason.outside_window", "签到不在预订时段内", "check-in outside the booking"},
+    {"report.reason.over_stock", "领用数量超过预订", "more handed out than booked"},
+    {"report.reason.equipment_damaged", "器材损坏", "equipment damaged"},
+    {"report.reason.equipment_missing", "器材丢失", "equipment missing"},
+    {"report.reason.period_locked", "记录落在已签核的月份", "fact in a signed-off month"},
 };
 // clang-format on
 
@@ -264,8 +328,10 @@ const Table& Messages() {
   static const Table table = [] {  // built once, read-only afterwards
     Table t;
     for (const Message& m : kMessages) t.emplace(m.key, &m);
-    const i18n::MessageTable cli = i18n::CliMessages();
-    for (std::size_t i = 0; i < cli.size; ++i) t.emplace(cli.entries[i].key, &cli.entries[i]);
+    for (const i18n::MessageTable& more : {i18n::CliMessages(), i18n::AdminMessages(), i18n::AdminWindowMessages(),
+                                           i18n::SearchMessages(), i18n::KioskMessages()}) {
+      for (std::size_t i = 0; i < more.size; ++i) t.emplace(more.entries[i].key, &more.entries[i]);
+    }
     return t;
   }();
   return table;
@@ -377,6 +443,12 @@ Lang LangFromEnvironment() {
     if (v != nullptr && *v != '\0') return ParseLang(v);
   }
   return Lang::kZh;
+}
+
+std::map<std::string, std::string> AllMessages(Lang lang) {
+  std::map<std::string, std::string> out;
+  for (const auto& [key, m] : Messages()) out.emplace(std::string(key), TextOf(*m, lang));
+  return out;
 }
 
 std::string Tr(Lang lang, std::string_view key, const std::map<std::string, std::string>& params) {

@@ -53,6 +53,22 @@ Json ToJson(const Resource& r) {
             {"hourly_fee_cents", p.hourly_fee_cents}}}};
 }
 
+Json ToJson(const StaffMember& s) {
+  return {{"id", s.id},           {"school_id", s.school_id}, {"name", s.name},
+          {"name_en", s.name_en}, {"role", s.role},           {"active", s.active}};
+}
+
+Json ToJson(const SchoolClass& c) {
+  return {{"id", c.id},
+          {"school_id", c.school_id},
+          {"name", c.name},
+          {"name_en", c.name_en},
+          {"grade", c.grade},
+          {"students", c.students},
+          {"lessons", WindowsToJson(c.lessons)},
+          {"active", c.active}};
+}
+
 Json ToJson(const Blackout& b, const TimeZone& tz) {
   return {{"id", b.id},
           {"resource_id", b.resource_id.empty() ? Json(nullptr) : Json(b.resource_id)},
@@ -94,6 +110,7 @@ Json ToJson(const Booking& b, const TimeZone& tz) {
           {"end", Instants(b.end, tz)},
           {"attendees", b.attendees},
           {"quantity", b.quantity},
+          {"class_id", b.class_id.empty() ? Json(nullptr) : Json(b.class_id)},
           {"status", ToString(b.status)},
           {"stage", ToString(b.stage)},
           {"series_id", b.series_id.empty() ? Json(nullptr) : Json(b.series_id)},
@@ -219,7 +236,7 @@ void AppendUtcRfc3339(std::string& out, Instant t, const TimeZone& utc) {
 std::string BookingJsonText(const Booking& b) {
   static const TimeZone utc = TimeZone::Utc();
   for (const std::string* s : {&b.id, &b.resource_id, &b.school_id, &b.organizer, &b.title, &b.activity_type,
-                               &b.series_id, &b.code, &b.note, &b.created_by}) {
+                               &b.series_id, &b.code, &b.note, &b.created_by, &b.class_id}) {
     // The tree's serializer refuses malformed text with an exception: keep exactly that behaviour.
     if (!WellFormedUtf8(*s)) return ToJson(b, utc).dump();
   }
@@ -247,6 +264,12 @@ std::string BookingJsonText(const Booking& b) {
   // Keys in the order the tree keeps them (std::map: byte order).
   text("activity_type", b.activity_type);
   number("attendees", b.attendees);
+  if (b.class_id.empty()) {
+    key("class_id");
+    out += "null";
+  } else {
+    text("class_id", b.class_id);
+  }
   text("code", b.code);
   instant("created_at", b.created_at);
   text("created_by", b.created_by);
@@ -304,7 +327,9 @@ Json ToJson(const UsageFact& f, const TimeZone& tz) {
           {"note", f.note},
           {"recorded_by", f.recorded_by},
           {"received_at", Instants(f.received_at, tz)},
-          {"flag", f.flag}};
+          {"flag", f.flag},
+          {"returned_by", f.returned_by},
+          {"override_by", f.override_by}};
 }
 
 Json ToJson(const ReportPeriod& p, const TimeZone& tz) {
@@ -321,7 +346,8 @@ Json ToJson(const TokenRecord& t, const TimeZone& tz) {
           {"school_id", t.school_id.empty() ? Json(nullptr) : Json(t.school_id)},
           {"label", t.label},
           {"created_at", Instants(t.created_at, tz)},
-          {"revoked", t.revoked}};
+          {"revoked", t.revoked},
+          {"feed_id", t.feed_id.empty() ? Json(nullptr) : Json(t.feed_id)}};
 }
 
 Json ToJson(const AuditEntry& e, const TimeZone& tz) {
@@ -333,6 +359,22 @@ Json ToJson(const AuditEntry& e, const TimeZone& tz) {
           {"entity", e.entity},
           {"entity_id", e.entity_id},
           {"detail", detail.is_discarded() ? Json(e.detail) : detail}};
+}
+
+Json ToJson(const ReconciliationItem& r, const TimeZone& tz) {
+  Json detail = Json::parse(r.detail.empty() ? "{}" : r.detail, nullptr, /*allow_exceptions=*/false);
+  return {{"id", r.id},
+          {"school_id", r.school_id},
+          {"resource_id", r.resource_id},
+          {"fact_id", r.fact_id},
+          {"booking_id", r.booking_id},
+          {"reason", r.reason},
+          {"detail", detail.is_discarded() ? Json(r.detail) : detail},
+          {"resolved", r.resolved},
+          {"resolution", r.resolution},
+          {"resolved_by", r.resolved_by},
+          {"created_at", Instants(r.created_at, tz)},
+          {"resolved_at", r.resolved_at ? Instants(r.resolved_at, tz) : Json(nullptr)}};
 }
 
 Json WindowsToJson(const std::vector<WeeklyWindow>& windows) {

@@ -1,50 +1,76 @@
-#include <algorithm>
-#include <map>
-
-#include "schoolshare/reports.h"
+// The sharing ledger: hours (booked and used) and fees of each school on the other schools' resources.
+#include "report/report_data.h"
 
 namespace schoolshare {
+namespace report {
+
+LedgerBuilder::LedgerBuilder(const ReportScope& scope) {
+  l_.from = scope.from;
+  l_.to = scope.to;
+}
+
+void LedgerBuilder::Add(const DistrictData& d) {
+  for (const auto& s : d.schools) {
+    if (d.InScope(s.id)) balance_[s.id].school_id = s.id;
+  }
+  for (const auto& b : d.bookings) {
+    const Resource& r = *d.FindResource(b.resource_id);
+    if (b.school_id == r.school_id) continue;
+    if (!d.InScope(r.school_id) && !d.InScope(b.school_id)) continue;
+    const Span s = SpanOf(d, b);
+    const double hours = s.booked_hours();
+    const double used = s.used_hours();
+    const auto fee = static_cast<std::int64_t>(static_cast<double>(r.policy.hourly_fee_cents) * hours + 0.5);
+    LedgerCell& cell = cells_[{r.school_id, b.school_id}];
+    cell.owner_school_id = r.school_id;
+    cell.borrower_school_id = b.school_id;
+    cell.hours += hours;
+    cell.used_hours += used;
+    cell.fee_cents += fee;
+    ++cell.bookings;
+    if (d.InScope(r.school_id)) {
+      SchoolBalance& owner = balance_[r.school_id];
+      owner.school_id = r.school_id;
+      owner.hosted_hours += hours;
+      owner.hosted_used_hours += used;
+      owner.fees_earned_cents += fee;
+    }
+    if (d.InScope(b.school_id)) {
+      SchoolBalance& borrower = balance_[b.school_id];
+      borrower.school_id = b.school_id;
+      borrower.borrowed_hours += hours;
+      borrower.borrowed_used_hours += used;
+      borrower.fees_paid_cents += fee;
+    }
+    l_.shared_hours += hours;
+    l_.shared_used_hours += used;
+    l_.fees_cents += fee;
+  }
+}
+
+SharingLedger LedgerBuilder::Finish() {
+  for (auto& [key, cell] : cells_) l_.cells.push_back(cell);
+  for (auto& [id, b] : balance_) l_.schools.push_back(b);
+  return std::move(l_);
+}
+
+}  // namespace report
+
+Result<SharingLedger> BuildSharingLedger(Store& store, const ReportScope& scope) {
+  report::LedgerBuilder builder(scope);
+  SS_RETURN_IF_ERROR(report::ForEachDistrict(store, scope, [&](report::DistrictData& d) {
+    builder.Add(d);
+    return Status::Ok();
+  }));
+  return builder.Finish();
+}
 
 Result<SharingLedger> BuildSharingLedger(Store& store, const std::string& district_id, Instant from, Instant to) {
-  if (to <= from) return Status::InvalidArgument("the report period must end after it starts");
-  SS_ASSIGN_OR_RETURN(std::vector<School> schools, store.ListSchools(district_id));
-  SharingLedger ledger;
-  ledger.from = from;
-  ledger.to = to;
-  std::map<std::string, SchoolBalance> balance;
-  for (const auto& s : schools) balance[s.id].school_id = s.id;
-  std::map<std::pair<std::string, std::string>, LedgerCell> cells;
-
-  for (const auto& owner : schools) {
-    BookingFilter f;
-    f.owner_school_id = owner.id;
-    f.from = from;
-    f.to = to;
-    f.statuses = {BookingStatus::kConfirmed};
-    SS_ASSIGN_OR_RETURN(std::vector<Booking> bookings, store.ListBookings(f));
-    for (const auto& b : bookings) {
-      if (b.school_id == owner.id) continue;
-      SS_ASSIGN_OR_RETURN(Resource r, store.GetResource(b.resource_id));
-      Instant seconds = std::min(b.end, to) - std::max(b.start, from);
-      double hours = static_cast<double>(seconds) / kHour;
-      auto fee = static_cast<std::int64_t>(static_cast<double>(r.policy.hourly_fee_cents) * hours + 0.5);
-      LedgerCell& cell = cells[{owner.id, b.school_id}];
-      cell.owner_school_id = owner.id;
-      cell.borrower_school_id = b.school_id;
-      cell.hours += hours;
-      cell.fee_cents += fee;
-      ++cell.bookings;
-      balance[owner.id].hosted_hours += hours;
-      balance[owner.id].fees_earned_cents += fee;
-      balance[b.school_id].school_id = b.school_id;
-      balance[b.school_id].borrowed_hours += hours;
-      balance[b.school_id].fees_paid_cents += fee;
-      ledger.shared_hours += hours;
-    }
-  }
-  for (auto& [key, cell] : cells) ledger.cells.push_back(cell);
-  for (auto& [id, b] : balance) ledger.schools.push_back(b);
-  return ledger;
+  ReportScope scope;
+  scope.district_id = district_id;
+  scope.from = from;
+  scope.to = to;
+  return BuildSharingLedger(store, scope);
 }
 
 }  // namespace schoolshare

@@ -35,6 +35,7 @@ bool MayAct(const Actor& actor, Action action, const std::string& requesting_sch
     case Role::kDistrictAdmin:
       return true;
     case Role::kAuditor:
+    case Role::kFeed:
       return false;
     case Role::kSchoolManager: {
       const std::string& mine = actor.school_id;

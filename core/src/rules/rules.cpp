@@ -26,6 +26,7 @@
 //   permission        none
 //   not_pending       code, status (booking status word)
 //   already_started   code, start
+//   stale_version     code, version (the current one)
 #include "schoolshare/rules.h"
 
 #include <algorithm>
@@ -146,6 +147,8 @@ const char* RuleName(Rule r) {
       return "not_pending";
     case Rule::kAlreadyStarted:
       return "already_started";
+    case Rule::kStaleVersion:
+      return "stale_version";
   }
   return "unknown";
 }
@@ -200,6 +203,12 @@ Verdict CheckBooking(const RuleInput& input) {
   // 1. The interval itself; nothing else is meaningful without it.
   if (c.end <= c.start || FloorMod(c.start, kMinute) != 0 || FloorMod(c.end, kMinute) != 0) {
     add(Rule::kInvalidInterval, {{"start", tz.FormatLocal(c.start)}, {"end", tz.FormatLocal(c.end)}});
+    return verdict;
+  }
+  // A booking longer than any real use is refused before anything expands its span (opening hours,
+  // alternatives): a request for a century must not hold the write lock for seconds.
+  if (c.end - c.start > kLongestBooking) {
+    add(Rule::kMaxDuration, {{"limit", Num(kLongestBooking / kMinute)}, {"actual", Num((c.end - c.start) / kMinute)}});
     return verdict;
   }
   const int duration = static_cast<int>((c.end - c.start) / kMinute);

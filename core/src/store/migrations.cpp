@@ -189,6 +189,166 @@ DROP INDEX bookings_resource_start;
 CREATE INDEX bookings_resource_span ON bookings(resource_id, start_at, end_at, status, school_id);
 )sql";
 
+// Version 5: the sync service. Each change names the school whose kiosks may see it (empty: everyone,
+// as for districts, schools and the district calendar); registered
+// clients with their last applied mutation, the stored result of every mutation, quarantined payloads,
+// reconciliation items, and the server epoch (made anew in every backup copy).
+constexpr const char kSchemaV5[] = R"sql(
+ALTER TABLE change_log ADD COLUMN scope TEXT NOT NULL DEFAULT '';
+UPDATE change_log SET scope = COALESCE(
+  CASE entity
+    WHEN 'resource' THEN (SELECT school_id FROM resources WHERE id = entity_id)
+    WHEN 'blackout' THEN (SELECT school_id FROM blackouts WHERE id = entity_id)
+    WHEN 'agreement' THEN (SELECT owner_school_id FROM sharing_agreements WHERE id = entity_id)
+    WHEN 'booking' THEN (SELECT r.school_id FROM bookings b JOIN resources r ON r.id = b.resource_id
+                         WHERE b.id = entity_id)
+    WHEN 'series' THEN (SELECT r.school_id FROM booking_series s JOIN resources r ON r.id = s.resource_id
+                        WHERE s.id = entity_id)
+    WHEN 'fact' THEN (SELECT r.school_id FROM usage_facts f JOIN resources r ON r.id = f.resource_id
+                      WHERE f.id = entity_id)
+    WHEN 'report_period' THEN substr(entity_id, 1, instr(entity_id, '/') - 1)
+    WHEN 'calendar_day' THEN json_extract(data, '$.school_id')
+  END, '');
+CREATE INDEX change_log_scope ON change_log(scope, version);
+CREATE TABLE server_meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+INSERT INTO server_meta(key, value) VALUES ('epoch', lower(hex(randomblob(16)))), ('compacted_up_to', '0');
+CREATE TABLE sync_clients (
+  id TEXT PRIMARY KEY,
+  token_id TEXT NOT NULL,
+  school_id TEXT NOT NULL DEFAULT '',
+  last_client_seq INTEGER NOT NULL DEFAULT 0 CHECK (last_client_seq >= 0),
+  registered_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL
+);
+CREATE TABLE mutation_results (
+  client_id TEXT NOT NULL REFERENCES sync_clients(id),
+  client_seq INTEGER NOT NULL,
+  mutation_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('applied', 'applied_flagged', 'rejected', 'quarantined')),
+  result TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  PRIMARY KEY (client_id, client_seq)
+) WITHOUT ROWID;
+CREATE TABLE quarantine (
+  client_id TEXT NOT NULL,
+  client_seq INTEGER NOT NULL,
+  mutation_id TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  error TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  PRIMARY KEY (client_id, client_seq)
+);
+CREATE TABLE reconciliation_items (
+  id TEXT PRIMARY KEY,
+  school_id TEXT NOT NULL REFERENCES schools(id),
+  resource_id TEXT NOT NULL DEFAULT '',
+  fact_id TEXT NOT NULL DEFAULT '',
+  booking_id TEXT NOT NULL DEFAULT '',
+  reason TEXT NOT NULL,
+  detail TEXT NOT NULL DEFAULT '{}',
+  resolved INTEGER NOT NULL DEFAULT 0,
+  resolution TEXT NOT NULL DEFAULT '',
+  resolved_by TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  resolved_at INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX reconciliation_school ON reconciliation_items(school_id, resolved, created_at);
+)sql";
+
+// Version 6: a sync client's own tables in its local replica (the server never writes them): the
+// outbox of mutations with their results and undo information, the client's state (id, cursor, epoch,
+// clock offset) and the needs-attention list of refused mutations.
+constexpr const char kSchemaV6[] = R"sql(
+CREATE TABLE client_outbox (
+  client_seq INTEGER PRIMARY KEY,
+  mutation_id TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  args TEXT NOT NULL,
+  client_time TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'acked', 'rejected')),
+  result TEXT NOT NULL DEFAULT '',
+  undo TEXT NOT NULL DEFAULT '',
+  acked_at INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX client_outbox_state ON client_outbox(state, client_seq);
+CREATE TABLE client_state (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE client_attention (
+  mutation_id TEXT PRIMARY KEY,
+  client_seq INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  args TEXT NOT NULL,
+  result TEXT NOT NULL,
+  error TEXT NOT NULL DEFAULT '',
+  message TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  dismissed INTEGER NOT NULL DEFAULT 0,
+  dismissed_at INTEGER NOT NULL DEFAULT 0
+);
+)sql";
+
+// Version 7: staff and classes (with their weekly timetables), and the class a booking is for.
+constexpr const char kSchemaV7[] = R"sql(
+CREATE TABLE staff (
+  id TEXT PRIMARY KEY,
+  school_id TEXT NOT NULL REFERENCES schools(id),
+  name TEXT NOT NULL,
+  name_en TEXT NOT NULL DEFAULT '',
+  role TEXT NOT NULL DEFAULT '',
+  active INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX staff_school ON staff(school_id, id);
+CREATE TABLE school_classes (
+  id TEXT PRIMARY KEY,
+  school_id TEXT NOT NULL REFERENCES schools(id),
+  name TEXT NOT NULL,
+  name_en TEXT NOT NULL DEFAULT '',
+  grade INTEGER NOT NULL DEFAULT 0 CHECK (grade BETWEEN 0 AND 12),
+  students INTEGER NOT NULL DEFAULT 0 CHECK (students >= 0),
+  lessons TEXT NOT NULL DEFAULT '[]',
+  active INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX school_classes_school ON school_classes(school_id, id);
+ALTER TABLE bookings ADD COLUMN class_id TEXT NOT NULL DEFAULT '';
+)sql";
+
+// Version 8: the availability search finds its candidates by type and size (a city's 500-seat halls)
+// without reading every resource.
+constexpr const char kSchemaV8[] = R"sql(
+CREATE INDEX resources_type_capacity ON resources(type, capacity);
+)sql";
+
+// Version 9: calendar feed tokens. The role CHECK gains 'feed', so the table is rebuilt (SQLite cannot
+// alter a CHECK; nothing refers to it).
+constexpr const char kSchemaV9[] = R"sql(
+CREATE TABLE tokens_v8 (
+  id TEXT PRIMARY KEY,
+  role TEXT NOT NULL CHECK (role IN ('district_admin', 'school_manager', 'kiosk', 'auditor', 'feed')),
+  school_id TEXT NOT NULL DEFAULT '',
+  label TEXT NOT NULL DEFAULT '',
+  hash TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0,
+  feed_id TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO tokens_v8(id, role, school_id, label, hash, created_at, revoked)
+  SELECT id, role, school_id, label, hash, created_at, revoked FROM tokens;
+DROP TABLE tokens;
+ALTER TABLE tokens_v8 RENAME TO tokens;
+)sql";
+
+constexpr const char kSchemaV10[] = R"sql(
+ALTER TABLE usage_facts ADD COLUMN returned_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE usage_facts ADD COLUMN override_by TEXT NOT NULL DEFAULT '';
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -197,6 +357,12 @@ const std::vector<Migration>& Migrations() {
       {2, "sharing agreements and district calendar", kSchemaV2},
       {3, "audit entries refer to their change-log entry", kSchemaV3},
       {4, "covering index for weekly hours per resource", kSchemaV4},
+      {5, "sync service: change scope, clients, mutation results, quarantine, reconciliation, epoch", kSchemaV5},
+      {6, "sync client: outbox, client state, needs-attention list", kSchemaV6},
+      {7, "staff, classes and their timetables; the class a booking is for", kSchemaV7},
+      {8, "search: resources by type and capacity", kSchemaV8},
+      {9, "calendar feed tokens: the feed a token of role feed opens", kSchemaV9},
+      {10, "facts: who returned equipment, which staff member overrode a check-in window", kSchemaV10},
   };
   return kMigrations;
 }

@@ -16,10 +16,11 @@ Status StatusFromSqlite(int rc, const std::string& message) {
     case SQLITE_CANTOPEN:
     case SQLITE_IOERR:
     case SQLITE_FULL:
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
     case SQLITE_READONLY:
       return Status::IoError(message);
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Status::Unavailable(message);
     default:
       return Status::Internal(message);
   }

@@ -21,9 +21,25 @@ using sqlite::Statement;
 
 constexpr const char kHeld[] = "status IN ('pending','confirmed')";
 
+// What a sync client's replica holds from the server, children before parents (a snapshot empties them).
+constexpr const char* kReplicatedTables[] = {"reconciliation_items",
+                                             "usage_facts",
+                                             "booking_bounds",
+                                             "bookings",
+                                             "booking_series",
+                                             "report_periods",
+                                             "calendar_days",
+                                             "sharing_agreements",
+                                             "blackouts",
+                                             "resources",
+                                             "staff",
+                                             "school_classes",
+                                             "schools",
+                                             "districts"};
+
 constexpr const char kBookingColumns[] =
     "id, resource_id, school_id, organizer, title, activity_type, attendees, quantity, start_at, end_at, status, "
-    "stage, series_id, code, note, created_by, created_at, updated_at, version";
+    "stage, series_id, code, note, created_by, created_at, updated_at, version, class_id";
 
 constexpr const char kResourceColumns[] =
     "id, school_id, name, name_en, type, capacity, quantity, features, opening_hours, buffer_minutes, parent_id, "
@@ -33,7 +49,9 @@ constexpr const char kResourceColumns[] =
 constexpr const char kSchoolColumns[] = "id, district_id, name, name_en, kind, weak, students, lat, lon, periods";
 
 constexpr const char kFactColumns[] =
-    "id, kind, booking_id, resource_id, school_id, at, quantity, condition, note, recorded_by, received_at, flag";
+    "id, kind, booking_id, resource_id, school_id, at, quantity, condition, note, recorded_by, received_at, flag, "
+    "returned_by, override_by";
+constexpr const char kFactValues[] = "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14";
 
 std::vector<std::string> StringsFromJson(const std::string& text) {
   std::vector<std::string> out;
@@ -66,7 +84,68 @@ Booking ReadBooking(const Statement& s) {
   b.created_at = s.Int(16);
   b.updated_at = s.Int(17);
   b.version = s.Int(18);
+  b.class_id = s.Text(19);
   return b;
+}
+
+// The WHERE clause of a ResourceFilter (features are checked by the caller), with its text binds. A
+// venue type compares capacity and equipment quantity directly, so an index on (type, capacity) serves it.
+std::string ResourceWhere(const ResourceFilter& f, std::vector<std::pair<int, std::string>>* binds) {
+  std::string sql = "1 = 1";
+  int n = 0;
+  if (!f.school_id.empty()) {
+    sql += " AND school_id = ?" + std::to_string(++n);
+    binds->push_back({n, f.school_id});
+  }
+  if (!f.district_id.empty()) {
+    sql += " AND school_id IN (SELECT id FROM schools WHERE district_id = ?" + std::to_string(++n) + ")";
+    binds->push_back({n, f.district_id});
+  }
+  if (f.type) {
+    // With a school or district the school index is the narrow one: "+type" keeps the planner off the
+    // (type, capacity) index, which serves the city-wide searches.
+    const bool scoped = !f.school_id.empty() || !f.district_id.empty();
+    sql += std::string(scoped ? " AND +type = ?" : " AND type = ?") + std::to_string(++n);
+    binds->push_back({n, ToString(*f.type)});
+  }
+  if (!f.include_inactive) sql += " AND active = 1";
+  if (f.min_capacity > 0) {
+    const std::string min = std::to_string(f.min_capacity);
+    if (!f.type) {
+      sql += " AND (CASE type WHEN 'equipment' THEN quantity ELSE capacity END) >= " + min;
+    } else {
+      sql += std::string(" AND ") + (*f.type == ResourceType::kEquipment ? "quantity" : "capacity") + " >= " + min;
+    }
+  }
+  return sql;
+}
+
+constexpr const char kStaffColumns[] = "id, school_id, name, name_en, role, active";
+
+StaffMember ReadStaff(const Statement& s) {
+  StaffMember m;
+  m.id = s.Text(0);
+  m.school_id = s.Text(1);
+  m.name = s.Text(2);
+  m.name_en = s.Text(3);
+  m.role = s.Text(4);
+  m.active = s.Int(5) != 0;
+  return m;
+}
+
+constexpr const char kClassColumns[] = "id, school_id, name, name_en, grade, students, lessons, active";
+
+SchoolClass ReadClass(const Statement& s) {
+  SchoolClass c;
+  c.id = s.Text(0);
+  c.school_id = s.Text(1);
+  c.name = s.Text(2);
+  c.name_en = s.Text(3);
+  c.grade = static_cast<int>(s.Int(4));
+  c.students = static_cast<int>(s.Int(5));
+  if (auto w = WindowsFromJson(Json::parse(s.Text(6), nullptr, false)); w.ok()) c.lessons = *w;
+  c.active = s.Int(7) != 0;
+  return c;
 }
 
 Resource ReadResource(const Statement& s) {
@@ -107,6 +186,27 @@ School ReadSchool(const Statement& s) {
   return sc;
 }
 
+constexpr const char kReconciliationColumns[] =
+    "id, school_id, resource_id, fact_id, booking_id, reason, detail, resolved, resolution, resolved_by, created_at, "
+    "resolved_at";
+
+ReconciliationItem ReadReconciliation(const Statement& s) {
+  ReconciliationItem r;
+  r.id = s.Text(0);
+  r.school_id = s.Text(1);
+  r.resource_id = s.Text(2);
+  r.fact_id = s.Text(3);
+  r.booking_id = s.Text(4);
+  r.reason = s.Text(5);
+  r.detail = s.Text(6);
+  r.resolved = s.Int(7) != 0;
+  r.resolution = s.Text(8);
+  r.resolved_by = s.Text(9);
+  r.created_at = s.Int(10);
+  r.resolved_at = s.Int(11);
+  return r;
+}
+
 UsageFact ReadFact(const Statement& s) {
   UsageFact f;
   f.id = s.Text(0);
@@ -121,7 +221,17 @@ UsageFact ReadFact(const Statement& s) {
   f.recorded_by = s.Text(9);
   f.received_at = s.Int(10);
   f.flag = s.Text(11);
+  f.returned_by = s.Text(12);
+  f.override_by = s.Text(13);
   return f;
+}
+
+// Binds a fact to the placeholders of kFactValues, in kFactColumns order.
+void BindFact(Statement& st, const UsageFact& f) {
+  st.Bind(1, f.id).Bind(2, ToString(f.kind)).BindOptional(3, f.booking_id).Bind(4, f.resource_id);
+  st.Bind(5, f.school_id).Bind(6, f.at).Bind(7, f.quantity).Bind(8, f.condition).Bind(9, f.note);
+  st.Bind(10, f.recorded_by).Bind(11, f.received_at).Bind(12, f.flag).Bind(13, f.returned_by);
+  st.Bind(14, f.override_by);
 }
 
 class SqliteStore final : public Store {
@@ -165,6 +275,15 @@ class SqliteStore final : public Store {
     sqlite3_backup_finish(b);
     Status s = rc == SQLITE_DONE ? Status::Ok()
                                  : sqlite::StatusFromSqlite(rc, std::string("backup failed: ") + sqlite3_errmsg(dest));
+    if (s.ok()) {
+      // The copy is a different history from the moment it is restored: give it an epoch of its own,
+      // so the clients of a server restored from it resynchronise and re-send what it lacks.
+      char* err = nullptr;
+      rc = sqlite3_exec(dest, "UPDATE server_meta SET value = lower(hex(randomblob(16))) WHERE key = 'epoch'", nullptr,
+                        nullptr, &err);
+      if (rc != SQLITE_OK) s = Status::IoError(std::string("cannot set the backup's epoch: ") + (err ? err : ""));
+      sqlite3_free(err);
+    }
     sqlite3_close(dest);
     return s;
   }
@@ -183,7 +302,7 @@ class SqliteStore final : public Store {
       st->Bind(1, d.id).Bind(2, d.name).Bind(3, d.time_zone).Bind(4, d.locale);
       SS_RETURN_IF_ERROR(st->Run());
       CachedTableWritten();
-      return Log("district", d.id, "put", ToJson(d).dump(), by, "district.put");
+      return Log("district", d.id, "put", ToJson(d).dump(), by, "district.put", "");
     });
   }
 
@@ -235,7 +354,7 @@ class SqliteStore final : public Store {
       st->Bind(10, PeriodsToJson(s.periods).dump());
       SS_RETURN_IF_ERROR(Named(st->Run(), "school " + s.id + " (district \"" + s.district_id + "\" must exist)"));
       CachedTableWritten();
-      return Log("school", s.id, "put", ToJson(s).dump(), by, "school.put");
+      return Log("school", s.id, "put", ToJson(s).dump(), by, "school.put", "");
     });
   }
 
@@ -300,7 +419,7 @@ class SqliteStore final : public Store {
       SS_RETURN_IF_ERROR(
           Named(st->Run(), "resource " + r.id + " (school \"" + r.school_id + "\" and parent must exist)"));
       CachedTableWritten();
-      return Log("resource", r.id, "put", ToJson(r).dump(), by, "resource.put");
+      return Log("resource", r.id, "put", ToJson(r).dump(), by, "resource.put", r.school_id);
     });
   }
 
@@ -323,29 +442,12 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<Resource>> ListResources(const ResourceFilter& f) override {
-    std::string sql = std::string("SELECT ") + kResourceColumns + " FROM resources WHERE 1 = 1";
-    int n = 0;
-    std::vector<std::pair<int, std::string>> text_binds;
-    if (!f.school_id.empty()) {
-      sql += " AND school_id = ?" + std::to_string(++n);
-      text_binds.push_back({n, f.school_id});
-    }
-    if (!f.district_id.empty()) {
-      sql += " AND school_id IN (SELECT id FROM schools WHERE district_id = ?" + std::to_string(++n) + ")";
-      text_binds.push_back({n, f.district_id});
-    }
-    if (f.type) {
-      sql += " AND type = ?" + std::to_string(++n);
-      text_binds.push_back({n, ToString(*f.type)});
-    }
-    if (!f.include_inactive) sql += " AND active = 1";
-    if (f.min_capacity > 0) {
-      sql += " AND (CASE type WHEN 'equipment' THEN quantity ELSE capacity END) >= " + std::to_string(f.min_capacity);
-    }
-    sql += " ORDER BY school_id, id";
+    std::vector<std::pair<int, std::string>> binds;
+    const std::string sql = std::string("SELECT ") + kResourceColumns + " FROM resources WHERE " +
+                            ResourceWhere(f, &binds) + " ORDER BY school_id, id";
     SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(sql));
     ScopedReset reset(*st);
-    for (const auto& [i, v] : text_binds) st->Bind(i, v);
+    for (const auto& [i, v] : binds) st->Bind(i, v);
     std::vector<Resource> out;
     for (;;) {
       SS_ASSIGN_OR_RETURN(bool row, st->Step());
@@ -354,6 +456,36 @@ class SqliteStore final : public Store {
       bool has_all = std::all_of(f.features.begin(), f.features.end(),
                                  [&](const std::string& feat) { return r.HasFeature(feat); });
       if (has_all) out.push_back(std::move(r));
+    }
+    return out;
+  }
+
+  Result<std::vector<ResourceKey>> ListResourceKeys(const ResourceFilter& f) override {
+    std::vector<std::pair<int, std::string>> binds;
+    const std::string sql = "SELECT id, school_id, type, capacity, quantity, approval, features FROM resources WHERE " +
+                            ResourceWhere(f, &binds) + " ORDER BY id";
+    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(sql));
+    ScopedReset reset(*st);
+    for (const auto& [i, v] : binds) st->Bind(i, v);
+    std::vector<ResourceKey> out;
+    for (;;) {
+      SS_ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) break;
+      if (!f.features.empty()) {  // parse the features only when they are asked for
+        Resource r;
+        r.features = StringsFromJson(st->Text(6));
+        bool has_all = std::all_of(f.features.begin(), f.features.end(),
+                                   [&](const std::string& feat) { return r.HasFeature(feat); });
+        if (!has_all) continue;
+      }
+      ResourceKey k;
+      k.id = st->Text(0);
+      k.school_id = st->Text(1);
+      if (auto t = ParseResourceType(st->Text(2)); t.ok()) k.type = *t;
+      k.capacity = static_cast<int>(st->Int(3));
+      k.quantity = static_cast<int>(st->Int(4));
+      if (auto a = ParseApprovalMode(st->Text(5)); a.ok()) k.approval = *a;
+      out.push_back(std::move(k));
     }
     return out;
   }
@@ -389,6 +521,69 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  // ---------------------------------------------------------------- staff and classes
+  Status PutStaff(const StaffMember& m, const Actor& by) override {
+    if (m.id.empty() || m.school_id.empty() || m.name.empty()) {
+      return Status::InvalidArgument("a staff member needs an id, a school and a name");
+    }
+    return Write([&]() -> Status {
+      SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(std::string("INSERT OR REPLACE INTO staff(") + kStaffColumns +
+                                                       ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+      {
+        ScopedReset reset(*st);
+        st->Bind(1, m.id).Bind(2, m.school_id).Bind(3, m.name).Bind(4, m.name_en).Bind(5, m.role).Bind(6, m.active);
+        SS_RETURN_IF_ERROR(Named(st->Run(), "staff member " + m.id + " (school \"" + m.school_id + "\" must exist)"));
+      }
+      return Log("staff", m.id, "put", ToJson(m).dump(), by, "staff.put", m.school_id);
+    });
+  }
+
+  Result<StaffMember> GetStaff(const std::string& id) override {
+    return OneOf<StaffMember>(std::string("SELECT ") + kStaffColumns + " FROM staff WHERE id = ?1", id, ReadStaff,
+                              "no staff member \"" + id + "\"");
+  }
+
+  Result<std::vector<StaffMember>> ListStaff(const std::string& school_id) override {
+    return ListOf<StaffMember>(std::string("SELECT ") + kStaffColumns + " FROM staff WHERE ?1 = '' OR school_id = ?1 " +
+                                   "ORDER BY school_id, name, id",
+                               school_id, ReadStaff);
+  }
+
+  Status PutClass(const SchoolClass& c, const Actor& by) override {
+    if (c.id.empty() || c.school_id.empty() || c.name.empty()) {
+      return Status::InvalidArgument("a class needs an id, a school and a name");
+    }
+    if (c.grade < 0 || c.grade > 12) return Status::InvalidArgument("a class's grade is 0 (none) to 12");
+    if (c.students < 0) return Status::InvalidArgument("students cannot be negative");
+    for (const WeeklyWindow& w : c.lessons) {
+      if (w.weekday < 1 || w.weekday > 7 || w.start_minute < 0 || w.end_minute <= w.start_minute) {
+        return Status::InvalidArgument("class " + c.id + " has a lesson that is not a weekday 1-7 with start < end");
+      }
+    }
+    return Write([&]() -> Status {
+      SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(std::string("INSERT OR REPLACE INTO school_classes(") +
+                                                       kClassColumns + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
+      {
+        ScopedReset reset(*st);
+        st->Bind(1, c.id).Bind(2, c.school_id).Bind(3, c.name).Bind(4, c.name_en).Bind(5, c.grade);
+        st->Bind(6, c.students).Bind(7, WindowsToJson(c.lessons).dump()).Bind(8, c.active);
+        SS_RETURN_IF_ERROR(Named(st->Run(), "class " + c.id + " (school \"" + c.school_id + "\" must exist)"));
+      }
+      return Log("class", c.id, "put", ToJson(c).dump(), by, "class.put", c.school_id);
+    });
+  }
+
+  Result<SchoolClass> GetClass(const std::string& id) override {
+    return OneOf<SchoolClass>(std::string("SELECT ") + kClassColumns + " FROM school_classes WHERE id = ?1", id,
+                              ReadClass, "no class \"" + id + "\"");
+  }
+
+  Result<std::vector<SchoolClass>> ListClasses(const std::string& school_id) override {
+    return ListOf<SchoolClass>(std::string("SELECT ") + kClassColumns +
+                                   " FROM school_classes WHERE ?1 = '' OR school_id = ?1 ORDER BY school_id, grade, id",
+                               school_id, ReadClass);
+  }
+
   Status PutBlackout(const Blackout& b, const Actor& by) override {
     if (b.id.empty()) return Status::InvalidArgument("a blackout needs an id");
     if (b.end <= b.start) return Status::InvalidArgument("a blackout must end after it starts");
@@ -409,19 +604,33 @@ class SqliteStore final : public Store {
       st->Bind(1, full.id).BindOptional(2, full.resource_id).Bind(3, full.school_id).Bind(4, full.start);
       st->Bind(5, full.end).Bind(6, ToString(full.kind)).Bind(7, full.reason);
       SS_RETURN_IF_ERROR(Named(st->Run(), "blackout " + full.id));
-      return Log("blackout", full.id, "put", ToJson(full, TimeZone::Utc()).dump(), by, "blackout.put");
+      return Log("blackout", full.id, "put", ToJson(full, TimeZone::Utc()).dump(), by, "blackout.put", full.school_id);
     });
   }
 
   Status DeleteBlackout(const std::string& id, const Actor& by) override {
     return Write([&]() -> Status {
-      SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare("DELETE FROM blackouts WHERE id = ?1"));
+      SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare("DELETE FROM blackouts WHERE id = ?1 RETURNING school_id"));
       ScopedReset reset(*st);
       st->Bind(1, id);
+      SS_ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) return Status::NotFound("no blackout \"" + id + "\"");
+      std::string scope = st->Text(0);
       SS_RETURN_IF_ERROR(st->Run());
-      if (db_->Changes() == 0) return Status::NotFound("no blackout \"" + id + "\"");
-      return Log("blackout", id, "del", Json{{"id", id}}.dump(), by, "blackout.delete");
+      return Log("blackout", id, "del", Json{{"id", id}}.dump(), by, "blackout.delete", scope);
     });
+  }
+
+  Result<Blackout> GetBlackout(const std::string& id) override {
+    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare("SELECT id, COALESCE(resource_id, ''), school_id, start_at, "
+                                                     "end_at, kind, reason FROM blackouts WHERE id = ?1"));
+    ScopedReset reset(*st);
+    st->Bind(1, id);
+    SS_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) return Status::NotFound("no blackout \"" + id + "\"");
+    Blackout b{st->Text(0), st->Text(1), st->Text(2), st->Int(3), st->Int(4), BlackoutKind::kOther, st->Text(6)};
+    if (auto k = ParseBlackoutKind(st->Text(5)); k.ok()) b.kind = *k;
+    return b;
   }
 
   Result<std::vector<Blackout>> ListBlackouts(const std::string& resource_id, Instant from, Instant to) override {
@@ -470,7 +679,7 @@ class SqliteStore final : public Store {
       Json data = ToJson(d);
       data["district_id"] = district_id;
       return Log("calendar_day", district_id + "/" + d.date.ToString() + "/" + d.school_id, "put", data.dump(), by,
-                 "calendar.put");
+                 "calendar.put", d.school_id);
     });
   }
 
@@ -527,7 +736,7 @@ class SqliteStore final : public Store {
       st->Bind(8, a.valid_from.ToString()).Bind(9, a.valid_to.ToString());
       SS_RETURN_IF_ERROR(Named(st->Run(), "agreement " + a.id + " (both schools must exist)"));
       CachedTableWritten();
-      return Log("agreement", a.id, "put", ToJson(a).dump(), by, "agreement.put");
+      return Log("agreement", a.id, "put", ToJson(a).dump(), by, "agreement.put", a.owner_school_id);
     });
   }
 
@@ -591,7 +800,8 @@ class SqliteStore final : public Store {
           db_->Prepare(
               "UPDATE bookings SET resource_id = ?2, school_id = ?3, organizer = ?4, title = ?5, activity_type = ?6, "
               "attendees = ?7, quantity = ?8, start_at = ?9, end_at = ?10, status = ?11, stage = ?12, series_id = ?13, "
-              "code = ?14, note = ?15, created_by = ?16, created_at = ?17, updated_at = ?18, version = version + 1 "
+              "code = ?14, note = ?15, created_by = ?16, created_at = ?17, updated_at = ?18, version = version + 1, "
+              "class_id = ?20 "
               "WHERE id = ?1"));
       {
         ScopedReset reset(*st);
@@ -601,7 +811,8 @@ class SqliteStore final : public Store {
       }
       SS_RETURN_IF_ERROR(NoteLength(b.resource_id, b.end - b.start));
       SS_ASSIGN_OR_RETURN(Booking stored, GetBooking(b.id));
-      return Log("booking", b.id, "put", BookingJsonText(stored), by, action);
+      SS_ASSIGN_OR_RETURN(std::string scope, OwnerOf(b.resource_id));
+      return Log("booking", b.id, "put", BookingJsonText(stored), by, action, scope);
     });
   }
 
@@ -725,7 +936,8 @@ class SqliteStore final : public Store {
       st->Bind(1, s.id).Bind(2, s.resource_id).Bind(3, s.school_id).Bind(4, data).Bind(5, s.created_by);
       st->Bind(6, s.created_at);
       SS_RETURN_IF_ERROR(Named(st->Run(), "series " + s.id));
-      return Log("series", s.id, "put", data, by, "series.put");
+      SS_ASSIGN_OR_RETURN(std::string scope, OwnerOf(s.resource_id));
+      return Log("series", s.id, "put", data, by, "series.put", scope);
     });
   }
 
@@ -743,32 +955,45 @@ class SqliteStore final : public Store {
   Status InsertFact(const UsageFact& f, const Actor& by) override {
     if (f.id.empty() || f.resource_id.empty()) return Status::InvalidArgument("a fact needs an id and a resource");
     return Write([&]() -> Status {
-      SS_ASSIGN_OR_RETURN(
-          Statement * st,
-          db_->Prepare(std::string("INSERT INTO usage_facts(") + kFactColumns +
-                       ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT(id) DO NOTHING"));
+      SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(std::string("INSERT INTO usage_facts(") + kFactColumns +
+                                                       ") VALUES (" + kFactValues + ") ON CONFLICT(id) DO NOTHING"));
       UsageFact stored = f;
       if (stored.received_at == 0) stored.received_at = Now();
       if (stored.recorded_by.empty()) stored.recorded_by = by.id;
       {
         ScopedReset reset(*st);
-        st->Bind(1, stored.id).Bind(2, ToString(stored.kind)).BindOptional(3, stored.booking_id);
-        st->Bind(4, stored.resource_id).Bind(5, stored.school_id).Bind(6, stored.at).Bind(7, stored.quantity);
-        st->Bind(8, stored.condition).Bind(9, stored.note).Bind(10, stored.recorded_by);
-        st->Bind(11, stored.received_at).Bind(12, stored.flag);
+        BindFact(*st, stored);
         SS_RETURN_IF_ERROR(Named(st->Run(), "fact " + stored.id));
         if (db_->Changes() == 0) return Status::AlreadyExists("fact " + stored.id + " is already recorded");
       }
+      SS_ASSIGN_OR_RETURN(std::string scope, OwnerOf(stored.resource_id));
       return Log("fact", stored.id, "put", ToJson(stored, TimeZone::Utc()).dump(), by,
-                 std::string("fact.") + ToString(stored.kind));
+                 std::string("fact.") + ToString(stored.kind), scope);
     });
   }
 
+  Result<UsageFact> GetFact(const std::string& id) override {
+    SS_ASSIGN_OR_RETURN(Statement * st,
+                        db_->Prepare(std::string("SELECT ") + kFactColumns + " FROM usage_facts WHERE id = ?1"));
+    ScopedReset reset(*st);
+    st->Bind(1, id);
+    SS_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) return Status::NotFound("no fact \"" + id + "\"");
+    return ReadFact(*st);
+  }
+
   Result<std::vector<UsageFact>> ListFacts(const FactFilter& f) override {
-    std::string sql = std::string("SELECT ") + kFactColumns +
-                      " FROM usage_facts WHERE (?1 = '' OR booking_id = ?1) "
-                      "AND (?2 = '' OR resource_id = ?2) AND at >= ?3 AND at < ?4 ORDER BY at, id";
-    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(sql));
+    // One statement per filter shape, each answered by its index (an "?1 = '' OR" form scans the table).
+    const std::string head = std::string("SELECT ") + kFactColumns + " FROM usage_facts WHERE ";
+    const std::string tail = " AND at >= ?3 AND at < ?4 ORDER BY at, id";
+    std::string where;
+    if (!f.booking_id.empty())
+      where = "booking_id = ?1 AND (?2 = '' OR resource_id = ?2)";
+    else if (!f.resource_id.empty())
+      where = "resource_id = ?2 AND ?1 = ''";
+    else
+      where = "?1 = '' AND ?2 = ''";
+    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(head + where + tail));
     ScopedReset reset(*st);
     st->Bind(1, f.booking_id).Bind(2, f.resource_id);
     st->Bind(3, f.from.value_or(std::numeric_limits<Instant>::min()));
@@ -818,7 +1043,7 @@ class SqliteStore final : public Store {
       SS_RETURN_IF_ERROR(Named(st->Run(), "report period " + p.school_id + " " + p.month));
       CachedTableWritten();
       return Log("report_period", p.school_id + "/" + p.month, "put", ToJson(p, TimeZone::Utc()).dump(), by,
-                 "period.put");
+                 "period.put", p.school_id);
     });
   }
 
@@ -826,13 +1051,15 @@ class SqliteStore final : public Store {
   Status InsertToken(const TokenRecord& t, const Actor& by) override {
     if (t.id.empty() || t.hash.empty()) return Status::InvalidArgument("a token needs an id and a hash");
     return Write([&]() -> Status {
-      SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare("INSERT INTO tokens(id, role, school_id, label, hash, "
-                                                       "created_at, revoked) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0)"));
+      SS_ASSIGN_OR_RETURN(Statement * st,
+                          db_->Prepare("INSERT INTO tokens(id, role, school_id, label, hash, created_at, revoked, "
+                                       "feed_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7)"));
       ScopedReset reset(*st);
       st->Bind(1, t.id).Bind(2, ToString(t.role)).Bind(3, t.school_id).Bind(4, t.label).Bind(5, t.hash);
-      st->Bind(6, t.created_at ? t.created_at : Now());
+      st->Bind(6, t.created_at ? t.created_at : Now()).Bind(7, t.feed_id);
       SS_RETURN_IF_ERROR(Named(st->Run(), "token " + t.id));
       Json detail = {{"role", ToString(t.role)}, {"school_id", t.school_id}, {"label", t.label}};
+      if (!t.feed_id.empty()) detail["feed_id"] = t.feed_id;
       return Audit(by, "token.create", "token", t.id, detail.dump());
     });
   }
@@ -840,7 +1067,8 @@ class SqliteStore final : public Store {
   Result<TokenRecord> FindTokenByHash(const std::string& hash) override {
     SS_ASSIGN_OR_RETURN(
         Statement * st,
-        db_->Prepare("SELECT id, role, school_id, label, hash, created_at, revoked FROM tokens WHERE hash = ?1"));
+        db_->Prepare(
+            "SELECT id, role, school_id, label, hash, created_at, revoked, feed_id FROM tokens WHERE hash = ?1"));
     ScopedReset reset(*st);
     st->Bind(1, hash);
     SS_ASSIGN_OR_RETURN(bool row, st->Step());
@@ -849,10 +1077,8 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<TokenRecord>> ListTokens() override {
-    SS_ASSIGN_OR_RETURN(
-        Statement * st,
-        db_->Prepare(
-            "SELECT id, role, school_id, label, hash, created_at, revoked FROM tokens ORDER BY created_at, id"));
+    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare("SELECT id, role, school_id, label, hash, created_at, revoked, "
+                                                     "feed_id FROM tokens ORDER BY created_at, id"));
     ScopedReset reset(*st);
     std::vector<TokenRecord> out;
     for (;;) {
@@ -893,18 +1119,507 @@ class SqliteStore final : public Store {
     return out;
   }
 
-  Result<std::vector<Change>> ListChanges(std::int64_t after_version, int limit) override {
-    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare("SELECT version, entity, entity_id, op, data, at FROM change_log "
-                                                     "WHERE version > ?1 ORDER BY version LIMIT ?2"));
+  Result<std::vector<Change>> ListChanges(std::int64_t after_version, int limit,
+                                          const std::string& scope_school) override {
+    // Two statements, so each uses its index: the version order for everyone, (scope, version) for a school.
+    SS_ASSIGN_OR_RETURN(Statement * st,
+                        scope_school.empty()
+                            ? db_->Prepare("SELECT version, entity, entity_id, op, data, at, scope FROM change_log "
+                                           "WHERE version > ?1 ORDER BY version LIMIT ?2")
+                            : db_->Prepare("SELECT version, entity, entity_id, op, data, at, scope FROM change_log "
+                                           "WHERE version > ?1 AND scope IN ('', ?3) ORDER BY version LIMIT ?2"));
     ScopedReset reset(*st);
     st->Bind(1, after_version).Bind(2, limit > 0 ? limit : -1);
+    if (!scope_school.empty()) st->Bind(3, scope_school);
     std::vector<Change> out;
     for (;;) {
       SS_ASSIGN_OR_RETURN(bool row, st->Step());
       if (!row) break;
-      out.push_back({st->Int(0), st->Text(1), st->Text(2), st->Text(3), st->Text(4), st->Int(5)});
+      out.push_back({st->Int(0), st->Text(1), st->Text(2), st->Text(3), st->Text(4), st->Int(5), st->Text(6)});
     }
     return out;
+  }
+
+  Result<std::int64_t> CompactedUpTo() override {
+    SS_ASSIGN_OR_RETURN(std::string v, Meta("compacted_up_to"));
+    return static_cast<std::int64_t>(std::stoll(v.empty() ? "0" : v));
+  }
+
+  Result<std::int64_t> CompactChanges(Instant before) override {
+    std::int64_t dropped = 0;
+    SS_RETURN_IF_ERROR(Write([&]() -> Status {
+      // History stays readable: audit entries take a copy of the data they pointed at.
+      SS_RETURN_IF_ERROR(db_->Exec(
+          "UPDATE audit_log SET detail = (SELECT data FROM change_log c WHERE c.version = audit_log.change_version), "
+          "change_version = NULL WHERE change_version IN (SELECT version FROM change_log WHERE at < " +
+          std::to_string(before) + ")"));
+      SS_ASSIGN_OR_RETURN(Statement * top, db_->Prepare("SELECT COALESCE(MAX(version), 0), COUNT(*) FROM change_log "
+                                                        "WHERE at < ?1"));
+      std::int64_t up_to = 0;
+      {
+        ScopedReset reset(*top);
+        top->Bind(1, before);
+        SS_ASSIGN_OR_RETURN(bool row, top->Step());
+        if (row) {
+          up_to = top->Int(0);
+          dropped = top->Int(1);
+        }
+      }
+      if (dropped == 0) return Status::Ok();
+      SS_ASSIGN_OR_RETURN(Statement * del, db_->Prepare("DELETE FROM change_log WHERE version <= ?1"));
+      ScopedReset reset(*del);
+      del->Bind(1, up_to);
+      SS_RETURN_IF_ERROR(del->Run());
+      dropped = db_->Changes();
+      return SetMeta("compacted_up_to", std::to_string(up_to));
+    }));
+    return dropped;
+  }
+
+  // ---------------------------------------------------------------- sync bookkeeping
+  Result<std::string> ServerEpoch() override { return Meta("epoch"); }
+
+  Status PutSyncClient(const SyncClient& c) override {
+    if (c.id.empty()) return Status::InvalidArgument("a sync client needs an id");
+    return Write([&]() -> Status {
+      SS_ASSIGN_OR_RETURN(
+          Statement * st,
+          db_->Prepare("INSERT INTO sync_clients(id, token_id, school_id, last_client_seq, registered_at, "
+                       "last_seen_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO UPDATE SET "
+                       "token_id = excluded.token_id, school_id = excluded.school_id, "
+                       "last_client_seq = excluded.last_client_seq, last_seen_at = excluded.last_seen_at"));
+      ScopedReset reset(*st);
+      st->Bind(1, c.id).Bind(2, c.token_id).Bind(3, c.school_id).Bind(4, c.last_client_seq);
+      st->Bind(5, c.registered_at ? c.registered_at : Now()).Bind(6, c.last_seen_at ? c.last_seen_at : Now());
+      return Named(st->Run(), "sync client " + c.id);
+    });
+  }
+
+  Result<SyncClient> GetSyncClient(const std::string& id) override {
+    SS_ASSIGN_OR_RETURN(Statement * st,
+                        db_->Prepare("SELECT id, token_id, school_id, last_client_seq, registered_at, last_seen_at "
+                                     "FROM sync_clients WHERE id = ?1"));
+    ScopedReset reset(*st);
+    st->Bind(1, id);
+    SS_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) return Status::NotFound("no sync client \"" + id + "\"");
+    return SyncClient{st->Text(0), st->Text(1), st->Text(2), st->Int(3), st->Int(4), st->Int(5)};
+  }
+
+  Result<std::vector<SyncClient>> ListSyncClients() override {
+    SS_ASSIGN_OR_RETURN(Statement * st,
+                        db_->Prepare("SELECT id, token_id, school_id, last_client_seq, registered_at, last_seen_at "
+                                     "FROM sync_clients ORDER BY school_id, id"));
+    ScopedReset reset(*st);
+    std::vector<SyncClient> out;
+    for (;;) {
+      SS_ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) break;
+      out.push_back({st->Text(0), st->Text(1), st->Text(2), st->Int(3), st->Int(4), st->Int(5)});
+    }
+    return out;
+  }
+
+  Status PutMutationRecord(const MutationRecord& m) override {
+    return Write([&]() -> Status {
+      SS_ASSIGN_OR_RETURN(Statement * st,
+                          db_->Prepare("INSERT INTO mutation_results(client_id, client_seq, mutation_id, name, status, "
+                                       "result, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+      {
+        ScopedReset reset(*st);
+        st->Bind(1, m.client_id).Bind(2, m.client_seq).Bind(3, m.mutation_id).Bind(4, m.name).Bind(5, m.status);
+        st->Bind(6, m.result).Bind(7, m.at ? m.at : Now());
+        SS_RETURN_IF_ERROR(Named(st->Run(), "result of mutation " + m.mutation_id));
+      }
+      SS_ASSIGN_OR_RETURN(Statement * up, db_->Prepare("UPDATE sync_clients SET last_client_seq = MAX(last_client_seq, "
+                                                       "?2), last_seen_at = ?3 WHERE id = ?1"));
+      ScopedReset reset(*up);
+      up->Bind(1, m.client_id).Bind(2, m.client_seq).Bind(3, Now());
+      SS_RETURN_IF_ERROR(up->Run());
+      if (db_->Changes() == 0) return Status::NotFound("no sync client \"" + m.client_id + "\"");
+      return Status::Ok();
+    });
+  }
+
+  Result<MutationRecord> GetMutationRecord(const std::string& client_id, std::int64_t client_seq) override {
+    SS_ASSIGN_OR_RETURN(Statement * st,
+                        db_->Prepare("SELECT client_id, client_seq, mutation_id, name, status, result, at "
+                                     "FROM mutation_results WHERE client_id = ?1 AND client_seq = ?2"));
+    ScopedReset reset(*st);
+    st->Bind(1, client_id).Bind(2, client_seq);
+    SS_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) return Status::NotFound("no result for mutation " + std::to_string(client_seq));
+    return MutationRecord{st->Text(0), st->Int(1), st->Text(2), st->Text(3), st->Text(4), st->Text(5), st->Int(6)};
+  }
+
+  Result<std::vector<MutationRecord>> ListMutationRecords(const std::string& client_id, std::int64_t after_seq,
+                                                          int limit) override {
+    SS_ASSIGN_OR_RETURN(Statement * st,
+                        db_->Prepare("SELECT client_id, client_seq, mutation_id, name, status, result, at "
+                                     "FROM mutation_results WHERE client_id = ?1 AND client_seq > ?2 "
+                                     "ORDER BY client_seq LIMIT ?3"));
+    ScopedReset reset(*st);
+    st->Bind(1, client_id).Bind(2, after_seq).Bind(3, limit > 0 ? limit : -1);
+    std::vector<MutationRecord> out;
+    for (;;) {
+      SS_ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) break;
+      out.push_back({st->Text(0), st->Int(1), st->Text(2), st->Text(3), st->Text(4), st->Text(5), st->Int(6)});
+    }
+    return out;
+  }
+
+  Status PutQuarantine(const MutationRecord& m, const std::string& payload, const std::string& error) override {
+    return Write([&]() -> Status {
+      SS_ASSIGN_OR_RETURN(Statement * st,
+                          db_->Prepare("INSERT OR REPLACE INTO quarantine(client_id, client_seq, mutation_id, payload, "
+                                       "error, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+      ScopedReset reset(*st);
+      st->Bind(1, m.client_id).Bind(2, m.client_seq).Bind(3, m.mutation_id).Bind(4, payload).Bind(5, error);
+      st->Bind(6, Now());
+      return st->Run();
+    });
+  }
+
+  // ---------------------------------------------------------------- sync client replica
+  Status ApplyReplicated(const Change& c) override {
+    if (c.op != "put" && c.op != "del") return Status::InvalidArgument("unknown change op \"" + c.op + "\"");
+    return Write([&]() -> Status {
+      if (c.op == "del") return DeleteReplicated(c.entity, c.entity_id);
+      SS_ASSIGN_OR_RETURN(Json j, ParseJson(c.data));
+      const TimeZone utc = TimeZone::Utc();
+      if (c.entity == "booking") {
+        SS_ASSIGN_OR_RETURN(Booking b, BookingFromJson(j, utc));
+        if (b.end <= b.start) return Status::InvalidArgument("replicated booking " + b.id + " ends before it starts");
+        // A code now used by another booking (a row the server no longer has) must give way.
+        SS_RETURN_IF_ERROR(Run("DELETE FROM bookings WHERE code = ?1 AND id <> ?2", {b.code, b.id}));
+        SS_ASSIGN_OR_RETURN(Statement * st,
+                            db_->Prepare(std::string("INSERT OR REPLACE INTO bookings(") + kBookingColumns +
+                                         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+                                         "?16, ?17, ?18, ?19, ?20)"));
+        {
+          ScopedReset reset(*st);
+          BindBooking(*st, b, 1);
+          SS_RETURN_IF_ERROR(Named(st->Run(), "replicated booking " + b.id));
+        }
+        return NoteLength(b.resource_id, b.end - b.start);
+      }
+      if (c.entity == "fact") {
+        SS_ASSIGN_OR_RETURN(UsageFact f, FactFromJson(j, utc));
+        SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(std::string("INSERT OR REPLACE INTO usage_facts(") +
+                                                         kFactColumns + ") VALUES (" + kFactValues + ")"));
+        ScopedReset reset(*st);
+        BindFact(*st, f);
+        return Named(st->Run(), "replicated fact " + f.id);
+      }
+      CachedTableWritten();  // everything below is catalogue, calendar or bookkeeping the caches may hold
+      if (c.entity == "district") {
+        SS_ASSIGN_OR_RETURN(District d, DistrictFromJson(j));
+        return Run("INSERT OR REPLACE INTO districts(id, name, time_zone, locale) VALUES (?1, ?2, ?3, ?4)",
+                   {d.id, d.name, d.time_zone, d.locale});
+      }
+      if (c.entity == "school") {
+        SS_ASSIGN_OR_RETURN(School sc, SchoolFromJson(j));
+        SS_ASSIGN_OR_RETURN(Statement * st,
+                            db_->Prepare(std::string("INSERT OR REPLACE INTO schools(") + kSchoolColumns +
+                                         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
+        ScopedReset reset(*st);
+        st->Bind(1, sc.id).Bind(2, sc.district_id).Bind(3, sc.name).Bind(4, sc.name_en).Bind(5, ToString(sc.kind));
+        st->Bind(6, sc.weak).Bind(7, sc.students).Bind(8, sc.location.lat).Bind(9, sc.location.lon);
+        st->Bind(10, PeriodsToJson(sc.periods).dump());
+        return Named(st->Run(), "replicated school " + sc.id);
+      }
+      if (c.entity == "resource") {
+        SS_ASSIGN_OR_RETURN(Resource r, ResourceFromJson(j));
+        SS_ASSIGN_OR_RETURN(Statement * st,
+                            db_->Prepare(std::string("INSERT OR REPLACE INTO resources(") + kResourceColumns +
+                                         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+                                         "?16, ?17, ?18, ?19)"));
+        ScopedReset reset(*st);
+        const SharingPolicy& p = r.policy;
+        st->Bind(1, r.id).Bind(2, r.school_id).Bind(3, r.name).Bind(4, r.name_en).Bind(5, ToString(r.type));
+        st->Bind(6, r.capacity).Bind(7, r.quantity).Bind(8, Json(r.features).dump());
+        st->Bind(9, WindowsToJson(r.opening_hours).dump()).Bind(10, r.buffer_minutes).BindOptional(11, r.parent_id);
+        st->Bind(12, p.shared).Bind(13, ToString(p.approval)).Bind(14, p.min_notice_minutes);
+        st->Bind(15, p.max_advance_days).Bind(16, p.max_duration_minutes).Bind(17, p.weekly_cap_minutes);
+        st->Bind(18, p.hourly_fee_cents).Bind(19, r.active);
+        return Named(st->Run(), "replicated resource " + r.id);
+      }
+      if (c.entity == "staff") {
+        SS_ASSIGN_OR_RETURN(StaffMember m, StaffFromJson(j));
+        return Run(std::string("INSERT OR REPLACE INTO staff(") + kStaffColumns + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                   {m.id, m.school_id, m.name, m.name_en, m.role, m.active ? "1" : "0"});
+      }
+      if (c.entity == "class") {
+        SS_ASSIGN_OR_RETURN(SchoolClass k, ClassFromJson(j));
+        return Run(std::string("INSERT OR REPLACE INTO school_classes(") + kClassColumns +
+                       ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                   {k.id, k.school_id, k.name, k.name_en, std::to_string(k.grade), std::to_string(k.students),
+                    WindowsToJson(k.lessons).dump(), k.active ? "1" : "0"});
+      }
+      if (c.entity == "blackout") {
+        SS_ASSIGN_OR_RETURN(Blackout b, BlackoutFromJson(j, utc));
+        SS_ASSIGN_OR_RETURN(Statement * st,
+                            db_->Prepare("INSERT OR REPLACE INTO blackouts(id, resource_id, school_id, start_at, "
+                                         "end_at, kind, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+        ScopedReset reset(*st);
+        st->Bind(1, b.id).BindOptional(2, b.resource_id).Bind(3, b.school_id).Bind(4, b.start).Bind(5, b.end);
+        st->Bind(6, ToString(b.kind)).Bind(7, b.reason);
+        return Named(st->Run(), "replicated blackout " + b.id);
+      }
+      if (c.entity == "agreement") {
+        SS_ASSIGN_OR_RETURN(SharingAgreement a, AgreementFromJson(j));
+        SS_ASSIGN_OR_RETURN(Statement * st,
+                            db_->Prepare("INSERT OR REPLACE INTO sharing_agreements(id, owner_school_id, "
+                                         "borrower_school_id, resource_ids, windows, weekly_cap_minutes, auto_approve, "
+                                         "valid_from, valid_to) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+        ScopedReset reset(*st);
+        st->Bind(1, a.id).Bind(2, a.owner_school_id).Bind(3, a.borrower_school_id);
+        st->Bind(4, Json(a.resource_ids).dump()).Bind(5, WindowsToJson(a.windows).dump());
+        st->Bind(6, a.weekly_cap_minutes).Bind(7, a.auto_approve).Bind(8, a.valid_from.ToString());
+        st->Bind(9, a.valid_to.ToString());
+        return Named(st->Run(), "replicated agreement " + a.id);
+      }
+      if (c.entity == "calendar_day") {
+        SS_ASSIGN_OR_RETURN(CalendarDay d, CalendarDayFromJson(j));
+        const std::string district = j.value("district_id", std::string());
+        SS_ASSIGN_OR_RETURN(Statement * st,
+                            db_->Prepare("INSERT OR REPLACE INTO calendar_days(district_id, date, school_id, kind, "
+                                         "runs_weekday, name) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+        ScopedReset reset(*st);
+        st->Bind(1, district).Bind(2, d.date.ToString()).Bind(3, d.school_id).Bind(4, ToString(d.kind));
+        st->Bind(5, d.runs_weekday).Bind(6, d.name);
+        return Named(st->Run(), "replicated calendar day " + d.date.ToString());
+      }
+      if (c.entity == "series") {
+        SS_ASSIGN_OR_RETURN(BookingSeries se, SeriesFromJson(j));
+        return Run(
+            "INSERT OR REPLACE INTO booking_series(id, resource_id, school_id, data, created_by, created_at) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            {se.id, se.resource_id, se.school_id, ToJson(se).dump(), se.created_by, std::to_string(se.created_at)});
+      }
+      if (c.entity == "report_period") {
+        SS_ASSIGN_OR_RETURN(ReportPeriod p, ReportPeriodFromJson(j, utc));
+        return Run(
+            "INSERT OR REPLACE INTO report_periods(school_id, month, status, signed_off_by, signed_off_at) "
+            "VALUES (?1, ?2, ?3, ?4, ?5)",
+            {p.school_id, p.month, ToString(p.status), p.signed_off_by, std::to_string(p.signed_off_at)});
+      }
+      if (c.entity == "reconciliation") {
+        SS_ASSIGN_OR_RETURN(ReconciliationItem r, ReconciliationFromJson(j, utc));
+        SS_ASSIGN_OR_RETURN(
+            Statement * st,
+            db_->Prepare("INSERT OR REPLACE INTO reconciliation_items(id, school_id, resource_id, fact_id, booking_id, "
+                         "reason, detail, resolved, resolution, resolved_by, created_at, resolved_at) VALUES (?1, ?2, "
+                         "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"));
+        ScopedReset reset(*st);
+        st->Bind(1, r.id).Bind(2, r.school_id).Bind(3, r.resource_id).Bind(4, r.fact_id).Bind(5, r.booking_id);
+        st->Bind(6, r.reason).Bind(7, r.detail.empty() ? "{}" : r.detail).Bind(8, r.resolved).Bind(9, r.resolution);
+        st->Bind(10, r.resolved_by).Bind(11, r.created_at).Bind(12, r.resolved_at);
+        return Named(st->Run(), "replicated reconciliation item " + r.id);
+      }
+      return Status::Ok();  // an entity this client does not know
+    });
+  }
+
+  Status ClearReplica() override {
+    return Write([&]() -> Status {
+      for (const char* table : kReplicatedTables) SS_RETURN_IF_ERROR(Do(std::string("DELETE FROM ") + table));
+      CachedTableWritten();
+      return Status::Ok();
+    });
+  }
+
+  Status PutOutboxEntry(const OutboxEntry& e) override {
+    if (e.client_seq < 1 || e.mutation_id.empty() || e.name.empty()) {
+      return Status::InvalidArgument("an outbox entry needs a client_seq from 1, a mutation id and a name");
+    }
+    return Write([&]() -> Status {
+      SS_ASSIGN_OR_RETURN(Statement * st,
+                          db_->Prepare("INSERT OR REPLACE INTO client_outbox(client_seq, mutation_id, name, args, "
+                                       "client_time, created_at, state, result, undo, acked_at) VALUES (?1, ?2, ?3, "
+                                       "?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
+      ScopedReset reset(*st);
+      st->Bind(1, e.client_seq).Bind(2, e.mutation_id).Bind(3, e.name).Bind(4, e.args.empty() ? "{}" : e.args);
+      st->Bind(5, e.client_time).Bind(6, e.created_at).Bind(7, ToString(e.state)).Bind(8, e.result);
+      st->Bind(9, e.undo).Bind(10, e.acked_at);
+      return Named(st->Run(), "outbox entry " + std::to_string(e.client_seq));
+    });
+  }
+
+  Status DeleteOutboxEntry(std::int64_t client_seq) override {
+    return Write([&]() -> Status {
+      SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare("DELETE FROM client_outbox WHERE client_seq = ?1"));
+      ScopedReset reset(*st);
+      st->Bind(1, client_seq);
+      return st->Run();
+    });
+  }
+
+  Result<std::vector<OutboxEntry>> ListOutbox(std::int64_t after_seq, std::optional<OutboxState> state,
+                                              int limit) override {
+    SS_ASSIGN_OR_RETURN(Statement * st,
+                        db_->Prepare("SELECT client_seq, mutation_id, name, args, client_time, created_at, state, "
+                                     "result, undo, acked_at FROM client_outbox WHERE client_seq > ?1 AND "
+                                     "(?2 = '' OR state = ?2) ORDER BY client_seq LIMIT ?3"));
+    ScopedReset reset(*st);
+    st->Bind(1, after_seq).Bind(2, state ? ToString(*state) : "").Bind(3, limit > 0 ? limit : -1);
+    std::vector<OutboxEntry> out;
+    for (;;) {
+      SS_ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) break;
+      OutboxEntry e;
+      e.client_seq = st->Int(0);
+      e.mutation_id = st->Text(1);
+      e.name = st->Text(2);
+      e.args = st->Text(3);
+      e.client_time = st->Text(4);
+      e.created_at = st->Int(5);
+      if (auto s = ParseOutboxState(st->Text(6)); s.ok()) e.state = *s;
+      e.result = st->Text(7);
+      e.undo = st->Text(8);
+      e.acked_at = st->Int(9);
+      out.push_back(std::move(e));
+    }
+    return out;
+  }
+
+  Result<std::int64_t> CountOutbox(OutboxState state) override {
+    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare("SELECT COUNT(*) FROM client_outbox WHERE state = ?1"));
+    ScopedReset reset(*st);
+    st->Bind(1, ToString(state));
+    SS_ASSIGN_OR_RETURN(bool row, st->Step());
+    return row ? st->Int(0) : 0;
+  }
+
+  Result<std::int64_t> PurgeOutbox(Instant before) override {
+    std::int64_t dropped = 0;
+    SS_RETURN_IF_ERROR(Write([&]() -> Status {
+      SS_ASSIGN_OR_RETURN(Statement * st,
+                          db_->Prepare("DELETE FROM client_outbox WHERE state <> 'pending' AND created_at < ?1"));
+      ScopedReset reset(*st);
+      st->Bind(1, before);
+      SS_RETURN_IF_ERROR(st->Run());
+      dropped = db_->Changes();
+      return Status::Ok();
+    }));
+    return dropped;
+  }
+
+  Result<std::string> GetClientState(const std::string& key) override {
+    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare("SELECT value FROM client_state WHERE key = ?1"));
+    ScopedReset reset(*st);
+    st->Bind(1, key);
+    SS_ASSIGN_OR_RETURN(bool row, st->Step());
+    return row ? st->Text(0) : std::string();
+  }
+
+  Status PutClientState(const std::string& key, const std::string& value) override {
+    return Write([&]() -> Status {
+      return Run(
+          "INSERT INTO client_state(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET "
+          "value = excluded.value",
+          {key, value});
+    });
+  }
+
+  Status PutAttentionItem(const AttentionItem& a) override {
+    if (a.mutation_id.empty()) return Status::InvalidArgument("an attention item needs a mutation id");
+    return Write([&]() -> Status {
+      SS_ASSIGN_OR_RETURN(Statement * st,
+                          db_->Prepare("INSERT INTO client_attention(mutation_id, client_seq, name, args, result, "
+                                       "error, message, created_at, dismissed, dismissed_at) VALUES (?1, ?2, ?3, ?4, "
+                                       "?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT(mutation_id) DO NOTHING"));
+      ScopedReset reset(*st);
+      st->Bind(1, a.mutation_id).Bind(2, a.client_seq).Bind(3, a.name).Bind(4, a.args).Bind(5, a.result);
+      st->Bind(6, a.error).Bind(7, a.message).Bind(8, a.created_at ? a.created_at : Now()).Bind(9, a.dismissed);
+      st->Bind(10, a.dismissed_at);
+      return Named(st->Run(), "attention item " + a.mutation_id);
+    });
+  }
+
+  Result<std::vector<AttentionItem>> ListAttentionItems(bool include_dismissed) override {
+    SS_ASSIGN_OR_RETURN(Statement * st,
+                        db_->Prepare("SELECT mutation_id, client_seq, name, args, result, error, message, created_at, "
+                                     "dismissed, dismissed_at FROM client_attention WHERE (?1 = 1 OR dismissed = 0) "
+                                     "ORDER BY created_at, client_seq"));
+    ScopedReset reset(*st);
+    st->Bind(1, include_dismissed);
+    std::vector<AttentionItem> out;
+    for (;;) {
+      SS_ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) break;
+      out.push_back({st->Text(0), st->Int(1), st->Text(2), st->Text(3), st->Text(4), st->Text(5), st->Text(6),
+                     st->Int(7), st->Int(8) != 0, st->Int(9)});
+    }
+    return out;
+  }
+
+  Status DismissAttentionItem(const std::string& mutation_id, Instant at) override {
+    return Write([&]() -> Status {
+      SS_ASSIGN_OR_RETURN(
+          Statement * st,
+          db_->Prepare("UPDATE client_attention SET dismissed = 1, dismissed_at = ?2 WHERE mutation_id = ?1"));
+      ScopedReset reset(*st);
+      st->Bind(1, mutation_id).Bind(2, at);
+      SS_RETURN_IF_ERROR(st->Run());
+      if (db_->Changes() == 0) return Status::NotFound("no attention item for mutation \"" + mutation_id + "\"");
+      return Status::Ok();
+    });
+  }
+
+  // ---------------------------------------------------------------- reconciliation
+  Status PutReconciliationItem(const ReconciliationItem& item, const Actor& by) override {
+    if (item.id.empty() || item.school_id.empty() || item.reason.empty()) {
+      return Status::InvalidArgument("a reconciliation item needs an id, a school and a reason");
+    }
+    return Write([&]() -> Status {
+      SS_ASSIGN_OR_RETURN(
+          Statement * st,
+          db_->Prepare("INSERT INTO reconciliation_items(id, school_id, resource_id, fact_id, booking_id, reason, "
+                       "detail, resolved, resolution, resolved_by, created_at, resolved_at) VALUES (?1, ?2, ?3, ?4, "
+                       "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT(id) DO UPDATE SET resolved = excluded.resolved, "
+                       "resolution = excluded.resolution, resolved_by = excluded.resolved_by, "
+                       "resolved_at = excluded.resolved_at"));
+      ReconciliationItem stored = item;
+      if (stored.created_at == 0) stored.created_at = Now();
+      {
+        ScopedReset reset(*st);
+        st->Bind(1, stored.id).Bind(2, stored.school_id).Bind(3, stored.resource_id).Bind(4, stored.fact_id);
+        st->Bind(5, stored.booking_id).Bind(6, stored.reason).Bind(7, stored.detail.empty() ? "{}" : stored.detail);
+        st->Bind(8, stored.resolved).Bind(9, stored.resolution).Bind(10, stored.resolved_by);
+        st->Bind(11, stored.created_at).Bind(12, stored.resolved_at);
+        SS_RETURN_IF_ERROR(Named(st->Run(), "reconciliation item " + stored.id));
+      }
+      return Log("reconciliation", stored.id, "put", ToJson(stored, TimeZone::Utc()).dump(), by,
+                 stored.resolved ? "reconciliation.resolve" : "reconciliation.open", stored.school_id);
+    });
+  }
+
+  Result<std::vector<ReconciliationItem>> ListReconciliationItems(const std::string& school_id,
+                                                                  bool open_only) override {
+    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(std::string("SELECT ") + kReconciliationColumns +
+                                                     " FROM reconciliation_items WHERE (?1 = '' OR school_id = ?1) "
+                                                     "AND (?2 = 0 OR resolved = 0) ORDER BY created_at, id"));
+    ScopedReset reset(*st);
+    st->Bind(1, school_id).Bind(2, open_only);
+    std::vector<ReconciliationItem> out;
+    for (;;) {
+      SS_ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) break;
+      out.push_back(ReadReconciliation(*st));
+    }
+    return out;
+  }
+
+  Result<ReconciliationItem> GetReconciliationItem(const std::string& id) override {
+    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(std::string("SELECT ") + kReconciliationColumns +
+                                                     " FROM reconciliation_items WHERE id = ?1"));
+    ScopedReset reset(*st);
+    st->Bind(1, id);
+    SS_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) return Status::NotFound("no reconciliation item \"" + id + "\"");
+    return ReadReconciliation(*st);
   }
 
   Result<std::int64_t> LatestVersion() override {
@@ -1019,6 +1734,77 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
+  // The one row of a one-parameter query, read by `read`; NotFound with `not_found` when there is none.
+  template <typename T>
+  Result<T> OneOf(const std::string& sql, const std::string& param, T (*read)(const Statement&),
+                  const std::string& not_found) {
+    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(sql));
+    ScopedReset reset(*st);
+    st->Bind(1, param);
+    SS_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) return Status::NotFound(not_found);
+    return read(*st);
+  }
+
+  // Every row of a one-parameter query, read by `read`.
+  template <typename T>
+  Result<std::vector<T>> ListOf(const std::string& sql, const std::string& param, T (*read)(const Statement&)) {
+    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(sql));
+    ScopedReset reset(*st);
+    st->Bind(1, param);
+    std::vector<T> out;
+    for (;;) {
+      SS_ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) break;
+      out.push_back(read(*st));
+    }
+    return out;
+  }
+
+  // Runs a cached statement with text parameters ?1, ?2, ... (numbers given as text are compared and
+  // stored by the column's affinity).
+  Status Run(const std::string& sql, const std::vector<std::string>& params) {
+    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(sql));
+    ScopedReset reset(*st);
+    for (std::size_t i = 0; i < params.size(); ++i) st->Bind(static_cast<int>(i + 1), params[i]);
+    return st->Run();
+  }
+
+  Status DeleteReplicated(const std::string& entity, const std::string& id) {
+    static const std::map<std::string, std::string> kById = {{"district", "districts"},
+                                                             {"school", "schools"},
+                                                             {"resource", "resources"},
+                                                             {"staff", "staff"},
+                                                             {"class", "school_classes"},
+                                                             {"blackout", "blackouts"},
+                                                             {"agreement", "sharing_agreements"},
+                                                             {"booking", "bookings"},
+                                                             {"series", "booking_series"},
+                                                             {"fact", "usage_facts"},
+                                                             {"reconciliation", "reconciliation_items"}};
+    CachedTableWritten();
+    if (auto it = kById.find(entity); it != kById.end()) {
+      return Run("DELETE FROM " + it->second + " WHERE id = ?1", {id});
+    }
+    auto parts = [&]() {
+      std::vector<std::string> out;
+      std::size_t from = 0;
+      for (;;) {
+        std::size_t slash = id.find('/', from);
+        out.push_back(id.substr(from, slash == std::string::npos ? std::string::npos : slash - from));
+        if (slash == std::string::npos) return out;
+        from = slash + 1;
+      }
+    }();
+    if (entity == "calendar_day" && parts.size() == 3) {
+      return Run("DELETE FROM calendar_days WHERE district_id = ?1 AND date = ?2 AND school_id = ?3", parts);
+    }
+    if (entity == "report_period" && parts.size() == 2) {
+      return Run("DELETE FROM report_periods WHERE school_id = ?1 AND month = ?2", parts);
+    }
+    return Status::Ok();
+  }
+
   // A write: its own transaction, or a savepoint inside the caller's.
   Status Write(const std::function<Status()>& fn) {
     if (depth_ == 0) return TopLevel(fn, "BEGIN IMMEDIATE");
@@ -1048,7 +1834,7 @@ class SqliteStore final : public Store {
   Status InsertBookingRows(const Booking& b, const Actor& by, const std::string& action, InsertedRows* undo) {
     static const std::string sql =
         std::string("INSERT INTO bookings(") + kBookingColumns +
-        ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)";
+        ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)";
     SS_ASSIGN_OR_RETURN(Statement * st, db_->PrepareStatic(sql.c_str()));
     {
       ScopedReset reset(*st);
@@ -1062,7 +1848,14 @@ class SqliteStore final : public Store {
     InsertedRows rows;
     rows.booking_id = b.id;
     Status s = NoteLength(b.resource_id, b.end - b.start);
-    if (s.ok()) s = Log("booking", b.id, "put", BookingJsonText(b), by, action, &rows.change_version, &rows.audit_seq);
+    std::string scope;
+    if (s.ok()) {
+      Result<std::string> owner = OwnerOf(b.resource_id);
+      if (owner.ok()) scope = std::move(*owner);
+      s = owner.status();
+    }
+    if (s.ok())
+      s = Log("booking", b.id, "put", BookingJsonText(b), by, action, scope, &rows.change_version, &rows.audit_seq);
     if (undo == nullptr) return s;  // the caller's transaction rolls everything back
     if (!s.ok()) {
       UndoInsert(rows);
@@ -1115,16 +1908,39 @@ class SqliteStore final : public Store {
                   what + ": " + s.message());
   }
 
+  Result<std::string> Meta(const std::string& key) {
+    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare("SELECT value FROM server_meta WHERE key = ?1"));
+    ScopedReset reset(*st);
+    st->Bind(1, key);
+    SS_ASSIGN_OR_RETURN(bool row, st->Step());
+    return row ? st->Text(0) : std::string();
+  }
+
+  Status SetMeta(const std::string& key, const std::string& value) {
+    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare("INSERT INTO server_meta(key, value) VALUES (?1, ?2) "
+                                                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
+    ScopedReset reset(*st);
+    st->Bind(1, key).Bind(2, value);
+    return st->Run();
+  }
+
+  // The school owning a resource: the scope of every change about the resource's bookings and facts.
+  Result<std::string> OwnerOf(const std::string& resource_id) {
+    SS_ASSIGN_OR_RETURN(Resource r, GetResource(resource_id));
+    return r.school_id;
+  }
+
   Status Log(const std::string& entity, const std::string& id, const std::string& op, const std::string& data,
-             const Actor& by, const std::string& action, std::int64_t* version = nullptr,
+             const Actor& by, const std::string& action, const std::string& scope, std::int64_t* version = nullptr,
              std::int64_t* audit_seq = nullptr) {
     Instant now = Now();
-    SS_ASSIGN_OR_RETURN(
-        Statement * st,
-        db_->PrepareStatic("INSERT INTO change_log(entity, entity_id, op, data, at) VALUES (?1, ?2, ?3, ?4, ?5)"));
+    SS_ASSIGN_OR_RETURN(Statement * st,
+                        db_->PrepareStatic("INSERT INTO change_log(entity, entity_id, op, data, at, scope) "
+                                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
     {
       ScopedReset reset(*st);
       st->BindUncopied(1, entity).BindUncopied(2, id).BindUncopied(3, op).BindUncopied(4, data).Bind(5, now);
+      st->BindUncopied(6, scope);
       SS_RETURN_IF_ERROR(st->Run());
     }
     const std::int64_t change_version = sqlite3_last_insert_rowid(db_->raw());
@@ -1161,7 +1977,7 @@ class SqliteStore final : public Store {
     }
     st.BindUncopied(first + 13, b.code).BindUncopied(first + 14, b.note).BindUncopied(first + 15, b.created_by);
     st.Bind(first + 16, b.created_at ? b.created_at : now).Bind(first + 17, b.updated_at ? b.updated_at : now);
-    st.Bind(first + 18, b.version > 0 ? b.version : std::int64_t{1});
+    st.Bind(first + 18, b.version > 0 ? b.version : std::int64_t{1}).Bind(first + 19, b.class_id);
   }
 
   Result<Booking> OneBooking(const std::string& sql, const std::string& key, const std::string& not_found) {
@@ -1182,6 +1998,7 @@ class SqliteStore final : public Store {
     t.hash = st.Text(4);
     t.created_at = st.Int(5);
     t.revoked = st.Int(6) != 0;
+    t.feed_id = st.Text(7);
     return t;
   }
 
@@ -1272,7 +2089,8 @@ class SqliteStore final : public Store {
 Result<std::unique_ptr<Store>> Store::OpenSqlite(const std::string& path, const StoreOptions& options) {
   SS_ASSIGN_OR_RETURN(auto db, sqlite::Database::Open(path, options.create_if_missing));
   // A file that is not a database fails here, at the first read.
-  Status s = db->Exec("PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL;");
+  Status s = db->Exec(std::string(options.foreign_keys ? "PRAGMA foreign_keys = ON;" : "PRAGMA foreign_keys = OFF;") +
+                      " PRAGMA journal_mode = WAL;");
   if (!s.ok()) return Status::Corruption("cannot open " + path + " as a schoolshare database: " + s.message());
   SS_RETURN_IF_ERROR(db->Exec(options.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL"));
   // 64 MiB of page cache: a city-scale file is far larger than SQLite's 2 MB default, and index pages of

@@ -1,0 +1,36 @@
+// What applying one mutation came to, and its two renderings: the stored push result and the REST reply.
+#pragma once
+
+#include <string>
+
+#include "schoolshare/booking_service.h"
+#include "schoolshare/i18n.h"
+#include "schoolshare/json.h"
+#include "schoolshare/sync_protocol.h"
+#include "schoolshare/sync_service.h"
+
+namespace schoolshare::sync {
+
+struct MutationOutcome {
+  std::string status = "applied";  // applied | applied_flagged | rejected | quarantined
+  int http = 200;                  // what the REST route answers
+  std::string error;               // rejected, quarantined: the rule word or error code
+  std::string message;
+  Json fields = Json::object();  // booking, fact, flags, violations, conflicts, alternatives, ...
+  Json entity;                   // the REST body on success: the booking or fact as stored
+};
+
+// Errors that refuse one mutation (scope, unknown id, bad arguments, a locked period) rather than
+// signal a broken server: they become a "rejected" result and the queue moves on.
+bool IsRefusal(const Status& s);
+MutationOutcome RefusalOutcome(const Status& s);
+MutationOutcome QuarantineOutcome(const Status& s);
+// Accepted: applied with the booking (http `accepted_http`); refused: rejected with the first rule as
+// error, every violation, the conflicting ids and the alternatives (http 409 for overlap or stock, else 422).
+MutationOutcome FromBookingOutcome(const BookingOutcome& o, const TimeZone& tz, Lang lang, int accepted_http);
+
+// {"id", "client_seq", "status", "error"?, "message"?, ...fields}: stored, and answered word for word.
+Json ResultJson(const Mutation& m, const MutationOutcome& o);
+Reply RestReply(const MutationOutcome& o);
+
+}  // namespace schoolshare::sync

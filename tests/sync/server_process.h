@@ -1,0 +1,125 @@
+// A real `schoolshare-sync` child process on 127.0.0.1 for tests: start on a database with --port 0,
+// read the "listening on" line, stop with SIGTERM or kill -9. Plus small HTTP helpers.
+#pragma once
+
+#include <httplib.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "schoolshare/json.h"
+
+#ifndef SCHOOLSHARE_SYNC_BIN
+#error "SCHOOLSHARE_SYNC_BIN must name the schoolshare-sync binary"
+#endif
+
+namespace schoolshare::testing {
+
+class ServerProcess {
+ public:
+  ServerProcess() = default;
+  ~ServerProcess() { Kill(); }
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  // Starts the server on `db` and waits until it listens. Logs go to `log_path`.
+  bool Start(const std::string& db, const std::string& log_path, const std::vector<std::string>& extra = {}) {
+    int out[2];
+    if (pipe(out) != 0) return false;
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(out[1], STDOUT_FILENO);
+      FILE* log = std::fopen(log_path.c_str(), "a");
+      if (log) dup2(fileno(log), STDERR_FILENO);
+      close(out[0]);
+      close(out[1]);
+      std::vector<std::string> args = {SCHOOLSHARE_SYNC_BIN, "--db", db, "--threads", "64"};
+      // `extra` may choose the address itself (--listen); otherwise any free port on 127.0.0.1.
+      if (std::find(extra.begin(), extra.end(), "--listen") == extra.end()) {
+        args.insert(args.end(), {"--host", "127.0.0.1", "--port", "0"});
+      }
+      args.insert(args.end(), extra.begin(), extra.end());
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(SCHOOLSHARE_SYNC_BIN, argv.data());
+      _exit(127);
+    }
+    close(out[1]);
+    std::string line;
+    char c;
+    while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
+    close(out[0]);
+    const std::string prefix = "listening on 127.0.0.1:";
+    if (line.rfind(prefix, 0) != 0) {
+      Kill();
+      return false;
+    }
+    port_ = std::stoi(line.substr(prefix.size()));
+    return true;
+  }
+
+  // SIGTERM and wait: returns the exit status (0 on a clean stop).
+  int Stop() {
+    if (pid_ <= 0) return -1;
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+
+  // kill -9: no chance to finish anything.
+  void Kill() {
+    if (pid_ <= 0) return;
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+
+  bool running() const { return pid_ > 0; }
+  int port() const { return port_; }
+
+  std::unique_ptr<httplib::Client> Client(const std::string& token) const {
+    auto cli = std::make_unique<httplib::Client>("127.0.0.1", port_);
+    cli->set_tcp_nodelay(true);
+    cli->set_connection_timeout(5, 0);
+    cli->set_read_timeout(30, 0);
+    if (!token.empty()) cli->set_default_headers({{"Authorization", "Bearer " + token}, {"Accept-Language", "en"}});
+    return cli;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+// The answer of one request: status (0 when the connection failed) and parsed JSON body.
+struct Answer {
+  int status = 0;
+  Json body;
+  std::string text;
+};
+
+inline Answer ToAnswer(const httplib::Result& r) {
+  Answer a;
+  if (!r) return a;
+  a.status = r->status;
+  a.text = r->body;
+  a.body = Json::parse(r->body, nullptr, false);
+  return a;
+}
+
+inline Answer Post(httplib::Client& c, const std::string& path, const std::string& body) {
+  return ToAnswer(c.Post(path.c_str(), body, "application/json"));
+}
+inline Answer Post(httplib::Client& c, const std::string& path, const Json& body) { return Post(c, path, body.dump()); }
+inline Answer Get(httplib::Client& c, const std::string& path) { return ToAnswer(c.Get(path.c_str())); }
+
+}  // namespace schoolshare::testing
