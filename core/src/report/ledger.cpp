@@ -14,12 +14,11 @@ void LedgerBuilder::Add(const DistrictData& d) {
     if (d.InScope(s.id)) balance_[s.id].school_id = s.id;
   }
   for (const auto& b : d.bookings) {
-    const Resource& r = *d.FindResource(b.resource_id);
-    if (b.school_id == r.school_id) continue;
+    if (b.school == static_cast<std::ptrdiff_t>(b.owner)) continue;  // on its own resource
+    const Resource& r = d.resources[b.resource];
     if (!d.InScope(r.school_id) && !d.InScope(b.school_id)) continue;
-    const Span s = SpanOf(d, b);
-    const double hours = s.booked_hours();
-    const double used = s.used_hours();
+    const double hours = b.span.booked_hours();
+    const double used = b.span.used_hours();
     const auto fee = static_cast<std::int64_t>(static_cast<double>(r.policy.hourly_fee_cents) * hours + 0.5);
     LedgerCell& cell = cells_[{r.school_id, b.school_id}];
     cell.owner_school_id = r.school_id;
