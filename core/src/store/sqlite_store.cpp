@@ -1020,13 +1020,9 @@ class SqliteStore final : public Store, public DistrictReportSource {
     SS_ASSIGN_OR_RETURN(Statement * st, db_->PrepareStatic(kSql));
     ScopedReset reset(*st);
     st->Bind(1, district_id).Bind(2, from).Bind(3, to);
-    std::vector<BookingSpan> out;
-    for (;;) {
-      SS_ASSIGN_OR_RETURN(bool row, st->Step());
-      if (!row) break;
-      out.push_back({st->Text(0), st->Text(1), st->Text(2), st->Int(3), st->Int(4)});
-    }
-    return out;
+    return AllRows<BookingSpan>(*st, [](const Statement& row) {
+      return BookingSpan{row.Text(0), row.Text(1), row.Text(2), row.Int(3), row.Int(4)};
+    });
   }
 
   Result<std::vector<UsageFact>> ListDistrictFacts(const std::string& district_id, Instant from, Instant to) override {
@@ -1036,13 +1032,7 @@ class SqliteStore final : public Store, public DistrictReportSource {
     SS_ASSIGN_OR_RETURN(Statement * st, db_->PrepareStatic(sql.c_str()));
     ScopedReset reset(*st);
     st->Bind(1, district_id).Bind(2, from).Bind(3, to);
-    std::vector<UsageFact> out;
-    for (;;) {
-      SS_ASSIGN_OR_RETURN(bool row, st->Step());
-      if (!row) break;
-      out.push_back(ReadFact(*st));
-    }
-    return out;
+    return AllRows<UsageFact>(*st, ReadFact);
   }
 
   // ---------------------------------------------------------------- report periods
@@ -1795,6 +1785,18 @@ class SqliteStore final : public Store, public DistrictReportSource {
       SS_ASSIGN_OR_RETURN(bool row, st->Step());
       if (!row) break;
       out.push_back(read(*st));
+    }
+    return out;
+  }
+
+  // Every row of a bound statement, read by `read`.
+  template <typename T, typename Read>
+  static Result<std::vector<T>> AllRows(Statement& st, Read read) {
+    std::vector<T> out;
+    for (;;) {
+      SS_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      out.push_back(read(st));
     }
     return out;
   }
