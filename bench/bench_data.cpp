@@ -112,6 +112,13 @@ std::string DataDir() {
   return dir;
 }
 
+std::string WorkDir() {
+  const char* d = std::getenv("SCHOOLSHARE_BENCH_WORK");
+  if (d == nullptr || *d == '\0') return DataDir();
+  fs::create_directories(d);
+  return d;
+}
+
 void Die(const std::string& what, const Status& s) {
   std::fprintf(stderr, "schoolshare_bench: %s%s%s\n", what.c_str(), s.ok() ? "" : ": ",
                s.ok() ? "" : s.ToString().c_str());
@@ -266,7 +273,7 @@ const std::string& WorkCopy(const std::string& src, const std::string& name) {
   static std::map<std::string, std::string> copies;
   auto it = copies.find(name);
   if (it != copies.end()) return it->second;
-  std::string p = DataDir() + "/" + Scale().name + "-" + name;
+  std::string p = WorkDir() + "/" + Scale().name + "-" + name;
   RemoveDb(p);
   auto t0 = std::chrono::steady_clock::now();
   fs::copy_file(src, p, fs::copy_options::overwrite_existing);

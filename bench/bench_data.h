@@ -5,7 +5,9 @@
 //   city.db         GenerateCity output (2,000 schools, 40,000 resources, 1,000,000 bookings), read-only
 //   city-busy.db    city.db plus resource "rbusy" holding 10,000 bookings, read-only (conflict, alternatives)
 //   bare.db         a plain bookings table of the same shape holding city.db's bookings (bare SQLite side)
-//   *-work.db       fresh copies made once per process for the benchmarks that write
+//   *-work.db       fresh copies made once per process for the benchmarks that write; under WorkDir()
+//                   (SCHOOLSHARE_BENCH_WORK, default DataDir()), so two checkouts can share one read-only
+//                   data dir without overwriting each other's copies
 //
 // SCHOOLSHARE_BENCH_SCALE=small uses 200 schools, 4,000 resources and 100,000 bookings (city-small*.db)
 // for trying the benchmarks quickly; the figures in docs/performance.md are from the full city.
@@ -37,6 +39,7 @@ struct CityScale {
 const CityScale& Scale();
 
 std::string DataDir();
+std::string WorkDir();
 // Paths of the data files above, each made on first use.
 const std::string& CityDb();
 const std::string& BusyDb();

@@ -1,10 +1,15 @@
-// Enum words (persistent), their parse errors, distances and the small helpers of model.h.
+// Enum words (persistent), their parse errors, distances and the small helpers of model.h; the booking's
+// change-log JSON and booking codes.
 #include "schoolshare/model.h"
 
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
 #include <vector>
+
+#include "schoolshare/ids.h"
+#include "schoolshare/json.h"
 
 namespace schoolshare {
 namespace {
@@ -144,6 +149,68 @@ TEST(ModelTest, HeldBookings) {
     b.status = status;
     EXPECT_EQ(b.held(), held) << ToString(status);
   }
+}
+
+// The change log's booking text is written directly; it must stay byte for byte what the Json tree gives.
+TEST(BookingJsonTextTest, SameTextAsTheJsonTree) {
+  const TimeZone utc = TimeZone::Utc();
+  Booking b;
+  EXPECT_EQ(BookingJsonText(b), ToJson(b, utc).dump());  // all defaults
+  b.id = "0b7e6c1a-8d1f-4c1e-9a57-3f0d3c2b1a00";
+  b.resource_id = "r-hall";
+  b.school_id = "s00001";
+  b.organizer = "王老师 \"Wang\" \\ back/slash";
+  b.title = std::string("公开课\n\t\r\b\f") + '\x01' + '\x1f' + '\x7f' + " ünïcode 🎓";
+  b.activity_type = "teaching";
+  b.attendees = -3;
+  b.quantity = 2147483647;
+  b.start = 1772409600;
+  b.end = -86401;  // before 1970, odd seconds
+  b.status = BookingStatus::kConfirmed;
+  b.stage = ApprovalStage::kDistrict;
+  b.code = "ABC234";
+  b.note = "";
+  b.created_by = "tok-1";
+  b.created_at = 1;
+  b.updated_at = 253402300799;  // 9999-12-31T23:59:59Z
+  b.version = 9007199254740993;
+  EXPECT_EQ(BookingJsonText(b), ToJson(b, utc).dump());
+  b.series_id = "series-1";
+  b.class_id = "c-7a";
+  b.created_at = -62167219201;  // the year before year 0
+  b.updated_at = -62167219200;  // 0000-01-01T00:00:00Z
+  b.status = BookingStatus::kCancelled;
+  b.stage = ApprovalStage::kNone;
+  EXPECT_EQ(BookingJsonText(b), ToJson(b, utc).dump());
+  for (int c = 0; c < 128; ++c) {
+    b.note = std::string("x") + static_cast<char>(c) + "y";
+    ASSERT_EQ(BookingJsonText(b), ToJson(b, utc).dump()) << c;
+  }
+}
+
+TEST(BookingJsonTextTest, MalformedUtf8IsRefusedLikeTheTree) {
+  const TimeZone utc = TimeZone::Utc();
+  for (const std::string& bad : {std::string("\xff"), std::string("\xc0\xaf"), std::string("\xed\xa0\x80"),
+                                 std::string("\xe4\xb8"), std::string("\xf4\x90\x80\x80")}) {
+    Booking b;
+    b.title = "a" + bad;
+    EXPECT_ANY_THROW(ToJson(b, utc).dump());
+    EXPECT_ANY_THROW(BookingJsonText(b));
+  }
+}
+
+TEST(BookingCodeTest, CodesAreValidAndMadeInRunsSharingAPrefix) {
+  std::set<std::string> codes;
+  std::set<std::string> prefixes;
+  for (int i = 0; i < 4 * kBookingCodeRun; ++i) {
+    std::string code = NewBookingCode();
+    ASSERT_EQ(NormalizeBookingCode(code), code);
+    codes.insert(code);
+    prefixes.insert(code.substr(0, kBookingCodePrefixLength));
+  }
+  EXPECT_GT(codes.size(), static_cast<size_t>(4 * kBookingCodeRun - 4));  // the endings are random
+  // Four runs (five when the thread was mid-run), each with one prefix (two runs may draw the same one).
+  EXPECT_LE(prefixes.size(), 5u);
 }
 
 }  // namespace

@@ -7,7 +7,9 @@
 #include <algorithm>
 #include <deque>
 
+#include "forwarding_store.h"
 #include "schoolshare/booking_service.h"
+#include "schoolshare/report_format.h"
 #include "testutil.h"
 
 namespace schoolshare {
@@ -286,6 +288,57 @@ TEST_F(ReportsTest, EquityPerStudentAndGiniWithAndWithoutSharing) {
   EXPECT_EQ(e->rest.students, 60);
   EXPECT_DOUBLE_EQ(e->rest.available_per_student, 193.0 / 60);
   EXPECT_DOUBLE_EQ(e->rest.used_per_student, 6.0 / 60);
+}
+
+// The SQLite store answers a district's bookings and facts with one query each; any other store is
+// read through the Store API (per school, per resource). Both give the same reports, with a booking by
+// another district's school, one on another district's resource, one that starts before the period,
+// and a booking and facts on an inactive resource (in no report).
+TEST_F(ReportsTest, OneQueryPerDistrictGivesTheSameReportsAsTheStoreApi) {
+  Actor sys = Actor::System();
+  ASSERT_TRUE(store_->PutDistrict({"d2", "第二学区", "Asia/Shanghai", "zh-CN"}, sys).ok());
+  ASSERT_TRUE(
+      store_->PutSchool({"x", "d2", "外校", "School X", SchoolKind::kMember, true, 50, {29.6, 106.6}, {}}, sys).ok());
+  AddResource("x-gym", "x", ResourceType::kHall, Days(1, 7, 7, 21), true, 200);
+  Book("bk10", "a-hall", "x", "2026-11-06 09:00", "2026-11-06 12:00");
+  Fact("f12", FactKind::kCheckIn, "bk10", "a-hall", "2026-11-06 09:10");
+  Book("bk11", "x-gym", "a", "2026-11-03 18:00", "2026-11-03 20:00");
+  Fact("f13", FactKind::kCheckIn, "bk11", "x-gym", "2026-11-03 18:00");
+  Fact("f14", FactKind::kCheckOut, "bk11", "x-gym", "2026-11-03 19:15");
+  Book("bk12", "b-room", "c", "2026-11-01 22:00", "2026-11-02 10:00");
+  Fact("f15", FactKind::kCheckIn, "bk12", "b-room", "2026-11-01 23:00");
+  AddResource("c-old", "c", ResourceType::kRoom, Days(1, 5, 8, 12), true, 0);
+  Book("bk13", "c-old", "a", "2026-11-02 08:00", "2026-11-02 09:00");
+  Fact("f16", FactKind::kCheckIn, "bk13", "c-old", "2026-11-02 08:00");
+  auto old = store_->GetResource("c-old");
+  ASSERT_TRUE(old.ok());
+  old->active = false;
+  ASSERT_TRUE(store_->PutResource(*old, sys).ok());
+
+  testing::ForwardingStore api(*store_);  // not the SQLite store itself: read through the Store API
+  const TimeZone tz = *TimeZone::Find("Asia/Shanghai");
+  ReportScope city = Week();
+  city.district_id.clear();
+  ReportScope school_x = city;
+  school_x.school_id = "x";
+  for (const ReportScope& scope : {Week(), Week("a"), Week("b"), city, school_x}) {
+    SCOPED_TRACE(scope.district_id + "/" + scope.school_id);
+    auto one_query = BuildReports(*store_, scope);
+    auto per_row = BuildReports(api, scope);
+    ASSERT_TRUE(one_query.ok()) << one_query.status().message();
+    ASSERT_TRUE(per_row.ok()) << per_row.status().message();
+    EXPECT_EQ(ToJson(one_query->utilization, tz).dump(), ToJson(per_row->utilization, tz).dump());
+    EXPECT_EQ(ToJson(one_query->ledger, tz).dump(), ToJson(per_row->ledger, tz).dump());
+    EXPECT_EQ(ToJson(one_query->equity, tz).dump(), ToJson(per_row->equity, tz).dump());
+  }
+  // The new rows are in: a-hall gains bk10 (3 h booked, 09:10-12:00 used); b-room bk12 from 00:00
+  // (10 h booked, used from the period's start to the booking's end: no check-out); c-old is gone.
+  auto city_reports = BuildReports(*store_, city);
+  ASSERT_TRUE(city_reports.ok());
+  ExpectRow(Row(city_reports->utilization.resources, "a-hall"), 50, 2 + 3 + 3, 1.5 + 2.5 + 17.0 / 6, 3);
+  ExpectRow(Row(city_reports->utilization.resources, "b-room"), 24, 2 + 2 + 10, 0 + 2 + 10, 3);
+  ExpectRow(Row(city_reports->utilization.resources, "x-gym"), 14 * 7, 2, 1.25, 1);
+  for (const auto& r : city_reports->utilization.resources) EXPECT_NE(r.id, "c-old");
 }
 
 TEST(GiniTest, KnownValues) {

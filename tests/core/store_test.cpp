@@ -6,6 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <functional>
+#include <map>
+#include <random>
+#include <set>
 
 #include "schoolshare/ids.h"
 #include "testutil.h"
@@ -278,6 +282,227 @@ TEST_P(StoreTest, FailedNestedCallRollsBackOnlyItself) {
   ASSERT_TRUE(s.ok());
   EXPECT_TRUE(store_->GetBooking(first.id).ok());
   EXPECT_EQ(store_->GetBooking(second.id).status().code(), StatusCode::kNotFound);
+}
+
+// Savepoints are made only when a write starts, and nested levels that begin with nothing written
+// between them share one: each level must still roll back exactly its own part.
+TEST_P(StoreTest, NestedLevelsRollBackExactlyTheirOwnPart) {
+  auto booking = [&](int day) {
+    return MakeBooking("a-field", At("2026-11-24 16:00") + day * kDay, At("2026-11-24 17:00") + day * kDay);
+  };
+  Booking kept1 = booking(0), lost1 = booking(1), lost2 = booking(2), kept2 = booking(3), kept3 = booking(4),
+          lost3 = booking(5), kept4 = booking(6);
+  Booking clash = booking(7);
+  clash.code = kept1.code;  // refused by the UNIQUE code index
+  Status s = store_->Transaction([&]() -> Status {
+    SS_RETURN_IF_ERROR(store_->InsertBooking(kept1, admin_));
+    // Three levels opened with no write between them, the write in the innermost, the failure in the middle.
+    Status middle = store_->Transaction([&]() -> Status {
+      SS_RETURN_IF_ERROR(store_->Transaction([&]() -> Status {
+        SS_RETURN_IF_ERROR(store_->Transaction([&] { return store_->InsertBooking(lost1, admin_); }));
+        return store_->InsertBooking(lost2, admin_);
+      }));
+      return Status::Conflict("undo both");
+    });
+    EXPECT_EQ(middle.code(), StatusCode::kConflict);
+    // A level whose first write fails, then succeeds: it keeps the second.
+    SS_RETURN_IF_ERROR(store_->Transaction([&]() -> Status {
+      EXPECT_EQ(store_->InsertBooking(clash, admin_).code(), StatusCode::kAlreadyExists);
+      return store_->InsertBooking(kept2, admin_);
+    }));
+    // A level with a kept write, then an inner level that fails after writing.
+    SS_RETURN_IF_ERROR(store_->Transaction([&]() -> Status {
+      SS_RETURN_IF_ERROR(store_->InsertBooking(kept3, admin_));
+      Status inner = store_->Transaction([&]() -> Status {
+        SS_RETURN_IF_ERROR(store_->InsertBooking(lost3, admin_));
+        return Status::Conflict("undo lost3 only");
+      });
+      EXPECT_EQ(inner.code(), StatusCode::kConflict);
+      return Status::Ok();
+    }));
+    // A level that fails before writing anything.
+    EXPECT_FALSE(store_->Transaction([&] { return store_->GetBooking("nothing").status(); }).ok());
+    return store_->InsertBooking(kept4, admin_);
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  for (const Booking* b : {&kept1, &kept2, &kept3, &kept4}) EXPECT_TRUE(store_->GetBooking(b->id).ok()) << b->id;
+  for (const Booking* b : {&lost1, &lost2, &lost3, &clash}) {
+    EXPECT_EQ(store_->GetBooking(b->id).status().code(), StatusCode::kNotFound) << b->id;
+    EXPECT_TRUE(store_->ListAudit("booking", b->id)->empty()) << b->id;
+  }
+  auto changes = store_->ListChanges(0, 0);
+  ASSERT_TRUE(changes.ok());
+  int booking_changes = 0;
+  for (const Change& c : *changes) booking_changes += c.entity == "booking";
+  EXPECT_EQ(booking_changes, 4);
+}
+
+// A booking inserted inside a level without a savepoint of its own is deleted when that level fails; a
+// savepoint made around it afterwards (by a catalogue write) must not bring it back when a later level
+// rolls back to it.
+TEST_P(StoreTest, DeletedInsertsAreNotBroughtBackByALaterRollback) {
+  Booking gone = MakeBooking("a-field", At("2026-11-24 16:00"), At("2026-11-24 17:00"));
+  Booking kept = MakeBooking("a-field", At("2026-11-25 16:00"), At("2026-11-25 17:00"));
+  auto touch_hall = [&](int buffer) {
+    Resource hall = *store_->GetResource("a-hall");
+    hall.buffer_minutes = buffer;
+    return store_->PutResource(hall, admin_);
+  };
+  // Inside a nested level: its savepoint is the one shared, then rolled back to.
+  Status s = store_->Transaction([&] {
+    return store_->Transaction([&]() -> Status {
+      Status failed = store_->Transaction([&]() -> Status {
+        SS_RETURN_IF_ERROR(store_->InsertBooking(gone, admin_));
+        SS_RETURN_IF_ERROR(touch_hall(11));  // savepoints for both levels, made after the insert
+        return Status::Conflict("undo");
+      });
+      EXPECT_EQ(failed.code(), StatusCode::kConflict);
+      EXPECT_EQ(store_->GetBooking(gone.id).status().code(), StatusCode::kNotFound);
+      Status later = store_->Transaction([&]() -> Status {
+        SS_RETURN_IF_ERROR(touch_hall(12));
+        return Status::Conflict("undo too");
+      });
+      EXPECT_EQ(later.code(), StatusCode::kConflict);
+      EXPECT_EQ(store_->GetBooking(gone.id).status().code(), StatusCode::kNotFound);
+      return store_->InsertBooking(kept, admin_);
+    });
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(store_->GetBooking(gone.id).status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(store_->ListAudit("booking", gone.id)->empty());
+  EXPECT_TRUE(store_->GetBooking(kept.id).ok());
+  EXPECT_NE(store_->GetResource("a-hall")->buffer_minutes, 11);
+  EXPECT_NE(store_->GetResource("a-hall")->buffer_minutes, 12);
+}
+
+// Rows cached inside a transaction part that is rolled back must not outlive it.
+TEST_P(StoreTest, RolledBackWritesLeaveNoCachedRows) {
+  auto before = store_->GetResource("a-field");
+  ASSERT_TRUE(before.ok());
+  Status s = store_->Transaction([&]() -> Status {
+    Status inner = store_->Transaction([&]() -> Status {
+      Resource changed = *before;
+      changed.buffer_minutes = before->buffer_minutes + 45;
+      SS_RETURN_IF_ERROR(store_->PutResource(changed, admin_));
+      EXPECT_EQ(store_->GetResource("a-field")->buffer_minutes, before->buffer_minutes + 45);  // now cached
+      // A 10-hour booking raises the resource's longest length (cached too).
+      SS_RETURN_IF_ERROR(
+          store_->InsertBooking(MakeBooking("a-field", At("2026-11-27 08:00"), At("2026-11-27 18:00")), admin_));
+      return Status::Conflict("undo");
+    });
+    EXPECT_EQ(inner.code(), StatusCode::kConflict);
+    EXPECT_EQ(store_->GetResource("a-field")->buffer_minutes, before->buffer_minutes);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(store_->GetResource("a-field")->buffer_minutes, before->buffer_minutes);
+  // Had the rolled-back length stayed cached, this 10-hour booking would not raise the stored bound and
+  // a query near its end would miss it.
+  Booking longer = MakeBooking("a-field", At("2026-11-28 08:00"), At("2026-11-28 18:00"));
+  ASSERT_TRUE(store_->InsertBooking(longer, admin_).ok());
+  auto reopened = testing::OpenStore(dir_.File("s.db"), &clock_);
+  ASSERT_NE(reopened, nullptr);
+  auto held = reopened->ListHeldBookings({"a-field"}, At("2026-11-28 17:00"), At("2026-11-28 17:30"));
+  ASSERT_TRUE(held.ok());
+  ASSERT_EQ(held->size(), 1u);
+  EXPECT_EQ((*held)[0].id, longer.id);
+}
+
+// Random programs of nested transactions (booking inserts that succeed or are refused, catalogue writes,
+// levels that fail after writing or before) against a model of what must be left: every level rolls back
+// exactly its own part, and each booking left has exactly its change-log and audit entries.
+TEST_P(StoreTest, RandomNestedProgramsLeaveExactlyWhatTheModelSays) {
+  std::mt19937 rng(20261122);
+  auto chance = [&](int percent) { return static_cast<int>(rng() % 100) < percent; };
+  std::set<std::string> kept;                                  // bookings the model says are stored
+  std::map<std::string, std::string> codes;                    // the code of every booking inserted
+  int buffer = store_->GetResource("a-hall")->buffer_minutes;  // the model's a-hall buffer
+  std::vector<std::string> tried;
+  int day = 0;
+
+  // One level: returns whether it succeeds; `ids` and `buf` are the level's view, kept only on success.
+  std::function<Status(int, std::set<std::string>&, int&)> level = [&](int depth, std::set<std::string>& ids,
+                                                                       int& buf) -> Status {
+    const int steps = 1 + static_cast<int>(rng() % 4);
+    for (int i = 0; i < steps; ++i) {
+      const int what = static_cast<int>(rng() % 100);
+      if (what < 40) {  // a booking insert that succeeds
+        ++day;
+        Booking b = MakeBooking("a-field", At("2026-11-24 08:00") + day * kHour, At("2026-11-24 08:30") + day * kHour);
+        tried.push_back(b.id);
+        Status st = store_->InsertBooking(b, admin_);
+        if (!st.ok()) return st;
+        ids.insert(b.id);
+        codes[b.id] = b.code;
+      } else if (what < 55 && !ids.empty()) {  // refused for its code: changes nothing, the level goes on
+        Booking b = MakeBooking("a-field", At("2026-11-24 08:00"), At("2026-11-24 09:00"));
+        auto it = ids.begin();
+        std::advance(it, static_cast<long>(rng() % ids.size()));
+        b.code = codes.at(*it);  // a stored booking's code
+        tried.push_back(b.id);
+        EXPECT_EQ(store_->InsertBooking(b, admin_).code(), StatusCode::kAlreadyExists);
+      } else if (what < 65) {  // refused for its resource
+        Booking b = MakeBooking("no-such-resource", At("2026-11-24 08:00"), At("2026-11-24 09:00"));
+        tried.push_back(b.id);
+        EXPECT_FALSE(store_->InsertBooking(b, admin_).ok());
+      } else if (what < 75) {  // a catalogue write (a savepoint of its own)
+        Resource hall = *store_->GetResource("a-hall");
+        EXPECT_EQ(hall.buffer_minutes, buf);
+        hall.buffer_minutes = static_cast<int>(rng() % 60);
+        Status st = store_->PutResource(hall, admin_);
+        if (!st.ok()) return st;
+        buf = hall.buffer_minutes;
+      } else if (depth < 4) {  // a nested level
+        std::set<std::string> inner_ids = ids;
+        int inner_buf = buf;
+        Status inner = store_->Transaction([&] { return level(depth + 1, inner_ids, inner_buf); });
+        if (inner.ok()) {
+          ids = inner_ids;
+          buf = inner_buf;
+        } else {
+          EXPECT_EQ(inner.code(), StatusCode::kConflict) << inner.ToString();
+        }
+      }
+    }
+    if (chance(30)) return Status::Conflict("this level gives up");
+    return Status::Ok();
+  };
+
+  for (int round = 0; round < 150; ++round) {
+    std::set<std::string> ids = kept;
+    int buf = buffer;
+    Status s = store_->Transaction([&] { return level(1, ids, buf); });
+    if (s.ok()) {
+      kept = ids;
+      buffer = buf;
+    } else {
+      ASSERT_EQ(s.code(), StatusCode::kConflict) << s.ToString();
+    }
+    ASSERT_EQ(store_->GetResource("a-hall")->buffer_minutes, buffer) << "round " << round;
+  }
+  auto reopened = testing::OpenStore(dir_.File("s.db"), &clock_);
+  ASSERT_NE(reopened, nullptr);
+  EXPECT_EQ(reopened->GetResource("a-hall")->buffer_minutes, buffer);
+  for (const std::string& id : tried) {
+    const bool want = kept.count(id) > 0;
+    EXPECT_EQ(reopened->GetBooking(id).ok(), want) << id;
+    auto history = reopened->ListAudit("booking", id);
+    ASSERT_TRUE(history.ok());
+    ASSERT_EQ(history->size(), want ? 1u : 0u) << id;
+    if (want) {
+      EXPECT_NE((*history)[0].detail.find(id), std::string::npos) << id;
+    }
+  }
+  auto changes = reopened->ListChanges(0, 0);
+  ASSERT_TRUE(changes.ok());
+  std::set<std::string> logged;
+  for (const Change& c : *changes) {
+    if (c.entity == "booking") {
+      EXPECT_TRUE(logged.insert(c.entity_id).second) << c.entity_id;
+    }
+  }
+  EXPECT_EQ(logged, kept);
+  EXPECT_GT(kept.size(), 20u);  // the programs did keep some
 }
 
 TEST_P(StoreTest, FactsAreDeduplicatedById) {

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <string>
 
 #include "schoolshare/clock.h"
@@ -278,4 +279,23 @@ TEST(ClockTest, SystemAndManual) {
 }
 
 }  // namespace
+// Dates and clock times are written digit by digit; the text must stay what "%04d-%02d-%02d" and
+// "%02d:%02d" give, also outside the usual ranges.
+TEST(TimeTest, FormattingMatchesPrintf) {
+  char want[64];
+  for (int year : {-12, -1, 0, 7, 999, 1970, 2026, 9999, 10000, 32767}) {
+    for (int month : {0, 1, 9, 10, 12, 100}) {
+      for (int day : {0, 1, 9, 31, 99, 100}) {
+        std::snprintf(want, sizeof want, "%04d-%02d-%02d", year, month, day);
+        EXPECT_EQ((CivilDate{year, month, day}.ToString()), want);
+      }
+    }
+  }
+  for (int minute = -130; minute < 6100; ++minute) {
+    const int m = minute < 0 ? -minute : minute;
+    std::snprintf(want, sizeof want, "%s%02d:%02d", minute < 0 ? "-" : "", m / 60, m % 60);
+    ASSERT_EQ(FormatMinuteOfDay(minute), want) << minute;
+  }
+}
+
 }  // namespace schoolshare

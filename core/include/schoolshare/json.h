@@ -22,6 +22,9 @@ Json ToJson(const Blackout& b, const TimeZone& tz);
 Json ToJson(const SharingAgreement& a);
 Json ToJson(const CalendarDay& d);
 Json ToJson(const Booking& b, const TimeZone& tz);
+// The same text as ToJson(b, TimeZone::Utc()).dump(), written directly without building a Json value
+// (the change log stores one per booking write; building and dumping the tree cost more than the insert).
+std::string BookingJsonText(const Booking& b);
 Json ToJson(const BookingSeries& s);
 Json ToJson(const UsageFact& f, const TimeZone& tz);
 Json ToJson(const ReportPeriod& p, const TimeZone& tz);

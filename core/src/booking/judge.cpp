@@ -44,9 +44,20 @@ bool TimeCannotHelp(const std::vector<Violation>& violations) {
 
 std::string MonthOf(const TimeZone& tz, Instant t) {
   CivilDate d = tz.LocalDate(t);
-  char month[8];
-  std::snprintf(month, sizeof month, "%04d-%02d", d.year, d.month);
-  return month;
+  if (d.year < 0 || d.year > 9999) {
+    char month[16];
+    std::snprintf(month, sizeof month, "%04d-%02d", d.year, d.month);
+    return month;
+  }
+  // "%04d-%02d" without snprintf (once per judged booking).
+  const char month[7] = {static_cast<char>('0' + d.year / 1000),
+                         static_cast<char>('0' + d.year / 100 % 10),
+                         static_cast<char>('0' + d.year / 10 % 10),
+                         static_cast<char>('0' + d.year % 10),
+                         '-',
+                         static_cast<char>('0' + d.month / 10),
+                         static_cast<char>('0' + d.month % 10)};
+  return std::string(month, sizeof month);
 }
 
 Result<bool> PeriodLocked(Store& store, const std::string& owner_school_id, const TimeZone& tz, Instant t) {

@@ -122,6 +122,180 @@ Json ToJson(const Booking& b, const TimeZone& tz) {
           {"version", b.version}};
 }
 
+namespace {
+
+// Well-formed UTF-8 (Unicode table 3-7: no overlong forms, no surrogates, nothing above U+10FFFF), as
+// nlohmann::json's serializer demands.
+bool WellFormedUtf8(const std::string& s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  while (p < end) {
+    const unsigned char c = *p;
+    if (c < 0x80) {
+      ++p;
+      continue;
+    }
+    int n = 0;
+    unsigned char lo = 0x80, hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) {
+      n = 1;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      n = 2;
+      if (c == 0xe0) lo = 0xa0;
+      if (c == 0xed) hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 3;
+      if (c == 0xf0) lo = 0x90;
+      if (c == 0xf4) hi = 0x8f;
+    } else {
+      return false;
+    }
+    if (end - p <= n) return false;
+    if (p[1] < lo || p[1] > hi) return false;
+    for (int i = 2; i <= n; ++i) {
+      if (p[i] < 0x80 || p[i] > 0xbf) return false;
+    }
+    p += n + 1;
+  }
+  return true;
+}
+
+// A JSON string literal exactly as nlohmann::json's dump() writes it (ensure_ascii off).
+void AppendJsonString(std::string& out, const std::string& s) {
+  static const char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out.push_back(kHex[c >> 4]);
+          out.push_back(kHex[c & 0xf]);
+        } else {
+          out.push_back(ch);
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+// utc.FormatRfc3339(t) ("2026-03-02T08:00:00Z"), written digit by digit for years 0..9999.
+void AppendUtcRfc3339(std::string& out, Instant t, const TimeZone& utc) {
+  const Instant days = t >= 0 ? t / kDay : -((-t + kDay - 1) / kDay);
+  const Instant second_of_day = t - days * kDay;
+  const CivilDate d = CivilDate::FromDays(days);
+  if (d.year < 0 || d.year > 9999) {
+    out += utc.FormatRfc3339(t);
+    return;
+  }
+  char buf[20];
+  auto two = [&buf](int at, int v) {
+    buf[at] = static_cast<char>('0' + v / 10);
+    buf[at + 1] = static_cast<char>('0' + v % 10);
+  };
+  two(0, d.year / 100);
+  two(2, d.year % 100);
+  buf[4] = '-';
+  two(5, d.month);
+  buf[7] = '-';
+  two(8, d.day);
+  buf[10] = 'T';
+  two(11, static_cast<int>(second_of_day / 3600));
+  buf[13] = ':';
+  two(14, static_cast<int>(second_of_day / 60 % 60));
+  buf[16] = ':';
+  two(17, static_cast<int>(second_of_day % 60));
+  buf[19] = 'Z';
+  out.append(buf, sizeof buf);
+}
+
+}  // namespace
+
+std::string BookingJsonText(const Booking& b) {
+  static const TimeZone utc = TimeZone::Utc();
+  for (const std::string* s : {&b.id, &b.resource_id, &b.school_id, &b.organizer, &b.title, &b.activity_type,
+                               &b.series_id, &b.code, &b.note, &b.created_by, &b.class_id}) {
+    // The tree's serializer refuses malformed text with an exception: keep exactly that behaviour.
+    if (!WellFormedUtf8(*s)) return ToJson(b, utc).dump();
+  }
+  std::string out;
+  out.reserve(512);
+  auto key = [&out](const char* k) {
+    out += out.empty() ? "{\"" : ",\"";
+    out += k;
+    out += "\":";
+  };
+  auto text = [&](const char* k, const std::string& v) {
+    key(k);
+    AppendJsonString(out, v);
+  };
+  auto number = [&](const char* k, std::int64_t v) {
+    key(k);
+    out += std::to_string(v);
+  };
+  auto instant = [&](const char* k, Instant t) {
+    key(k);
+    out.push_back('"');
+    AppendUtcRfc3339(out, t, utc);
+    out.push_back('"');
+  };
+  // Keys in the order the tree keeps them (std::map: byte order).
+  text("activity_type", b.activity_type);
+  number("attendees", b.attendees);
+  if (b.class_id.empty()) {
+    key("class_id");
+    out += "null";
+  } else {
+    text("class_id", b.class_id);
+  }
+  text("code", b.code);
+  instant("created_at", b.created_at);
+  text("created_by", b.created_by);
+  instant("end", b.end);
+  text("id", b.id);
+  text("note", b.note);
+  text("organizer", b.organizer);
+  number("quantity", b.quantity);
+  text("resource_id", b.resource_id);
+  text("school_id", b.school_id);
+  if (b.series_id.empty()) {
+    key("series_id");
+    out += "null";
+  } else {
+    text("series_id", b.series_id);
+  }
+  text("stage", ToString(b.stage));
+  instant("start", b.start);
+  text("status", ToString(b.status));
+  text("title", b.title);
+  instant("updated_at", b.updated_at);
+  number("version", b.version);
+  out.push_back('}');
+  return out;
+}
+
 Json ToJson(const BookingSeries& s) {
   return {{"id", s.id},
           {"resource_id", s.resource_id},

@@ -1,15 +1,20 @@
 #include <algorithm>
+#include <iterator>
 #include <memory>
 
 #include "report/report_data.h"
+#include "store/district_source.h"
 
 namespace schoolshare {
 
-bool UsedInterval(const Booking& b, const std::vector<UsageFact>& facts, Interval* used) {
+namespace {
+
+// UsedInterval of the booking `id` ending at `end`.
+bool UsedIntervalOf(const std::string& id, Instant end, const std::vector<UsageFact>& facts, Interval* used) {
   Instant in = 0;
   Instant out = 0;
   for (const auto& f : facts) {
-    if (f.booking_id != b.id) continue;
+    if (f.booking_id != id) continue;
     if (f.kind == FactKind::kCheckIn || f.kind == FactKind::kHandOut || f.kind == FactKind::kWalkIn) {
       if (in == 0 || f.at < in) in = f.at;
     } else if (out == 0 || f.at > out) {
@@ -17,9 +22,15 @@ bool UsedInterval(const Booking& b, const std::vector<UsageFact>& facts, Interva
     }
   }
   if (in == 0) return false;
-  if (out <= in) out = std::max(in, b.end);  // checked in, never checked out: until the booking's end
+  if (out <= in) out = std::max(in, end);  // checked in, never checked out: until the booking's end
   *used = {in, out};
   return true;
+}
+
+}  // namespace
+
+bool UsedInterval(const Booking& b, const std::vector<UsageFact>& facts, Interval* used) {
+  return UsedIntervalOf(b.id, b.end, facts, used);
 }
 
 Result<ReportScope> ScopeFromDates(Store& store, const std::string& school_id, const std::string& district_id,
@@ -81,6 +92,99 @@ OpeningProfile Profile(const DistrictData& d, const Resource& r) {
   return p;
 }
 
+using FactsByBooking = std::unordered_map<std::string, std::vector<UsageFact>>;
+
+Span SpanOf(Instant from, Instant to, const BookingSpan& b, const FactsByBooking& facts) {
+  Span s;
+  s.booked = {std::max(b.start, from), std::min(b.end, to)};
+  if (s.booked.end < s.booked.start) s.booked.end = s.booked.start;
+  auto it = facts.find(b.id);
+  Interval used;
+  if (it != facts.end() && UsedIntervalOf(b.id, b.end, it->second, &used)) {
+    s.used = {std::max(used.start, from), std::min(used.end, to)};
+    if (s.used.end < s.used.start) s.used.end = s.used.start;
+  }
+  return s;
+}
+
+// The district's confirmed bookings and their facts: one query each from a store that can
+// (DistrictReportSource), else one booking query per school and one fact query per resource.
+Status ReadBookingsAndFacts(Store& store, const DistrictData& d, std::vector<BookingSpan>* spans,
+                            std::vector<UsageFact>* facts) {
+  const Instant from = d.scope->from;
+  const Instant to = d.scope->to;
+  if (auto* source = dynamic_cast<DistrictReportSource*>(&store)) {
+    SS_ASSIGN_OR_RETURN(*spans, source->ListDistrictSpans(d.district.id, from, to));
+    SS_ASSIGN_OR_RETURN(*facts, source->ListDistrictFacts(d.district.id, from - kFactSlack, to + kFactSlack));
+    return Status::Ok();
+  }
+  for (const auto& s : d.schools) {
+    BookingFilter f;
+    f.owner_school_id = s.id;
+    f.from = from;
+    f.to = to;
+    f.statuses = {BookingStatus::kConfirmed};
+    SS_ASSIGN_OR_RETURN(std::vector<Booking> bookings, store.ListBookings(f));
+    for (auto& b : bookings) {
+      spans->push_back({std::move(b.id), std::move(b.resource_id), std::move(b.school_id), b.start, b.end});
+    }
+  }
+  for (const auto& r : d.resources) {
+    FactFilter f;
+    f.resource_id = r.id;
+    f.from = from - kFactSlack;
+    f.to = to + kFactSlack;
+    SS_ASSIGN_OR_RETURN(std::vector<UsageFact> some, store.ListFacts(f));
+    std::move(some.begin(), some.end(), std::back_inserter(*facts));
+  }
+  return Status::Ok();
+}
+
+Status LoadBookings(Store& store, DistrictData* d) {
+  std::vector<BookingSpan> spans;
+  std::vector<UsageFact> facts;
+  SS_RETURN_IF_ERROR(ReadBookingsAndFacts(store, *d, &spans, &facts));
+  FactsByBooking by_booking;  // facts on the active resources only
+  for (auto& f : facts) {
+    if (!f.booking_id.empty() && d->resource_index.count(f.resource_id) > 0) {
+      by_booking[f.booking_id].push_back(std::move(f));
+    }
+  }
+  struct Keyed {
+    std::size_t resource;
+    std::size_t owner;
+    const BookingSpan* b;
+  };
+  std::vector<Keyed> keyed;
+  keyed.reserve(spans.size());
+  for (const auto& b : spans) {
+    auto r = d->resource_index.find(b.resource_id);
+    if (r == d->resource_index.end()) continue;  // an inactive resource
+    auto owner = d->school_index.find(d->resources[r->second].school_id);
+    if (owner == d->school_index.end()) continue;
+    keyed.push_back({r->second, owner->second, &b});
+  }
+  // Owner school, start, resource, id: the order the sums were always added in (resources are by id).
+  std::sort(keyed.begin(), keyed.end(), [](const Keyed& x, const Keyed& y) {
+    if (x.owner != y.owner) return x.owner < y.owner;
+    if (x.b->start != y.b->start) return x.b->start < y.b->start;
+    if (x.resource != y.resource) return x.resource < y.resource;
+    return x.b->id < y.b->id;
+  });
+  d->bookings.reserve(keyed.size());
+  for (const auto& k : keyed) {
+    ReportBooking rb;
+    rb.resource = k.resource;
+    rb.owner = k.owner;
+    auto school = d->school_index.find(k.b->school_id);
+    if (school != d->school_index.end()) rb.school = static_cast<std::ptrdiff_t>(school->second);
+    rb.school_id = k.b->school_id;
+    rb.span = SpanOf(d->scope->from, d->scope->to, *k.b, by_booking);
+    d->bookings.push_back(std::move(rb));
+  }
+  return Status::Ok();
+}
+
 Status LoadDistrict(Store& store, const ReportScope& scope, const District& district, DistrictData* d) {
   const Instant from = scope.from;
   const Instant to = scope.to;
@@ -114,49 +218,12 @@ Status LoadDistrict(Store& store, const ReportScope& scope, const District& dist
     }
     d->opening.push_back(it->second);
   }
-  for (const auto& s : d->schools) {
-    BookingFilter f;
-    f.owner_school_id = s.id;
-    f.from = from;
-    f.to = to;
-    f.statuses = {BookingStatus::kConfirmed};
-    SS_ASSIGN_OR_RETURN(std::vector<Booking> bookings, store.ListBookings(f));
-    for (auto& b : bookings) {
-      if (d->resource_index.count(b.resource_id) == 0) continue;  // an inactive resource
-      d->bookings.push_back(std::move(b));
-    }
-  }
-  for (const auto& r : d->resources) {
-    FactFilter f;
-    f.resource_id = r.id;
-    f.from = from - kFactSlack;
-    f.to = to + kFactSlack;
-    SS_ASSIGN_OR_RETURN(std::vector<UsageFact> facts, store.ListFacts(f));
-    for (auto& fact : facts) {
-      if (!fact.booking_id.empty()) d->facts[fact.booking_id].push_back(std::move(fact));
-    }
-  }
-  return Status::Ok();
+  return LoadBookings(store, d);
 }
 
 }  // namespace
 
 double Hours(Instant seconds) { return static_cast<double>(seconds) / kHour; }
-
-Span SpanOf(const DistrictData& d, const Booking& b) {
-  Span s;
-  const Instant from = d.scope->from;
-  const Instant to = d.scope->to;
-  s.booked = {std::max(b.start, from), std::min(b.end, to)};
-  if (s.booked.end < s.booked.start) s.booked.end = s.booked.start;
-  auto it = d.facts.find(b.id);
-  Interval used;
-  if (it != d.facts.end() && UsedInterval(b, it->second, &used)) {
-    s.used = {std::max(used.start, from), std::min(used.end, to)};
-    if (s.used.end < s.used.start) s.used.end = s.used.start;
-  }
-  return s;
-}
 
 Status ForEachDistrict(Store& store, const ReportScope& scope, const std::function<Status(DistrictData&)>& fn) {
   if (scope.to <= scope.from) return Status::InvalidArgument("the report period must end after it starts");

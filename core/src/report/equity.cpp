@@ -67,11 +67,11 @@ void EquityBuilder::Add(const DistrictData& d) {
   }
   for (std::size_t i = 0; i < rows.size(); ++i) rows[i].reachable_hours = shared_total - shared_own[i];
   for (const auto& b : d.bookings) {
-    auto it = d.school_index.find(b.school_id);
-    if (it == d.school_index.end()) continue;  // a school of another district
-    const double used = SpanOf(d, b).used_hours();
-    rows[it->second].used_hours += used;
-    if (d.FindResource(b.resource_id)->school_id == b.school_id) rows[it->second].used_own_hours += used;
+    if (b.school < 0) continue;  // a school of another district
+    const auto school = static_cast<std::size_t>(b.school);
+    const double used = b.span.used_hours();
+    rows[school].used_hours += used;
+    if (b.owner == school) rows[school].used_own_hours += used;
   }
   for (auto& r : rows) {
     if (r.students <= 0) continue;  // per-student figures need students (a partner institute has none)

@@ -1,4 +1,6 @@
 // The sharing ledger: hours (booked and used) and fees of each school on the other schools' resources.
+#include <vector>
+
 #include "report/report_data.h"
 
 namespace schoolshare {
@@ -10,33 +12,45 @@ LedgerBuilder::LedgerBuilder(const ReportScope& scope) {
 }
 
 void LedgerBuilder::Add(const DistrictData& d) {
-  for (const auto& s : d.schools) {
-    if (d.InScope(s.id)) balance_[s.id].school_id = s.id;
+  // Rows looked up once per school and per school pair of the district (std::map rows stay put); a
+  // borrower from another district is looked up by id.
+  const std::size_t n = d.schools.size();
+  std::vector<SchoolBalance*> balance(n, nullptr);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string& id = d.schools[i].id;
+    if (!d.InScope(id)) continue;
+    balance[i] = &balance_[id];
+    balance[i]->school_id = id;
   }
+  std::vector<LedgerCell*> pair_cells(n * n, nullptr);  // owner * n + borrower
   for (const auto& b : d.bookings) {
-    const Resource& r = *d.FindResource(b.resource_id);
-    if (b.school_id == r.school_id) continue;
+    if (b.school == static_cast<std::ptrdiff_t>(b.owner)) continue;  // on its own resource
+    const Resource& r = d.resources[b.resource];
     if (!d.InScope(r.school_id) && !d.InScope(b.school_id)) continue;
-    const Span s = SpanOf(d, b);
-    const double hours = s.booked_hours();
-    const double used = s.used_hours();
+    const double hours = b.span.booked_hours();
+    const double used = b.span.used_hours();
     const auto fee = static_cast<std::int64_t>(static_cast<double>(r.policy.hourly_fee_cents) * hours + 0.5);
-    LedgerCell& cell = cells_[{r.school_id, b.school_id}];
-    cell.owner_school_id = r.school_id;
-    cell.borrower_school_id = b.school_id;
-    cell.hours += hours;
-    cell.used_hours += used;
-    cell.fee_cents += fee;
-    ++cell.bookings;
-    if (d.InScope(r.school_id)) {
-      SchoolBalance& owner = balance_[r.school_id];
-      owner.school_id = r.school_id;
-      owner.hosted_hours += hours;
-      owner.hosted_used_hours += used;
-      owner.fees_earned_cents += fee;
+    LedgerCell* cell = nullptr;
+    if (b.school >= 0) {
+      LedgerCell*& cached = pair_cells[b.owner * n + static_cast<std::size_t>(b.school)];
+      if (cached == nullptr) cached = &cells_[{r.school_id, b.school_id}];
+      cell = cached;
+    } else {
+      cell = &cells_[{r.school_id, b.school_id}];
+    }
+    cell->owner_school_id = r.school_id;
+    cell->borrower_school_id = b.school_id;
+    cell->hours += hours;
+    cell->used_hours += used;
+    cell->fee_cents += fee;
+    ++cell->bookings;
+    if (SchoolBalance* owner = balance[b.owner]) {
+      owner->hosted_hours += hours;
+      owner->hosted_used_hours += used;
+      owner->fees_earned_cents += fee;
     }
     if (d.InScope(b.school_id)) {
-      SchoolBalance& borrower = balance_[b.school_id];
+      SchoolBalance& borrower = b.school >= 0 ? *balance[static_cast<std::size_t>(b.school)] : balance_[b.school_id];
       borrower.school_id = b.school_id;
       borrower.borrowed_hours += hours;
       borrower.borrowed_used_hours += used;

@@ -17,16 +17,33 @@ struct OpeningProfile {
   std::map<std::int64_t, double> weeks;
 };
 
+// Booked and used seconds of a confirmed booking clipped to [from, to).
+struct Span {
+  Interval booked;  // empty when outside
+  Interval used;    // empty when nobody came
+  double booked_hours() const { return static_cast<double>(booked.end - booked.start) / kHour; }
+  double used_hours() const { return static_cast<double>(used.end - used.start) / kHour; }
+};
+
+// A confirmed booking as every report reads it: indices instead of ids, its span worked out once.
+struct ReportBooking {
+  std::size_t resource = 0;    // index in DistrictData::resources
+  std::size_t owner = 0;       // index in DistrictData::schools of the resource's school
+  std::ptrdiff_t school = -1;  // index there of the requesting school; -1: a school of another district
+  std::string school_id;       // the requesting school
+  Span span;
+};
+
 struct DistrictData {
   const ReportScope* scope = nullptr;
   District district;
   TimeZone tz = TimeZone::Utc();
   DistrictCalendar calendar;
-  std::vector<School> schools;                                    // by id
-  std::vector<Resource> resources;                                // active ones, by id
-  std::vector<const OpeningProfile*> opening;                     // per resource
-  std::vector<Booking> bookings;                                  // confirmed, touching [from, to), on these resources
-  std::unordered_map<std::string, std::vector<UsageFact>> facts;  // by booking id
+  std::vector<School> schools;                 // by id
+  std::vector<Resource> resources;             // active ones, by id
+  std::vector<const OpeningProfile*> opening;  // per resource
+  // Confirmed, touching [from, to), on these resources; ordered by owner school, start, resource, id.
+  std::vector<ReportBooking> bookings;
   std::unordered_map<std::string, std::size_t> school_index;
   std::unordered_map<std::string, std::size_t> resource_index;
   std::vector<std::unique_ptr<OpeningProfile>> profiles;  // owned, shared between equal opening hours
@@ -46,15 +63,6 @@ struct DistrictData {
 // Checks the scope (period, district, school) and calls fn with each district's data in turn.
 Status ForEachDistrict(Store& store, const ReportScope& scope, const std::function<Status(DistrictData&)>& fn);
 
-// Booked and used seconds of a confirmed booking clipped to [from, to).
-struct Span {
-  Interval booked;  // empty when outside
-  Interval used;    // empty when nobody came
-  double booked_hours() const { return static_cast<double>(booked.end - booked.start) / kHour; }
-  double used_hours() const { return static_cast<double>(used.end - used.start) / kHour; }
-};
-Span SpanOf(const DistrictData& d, const Booking& b);
-
 double Hours(Instant seconds);
 
 // Each report adds districts one by one, then finishes (sorting, totals, indices).
@@ -66,10 +74,13 @@ class UtilizationBuilder {
 
  private:
   void Spread(const TimeZone& tz, const Interval& iv, bool used);
+  WeekRow& Week(std::int64_t monday);
   Utilization u_;
   std::unordered_map<std::string, UtilizationRow> resources_, schools_;  // sorted by id in Finish
   std::map<std::string, UtilizationRow> types_;
   std::map<std::int64_t, WeekRow> weeks_;  // by the Monday's day number
+  WeekRow* last_week_ = nullptr;           // the row Week() returned last, and its Monday
+  std::int64_t last_monday_ = 0;
 };
 
 class LedgerBuilder {

@@ -51,10 +51,19 @@ void UtilizationBuilder::Spread(const TimeZone& tz, const Interval& iv, bool use
     const int hour = static_cast<int>((local - days * kDay) / kHour);
     const double h = Hours(piece);
     heat[weekday][hour] += h;
-    WeekRow& w = weeks_[days - weekday];
+    WeekRow& w = Week(days - weekday);
     (used ? w.used_hours : w.booked_hours) += h;
     t += piece;
   }
+}
+
+// The week's row; the pieces of a booking fall in one week, so the last one is kept at hand.
+WeekRow& UtilizationBuilder::Week(std::int64_t monday) {
+  if (last_week_ == nullptr || last_monday_ != monday) {
+    last_week_ = &weeks_[monday];  // std::map: the row stays where it is
+    last_monday_ = monday;
+  }
+  return *last_week_;
 }
 
 void UtilizationBuilder::Add(const DistrictData& d) {
@@ -63,24 +72,37 @@ void UtilizationBuilder::Add(const DistrictData& d) {
   for (CivilDate day = d.tz.LocalDate(d.scope->from).MondayOfWeek(); day.ToDays() <= last; day = day.AddDays(7)) {
     weeks_[day.ToDays()];
   }
+  // The rows each resource's bookings add into (rows of unordered_map and map stay where they are);
+  // none for a resource outside the school filter.
+  struct Rows {
+    UtilizationRow* resource = nullptr;
+    UtilizationRow* school = nullptr;
+    UtilizationRow* type = nullptr;
+  };
+  std::vector<Rows> rows(d.resources.size());
   for (std::size_t i = 0; i < d.resources.size(); ++i) {
     const Resource& r = d.resources[i];
     if (!d.InScope(r.school_id)) continue;
     const OpeningProfile& p = *d.opening[i];
-    report::Add(resources_[r.id], r.id, p.hours, 0, 0, 0);
-    report::Add(schools_[r.school_id], r.school_id, p.hours, 0, 0, 0);
-    report::Add(types_[ToString(r.type)], ToString(r.type), p.hours, 0, 0, 0);
+    const std::string type = ToString(r.type);
+    rows[i] = {&resources_[r.id], &schools_[r.school_id], &types_[type]};
+    report::Add(*rows[i].resource, r.id, p.hours, 0, 0, 0);
+    report::Add(*rows[i].school, r.school_id, p.hours, 0, 0, 0);
+    report::Add(*rows[i].type, type, p.hours, 0, 0, 0);
     for (const auto& [monday, h] : p.weeks) weeks_[monday].opening_hours += h;
   }
   for (const auto& b : d.bookings) {
-    const Resource& r = *d.FindResource(b.resource_id);
-    if (!d.InScope(r.school_id)) continue;
-    const Span s = SpanOf(d, b);
-    report::Add(resources_[r.id], r.id, 0, s.booked_hours(), s.used_hours(), 1);
-    report::Add(schools_[r.school_id], r.school_id, 0, s.booked_hours(), s.used_hours(), 1);
-    report::Add(types_[ToString(r.type)], ToString(r.type), 0, s.booked_hours(), s.used_hours(), 1);
-    Spread(d.tz, s.booked, false);
-    Spread(d.tz, s.used, true);
+    const Rows& to = rows[b.resource];
+    if (to.resource == nullptr) continue;
+    const double booked = b.span.booked_hours();
+    const double used = b.span.used_hours();
+    for (UtilizationRow* row : {to.resource, to.school, to.type}) {
+      row->booked_hours += booked;
+      row->used_hours += used;
+      ++row->bookings;
+    }
+    Spread(d.tz, b.span.booked, false);
+    Spread(d.tz, b.span.used, true);
   }
 }
 

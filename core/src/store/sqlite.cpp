@@ -43,6 +43,7 @@ Status Statement::Run() {
 }
 
 Database::~Database() {
+  by_address_.clear();
   cache_.clear();  // finalize statements before closing
   sqlite3_close(db_);
 }
@@ -81,6 +82,14 @@ Result<Statement*> Database::Prepare(const std::string& sql) {
   auto* raw = new Statement(stmt);
   cache_.emplace(sql, std::unique_ptr<Statement>(raw));
   return raw;
+}
+
+Result<Statement*> Database::PrepareStatic(const char* sql) {
+  auto it = by_address_.find(sql);
+  if (it != by_address_.end()) return it->second;
+  SS_ASSIGN_OR_RETURN(Statement * st, Prepare(sql));
+  by_address_.emplace(sql, st);
+  return st;
 }
 
 Status Database::Error(const std::string& what) const {

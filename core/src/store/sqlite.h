@@ -43,6 +43,11 @@ class Statement {
     return *this;
   }
   Statement& Bind(int i, const std::string& v) { return Bind(i, std::string_view(v)); }
+  // Without copying: `v` must stay unchanged until the statement is reset (ScopedReset clears bindings).
+  Statement& BindUncopied(int i, std::string_view v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+    return *this;
+  }
   Statement& Bind(int i, const char* v) { return Bind(i, std::string_view(v)); }
   // Empty text becomes NULL (for optional references such as parent_id).
   Statement& BindOptional(int i, const std::string& v) {
@@ -93,6 +98,9 @@ class Database {
   // A prepared statement cached by its SQL text; valid for the connection's life. Reset after use
   // (ScopedReset). Errors in the SQL are programming errors, reported as kInternal.
   Result<Statement*> Prepare(const std::string& sql);
+  // The same for SQL text with static storage duration (a literal, or a function-local static string's
+  // c_str()), found by its address instead of by hashing the text: for the statements of every booking.
+  Result<Statement*> PrepareStatic(const char* sql);
   std::int64_t Changes() const { return sqlite3_changes64(db_); }
   sqlite3* raw() const { return db_; }
   Status Error(const std::string& what) const;  // a Status from the connection's last error
@@ -101,6 +109,7 @@ class Database {
   explicit Database(sqlite3* db) : db_(db) {}
   sqlite3* db_;
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+  std::unordered_map<const char*, Statement*> by_address_;  // statements of cache_
 };
 
 // Maps a SQLite result code and message to a Status.

@@ -75,6 +75,7 @@ bool ScanDate(Scanner& sc, CivilDate* d) {
 }
 
 std::string TwoDigits(int v) {
+  if (v >= 0 && v <= 99) return {static_cast<char>('0' + v / 10), static_cast<char>('0' + v % 10)};
   char buf[16];
   std::snprintf(buf, sizeof buf, "%02d", v);
   return buf;
@@ -115,6 +116,20 @@ int CivilDate::IsoWeekday() const {
 }
 
 std::string CivilDate::ToString() const {
+  if (year >= 0 && year <= 9999 && month >= 0 && month <= 99 && day >= 0 && day <= 99) {
+    // "%04d-%02d-%02d" without snprintf: dates are formatted in every refusal message and JSON text.
+    const char buf[10] = {static_cast<char>('0' + year / 1000),
+                          static_cast<char>('0' + year / 100 % 10),
+                          static_cast<char>('0' + year / 10 % 10),
+                          static_cast<char>('0' + year % 10),
+                          '-',
+                          static_cast<char>('0' + month / 10),
+                          static_cast<char>('0' + month % 10),
+                          '-',
+                          static_cast<char>('0' + day / 10),
+                          static_cast<char>('0' + day % 10)};
+    return std::string(buf, sizeof buf);
+  }
   char buf[32];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day);
   return buf;
