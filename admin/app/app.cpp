@@ -157,7 +157,9 @@ class App {
       return;
     }
     agent_ = std::move(agent).value();
-    auto replica = Store::OpenSqlite(o_.config.replica, ReplicaStoreOptions(&clock_, false));
+    StoreOptions reading = ReplicaStoreOptions(&clock_, false);
+    reading.verify_integrity = false;  // the agent has just checked the file; one check per start is enough
+    auto replica = Store::OpenSqlite(o_.config.replica, reading);
     if (!replica.ok()) {
       connect_problem_ = replica.status().ToString();
       agent_.reset();
