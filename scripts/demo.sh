@@ -44,7 +44,7 @@ run_kiosk=(build/bin/schoolshare-kiosk --server "http://$address" --token "$kios
   --replica "$out/kiosk-replica.db" --config "$out/kiosk.json")
 run_admin=(build/bin/schoolshare-admin --server "http://$address" --token "$manager_token" --school xjw
   --replica "$out/admin-replica.db" --config "$out/admin.json")
-admin_views="timeline booking requests find catalogue reports reconciliation sync"
+admin_views="timeline booking requests find catalogue catalogue/school reports reconciliation sync"
 if [ -n "${DISPLAY:-}" ] && [ -z "${SCHOOLSHARE_DEMO_HEADLESS:-}" ]; then
   echo "opening the kiosk window and the admin client (close the admin client to end the demo)"
   "${run_kiosk[@]}" --size 1280x720 2>>"$out/kiosk.log" &
@@ -66,7 +66,7 @@ else
   for lang in zh-CN en; do
     for view in $admin_views; do
       xvfb-run -a -s "-screen 0 1920x1080x24" "${run_admin[@]}" --lang "$lang" --size 1600x1000 --scale 1 \
-        --screenshot "$out/admin-$view-$lang.png" --screen "$view" 2>>"$out/admin.log"
+        --screenshot "$out/admin-${view//\//-}-$lang.png" --screen "$view" 2>>"$out/admin.log"
       n=$((n + 1))
     done
   done
