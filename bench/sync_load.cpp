@@ -411,9 +411,9 @@ double ProcessCpu() {
          static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
 }
 
-enum class Verdict { kOk, kRefused, kError };
+enum class AnswerVerdict { kOk, kRefused, kError };
 struct Answer {
-  Verdict verdict = Verdict::kError;
+  AnswerVerdict verdict = AnswerVerdict::kError;
   std::int64_t units = 0;  // mutations done (push); 1 for a single request
   std::string error;
   std::map<std::string, std::int64_t> statuses;  // HTTP statuses (single requests), result statuses (push)
@@ -510,9 +510,9 @@ PhaseResult RunLoad(const std::string& name, const RunOptions& o, const Setup& s
         t.latency_ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
         t.units += a.units;
         for (const auto& [k, v] : a.statuses) t.statuses[k] += v;
-        if (a.verdict == Verdict::kOk) ++t.ok;
-        if (a.verdict == Verdict::kRefused) ++t.refused;
-        if (a.verdict == Verdict::kError) {
+        if (a.verdict == AnswerVerdict::kOk) ++t.ok;
+        if (a.verdict == AnswerVerdict::kRefused) ++t.refused;
+        if (a.verdict == AnswerVerdict::kError) {
           ++t.errors;
           if (t.first_error.empty()) t.first_error = a.error;
         }
@@ -572,14 +572,14 @@ Request CreateStream(const Seed& seed, std::atomic<std::int64_t>& next) {
   return [&seed, &next](httplib::Client& http, int) -> Answer {
     CreateRequest r = CreateBooking(next.fetch_add(1));
     auto res = http.Post("/v1/bookings", Bearer(seed.manager_token.at(r.requester)), r.body, "application/json");
-    if (!res) return {Verdict::kError, 0, "no answer: " + httplib::to_string(res.error()), {}};
+    if (!res) return {AnswerVerdict::kError, 0, "no answer: " + httplib::to_string(res.error()), {}};
     Answer a;
     a.statuses[std::to_string(res->status)] = 1;
     if (res->status == 201) {
-      a.verdict = Verdict::kOk;
+      a.verdict = AnswerVerdict::kOk;
       a.units = 1;
     } else if (res->status == 409 || res->status == 422) {
-      a.verdict = Verdict::kRefused;
+      a.verdict = AnswerVerdict::kRefused;
     } else {
       a.error = std::to_string(res->status) + " " + res->body.substr(0, 300);
     }
@@ -1048,7 +1048,7 @@ int main(int argc, char** argv) {
             if (status == "applied" || status == "applied_flagged") ++a.units;
           }
           s = j.value("last_client_seq", s);
-          a.verdict = a.units == batch ? Verdict::kOk : Verdict::kRefused;
+          a.verdict = a.units == batch ? AnswerVerdict::kOk : AnswerVerdict::kRefused;
           return a;
         };
         return RunLoad(title, RunOptions{ro.port, clients, ro.warmup, ro.seconds}, setup, push);
