@@ -133,26 +133,27 @@ inline long long WaitIdle(const std::string& targets, long long after = -1) {
   return frame;
 }
 
-// Clicks at (x, y) with real X events: the press and the release each in a frame of their own (a press
-// and release read in one frame under load, together with the next click's, would count as one click).
-inline void ClickAt(const std::string& targets, int x, int y) {
+// Runs an xdotool press, then its release, each read by the window in a frame of its own: ImGui 1.86
+// reads input state once a frame, so a press and release in one frame are lost (or, under load, merged
+// with the next click's).
+inline void PressThenRelease(const std::string& targets, const std::vector<std::string>& press,
+                             const std::vector<std::string>& release) {
   const long long idle = WaitIdle(targets);
-  ASSERT_EQ(RunFor({"xdotool", "mousemove", std::to_string(x), std::to_string(y), "mousedown", "1"},
-                   std::chrono::seconds(10)),
-            0);
+  ASSERT_EQ(RunFor(press, std::chrono::seconds(10)), 0);
   const long long pressed = WaitIdle(targets, idle);
-  ASSERT_EQ(RunFor({"xdotool", "mouseup", "1"}, std::chrono::seconds(10)), 0);
+  ASSERT_EQ(RunFor(release, std::chrono::seconds(10)), 0);
   WaitIdle(targets, pressed);
 }
 
-// Presses a key (xdotool's name, e.g. "ctrl+a", "Return") with the press and the release each in a frame
-// of their own: ImGui 1.86 reads key state once a frame, so a key down and up within one is lost.
+// Clicks at (x, y) with real X events.
+inline void ClickAt(const std::string& targets, int x, int y) {
+  PressThenRelease(targets, {"xdotool", "mousemove", std::to_string(x), std::to_string(y), "mousedown", "1"},
+                   {"xdotool", "mouseup", "1"});
+}
+
+// Presses a key (xdotool's name, e.g. "ctrl+a", "Return").
 inline void PressKey(const std::string& targets, const std::string& key) {
-  const long long idle = WaitIdle(targets);
-  ASSERT_EQ(RunFor({"xdotool", "keydown", key}, std::chrono::seconds(10)), 0);
-  const long long pressed = WaitIdle(targets, idle);
-  ASSERT_EQ(RunFor({"xdotool", "keyup", key}, std::chrono::seconds(10)), 0);
-  WaitIdle(targets, pressed);
+  PressThenRelease(targets, {"xdotool", "keydown", key}, {"xdotool", "keyup", key});
 }
 
 // Waits until the window shows `screen` with a widget `id` and is idle, then clicks its centre.
