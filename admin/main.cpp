@@ -62,6 +62,7 @@ int main(int argc, char** argv) {
     std::cerr << s.message() << "\n";
     return 1;
   }
+  o.checked_replica = o.config.replica;
   if (!size.empty() && std::sscanf(size.c_str(), "%dx%d", &o.width, &o.height) != 2) {
     std::cerr << "--size must be WxH, e.g. 1600x1000\n";
     return 2;

@@ -141,6 +141,7 @@ class App {
       a.replica_path = o_.config.replica;
       a.actor = {"kiosk", Role::kKiosk, o_.config.school_id};
       a.poll_interval = std::chrono::milliseconds(15000);
+      a.verify_integrity = a.replica_path != o_.checked_replica;
       auto agent = SyncAgent::Open(a, MakeHttpTransport(t));
       if (agent.ok()) {
         agent_ = std::move(agent).value();

@@ -13,7 +13,8 @@ namespace schoolshare::kiosk {
 struct AppOptions {
   KioskConfig config;
   std::string config_path;
-  std::string config_problem;  // set: the configuration could not be used (shown in Set-up)
+  std::string checked_replica;  // the replica file main() has just integrity-checked (not checked again)
+  std::string config_problem;   // set: the configuration could not be used (shown in Set-up)
   bool portrait = false;
   int width = 0;  // 0: the monitor's size
   int height = 0;

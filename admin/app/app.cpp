@@ -150,6 +150,7 @@ class App {
     a.replica_path = o_.config.replica;
     a.actor = AdminActor(o_.config);
     a.poll_interval = std::chrono::milliseconds(10000);
+    a.verify_integrity = a.replica_path != o_.checked_replica;
     auto agent = SyncAgent::Open(a, MakeHttpTransport(t));
     if (!agent.ok()) {
       connect_problem_ = agent.status().ToString();
@@ -158,7 +159,7 @@ class App {
     }
     agent_ = std::move(agent).value();
     StoreOptions reading = ReplicaStoreOptions(&clock_, false);
-    reading.verify_integrity = false;  // the agent has just checked the file; one check per start is enough
+    reading.verify_integrity = false;  // checked before the window opened, or by the agent just now
     auto replica = Store::OpenSqlite(o_.config.replica, reading);
     if (!replica.ok()) {
       connect_problem_ = replica.status().ToString();

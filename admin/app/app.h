@@ -12,7 +12,8 @@ namespace schoolshare::admin {
 struct AppOptions {
   AdminConfig config;
   std::string config_path;
-  std::string config_problem;  // set: the remembered connection could not be used (the connect screen says why)
+  std::string checked_replica;  // the replica file main() has just integrity-checked (not checked again)
+  std::string config_problem;   // set: the remembered connection could not be used (the connect screen says why)
   int width = 1600;
   int height = 1000;
   float scale = 0;         // 0: the monitor's content scale (DPI)

@@ -90,6 +90,9 @@ struct SyncAgentOptions {
   Instant retention = 90 * kDay;                    // acknowledged outbox entries are kept this long
   std::uint64_t jitter_seed = 0;                    // 0: random
   bool synchronous_full = true;                     // the replica's durability (tests turn it off)
+  // The replica file is integrity-checked when opened; false when the caller has just checked the same
+  // file (the admin client and kiosk check it before any window opens: one check per start).
+  bool verify_integrity = true;
 };
 
 // The store options a replica is opened with (also for a UI's own reading connection).

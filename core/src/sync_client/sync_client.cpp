@@ -95,8 +95,9 @@ class SyncAgent::Impl {
   ~Impl() { Stop(); }
 
   Status Open() {
-    SS_ASSIGN_OR_RETURN(
-        store_, Store::OpenSqlite(options_.replica_path, ReplicaStoreOptions(&clock_, options_.synchronous_full)));
+    StoreOptions replica = ReplicaStoreOptions(&clock_, options_.synchronous_full);
+    replica.verify_integrity = options_.verify_integrity;
+    SS_ASSIGN_OR_RETURN(store_, Store::OpenSqlite(options_.replica_path, replica));
     std::lock_guard<std::mutex> db(db_mu_);
     auto get = [&](const char* key) { return store_->GetClientState(key); };
     SS_ASSIGN_OR_RETURN(state_.client_id, get(kClientIdKey));
