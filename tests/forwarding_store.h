@@ -87,11 +87,13 @@ class ForwardingStore : public Store {
   Result<std::vector<AuditEntry>> ListAudit(const std::string& e, const std::string& id) override {
     return in_.ListAudit(e, id);
   }
-  Result<std::vector<Change>> ListChanges(std::int64_t after, int limit, const std::string& scope) override {
-    return in_.ListChanges(after, limit, scope);
+  Result<std::vector<Change>> ListChanges(const std::string& district, std::int64_t after, int limit,
+                                          const std::string& scope) override {
+    return in_.ListChanges(district, after, limit, scope);
   }
   Result<std::int64_t> LatestVersion() override { return in_.LatestVersion(); }
-  Result<std::int64_t> CompactedUpTo() override { return in_.CompactedUpTo(); }
+  Result<std::int64_t> DistrictVersion(const std::string& district) override { return in_.DistrictVersion(district); }
+  Result<std::int64_t> CompactedUpTo(const std::string& district) override { return in_.CompactedUpTo(district); }
   Result<std::int64_t> CompactChanges(Instant before) override { return in_.CompactChanges(before); }
   Status PutReconciliationItem(const ReconciliationItem& r, const Actor& by) override {
     return in_.PutReconciliationItem(r, by);

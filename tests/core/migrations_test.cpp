@@ -120,6 +120,42 @@ TEST(MigrationsTest, VersionNineFactsGainReturnedByAndOverrideBy) {
   EXPECT_EQ(back->override_by, "s1-t1");
 }
 
+// A version-10 change log learns each change's district: from the scope school, the district or
+// school itself, or the calendar day's id; a compacted log marks every district compacted as far.
+TEST(MigrationsTest, VersionTenChangesLearnTheirDistrict) {
+  testing::TempDir dir;
+  std::string path = dir.File("v10.db");
+  {
+    auto db = sqlite::Database::Open(path, true);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(store::Migrate(**db, 10).ok());
+    ASSERT_TRUE((*db)
+                    ->Exec("INSERT INTO districts VALUES ('d1', '一学区', 'Asia/Shanghai', 'zh-CN'), "
+                           "('d2', '二学区', 'Asia/Shanghai', 'zh-CN');"
+                           "INSERT INTO schools(id, district_id, name, kind) VALUES ('s1', 'd1', '一校', 'core'), "
+                           "('s2', 'd2', '二校', 'core');"
+                           "INSERT INTO change_log(version, entity, entity_id, op, data, at, scope) VALUES "
+                           "(5, 'district', 'd2', 'put', '{}', 1, ''), (6, 'school', 's1', 'put', '{}', 1, ''), "
+                           "(7, 'resource', 'r2', 'put', '{}', 1, 's2'), "
+                           "(8, 'calendar_day', 'd2/2026-10-01/', 'put', '{}', 1, '');"
+                           "UPDATE server_meta SET value = '4' WHERE key = 'compacted_up_to';")
+                    .ok());
+  }
+  auto store = Store::OpenSqlite(path);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto of = [&](const std::string& district) {
+    std::vector<std::int64_t> versions;
+    for (const Change& c : *(*store)->ListChanges(district, 0, 0)) versions.push_back(c.version);
+    return versions;
+  };
+  EXPECT_EQ(of("d1"), std::vector<std::int64_t>({6}));
+  EXPECT_EQ(of("d2"), std::vector<std::int64_t>({5, 7, 8}));
+  EXPECT_EQ(*(*store)->CompactedUpTo("d1"), 4);
+  EXPECT_EQ(*(*store)->CompactedUpTo("d2"), 4);
+  EXPECT_EQ(*(*store)->DistrictVersion("d1"), 6);
+  EXPECT_EQ(*(*store)->DistrictVersion("d2"), 8);
+}
+
 TEST(MigrationsTest, NewerDatabaseIsRefusedWithAClearMessage) {
   testing::TempDir dir;
   std::string path = dir.File("new.db");

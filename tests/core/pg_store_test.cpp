@@ -131,7 +131,8 @@ TEST_F(PgStoreTest, ServiceTurnsTheDatabasesRefusalIntoTheUsualOverlapRefusal) {
 TEST_F(PgStoreTest, VersionsCommitInOrderWithSeveralWriters) {
   constexpr int kWriters = 4;
   constexpr int kWritesEach = 15;
-  const std::int64_t start = *store_->LatestVersion();
+  const std::int64_t start_anywhere = *store_->LatestVersion();
+  const std::int64_t start = *store_->DistrictVersion("d1");  // every write below is in district d1
   std::atomic<bool> done{false};
   std::atomic<int> failures{0};
   // A reader pulling all the while must never see a version after a gap that is filled later.
@@ -141,7 +142,7 @@ TEST_F(PgStoreTest, VersionsCommitInOrderWithSeveralWriters) {
     if (!r) return failures.fetch_add(1), void();
     for (;;) {
       const bool last = done.load();
-      auto changes = r->ListChanges(reader_cursor, 1000);
+      auto changes = r->ListChanges("d1", reader_cursor, 1000);
       if (!changes.ok()) return failures.fetch_add(1), void();
       for (const Change& c : *changes) {
         if (c.version != reader_cursor + 1) failures.fetch_add(1);
@@ -170,9 +171,10 @@ TEST_F(PgStoreTest, VersionsCommitInOrderWithSeveralWriters) {
   done = true;
   reader.join();
   EXPECT_EQ(failures.load(), 0);
-  EXPECT_EQ(*store_->LatestVersion(), start + kWriters * kWritesEach);
+  EXPECT_EQ(*store_->LatestVersion(), start_anywhere + kWriters * kWritesEach);
+  EXPECT_EQ(*store_->DistrictVersion("d1"), start + kWriters * kWritesEach);
   EXPECT_EQ(reader_cursor, start + kWriters * kWritesEach);
-  auto all = store_->ListChanges(start, 0);
+  auto all = store_->ListChanges("d1", start, 0);
   ASSERT_TRUE(all.ok());
   ASSERT_EQ(all->size(), static_cast<std::size_t>(kWriters * kWritesEach));
   for (std::size_t i = 0; i < all->size(); ++i) EXPECT_EQ((*all)[i].version, start + 1 + static_cast<std::int64_t>(i));

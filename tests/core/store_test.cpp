@@ -101,10 +101,10 @@ TEST_P(StoreTest, StaffAndClassesRoundTripInTheirSchoolsScope) {
   EXPECT_EQ(store_->GetStaff("nobody").status().code(), StatusCode::kNotFound);
 
   // Both changes are in school a's scope, so only a's kiosks (and everyone district-wide) see them.
-  auto seen_by_b = store_->ListChanges(0, 0, "b");
+  auto seen_by_b = store_->ListChanges("d1", 0, 0, "b");
   ASSERT_TRUE(seen_by_b.ok());
   for (const Change& ch : *seen_by_b) EXPECT_NE(ch.entity_id, "a-t1");
-  auto seen_by_a = store_->ListChanges(0, 0, "a");
+  auto seen_by_a = store_->ListChanges("d1", 0, 0, "a");
   ASSERT_TRUE(seen_by_a.ok());
   int mine = 0;
   for (const Change& ch : *seen_by_a) mine += ch.entity == "staff" || ch.entity == "class";
@@ -227,14 +227,14 @@ TEST_P(StoreTest, DuplicateBookingIdIsRefusedAndChangesNothing) {
 }
 
 TEST_P(StoreTest, EveryWriteAppendsChangeAndAuditWithIncreasingVersion) {
-  auto v0 = store_->LatestVersion();
+  auto v0 = store_->DistrictVersion("d1");
   ASSERT_TRUE(v0.ok());
   EXPECT_GT(*v0, 0);  // the seed itself was logged
   Booking b = MakeBooking("a-field", At("2026-11-24 16:00"), At("2026-11-24 17:00"));
   ASSERT_TRUE(store_->InsertBooking(b, admin_).ok());
   b.status = BookingStatus::kCancelled;
   ASSERT_TRUE(store_->UpdateBooking(b, Actor{"tok-1", Role::kSchoolManager, "b"}, "booking.cancel").ok());
-  auto changes = store_->ListChanges(*v0, 100);
+  auto changes = store_->ListChanges("d1", *v0, 100);
   ASSERT_TRUE(changes.ok());
   ASSERT_EQ(changes->size(), 2u);
   EXPECT_EQ((*changes)[0].version, *v0 + 1);
@@ -252,6 +252,48 @@ TEST_P(StoreTest, EveryWriteAppendsChangeAndAuditWithIncreasingVersion) {
   // Each history entry carries the booking as that change left it (read from the change log).
   EXPECT_NE((*history)[0].detail.find("\"confirmed\""), std::string::npos) << (*history)[0].detail;
   EXPECT_NE((*history)[1].detail.find("\"cancelled\""), std::string::npos) << (*history)[1].detail;
+}
+
+// A second district's writes have versions of their own: they never move d1's version nor appear in
+// d1's changes, and compaction marks each district as far as its own dropped changes.
+TEST_P(StoreTest, EachDistrictHasItsOwnChangeVersions) {
+  const std::int64_t d1_before = *store_->DistrictVersion("d1");
+  const std::int64_t anywhere_before = *store_->LatestVersion();
+  EXPECT_EQ(*store_->DistrictVersion("d2"), 0);  // no such district yet: nothing seen, nothing to see
+  ASSERT_TRUE(store_->PutDistrict({"d2", "第二学区", "Asia/Shanghai", "zh-CN"}, admin_).ok());
+  School z{"z", "d2", "泽校", "School Z", SchoolKind::kCore, false, 800, {29.80, 106.40}, {}};
+  ASSERT_TRUE(store_->PutSchool(z, admin_).ok());
+  Resource hall = *store_->GetResource("b-hall");
+  hall.id = "z-hall";
+  hall.school_id = "z";
+  ASSERT_TRUE(store_->PutResource(hall, admin_).ok());
+  ASSERT_TRUE(
+      store_->InsertBooking(MakeBooking("z-hall", At("2026-11-24 16:00"), At("2026-11-24 17:00")), admin_).ok());
+
+  EXPECT_EQ(*store_->DistrictVersion("d1"), d1_before);
+  EXPECT_EQ(*store_->LatestVersion(), anywhere_before + 4);
+  EXPECT_TRUE(store_->ListChanges("d1", d1_before, 0)->empty());
+  auto d2 = store_->ListChanges("d2", 0, 0);
+  ASSERT_TRUE(d2.ok());
+  std::vector<std::string> entities;
+  for (const Change& c : *d2) entities.push_back(c.entity);
+  EXPECT_EQ(entities, std::vector<std::string>({"district", "school", "resource", "booking"}));
+  EXPECT_EQ(d2->back().version, *store_->DistrictVersion("d2"));
+  EXPECT_EQ(store_->ListChanges("d2", 0, 0, "z")->size(), 4u);  // z's kiosks see z's changes and d2-wide ones
+  EXPECT_EQ(store_->ListChanges("d2", 0, 0, "a")->size(), 2u);  // a is not in d2: only the district-wide ones
+
+  // The booking in d1 is written later than everything so far; compact up to just before it.
+  clock_.Advance(3600);
+  ASSERT_TRUE(
+      store_->InsertBooking(MakeBooking("a-field", At("2026-11-25 16:00"), At("2026-11-25 17:00")), admin_).ok());
+  const std::int64_t d1_now = *store_->DistrictVersion("d1");
+  const std::int64_t d2_now = *store_->DistrictVersion("d2");
+  ASSERT_GT(*store_->CompactChanges(clock_.Now()), 0);
+  EXPECT_EQ(*store_->CompactedUpTo("d2"), d2_now);
+  EXPECT_LT(*store_->CompactedUpTo("d1"), d1_now);
+  EXPECT_TRUE(store_->ListChanges("d2", 0, 0)->empty());
+  ASSERT_EQ(store_->ListChanges("d1", 0, 0)->size(), 1u);
+  EXPECT_EQ(*store_->DistrictVersion("d2"), d2_now);  // compaction never moves a district back
 }
 
 TEST_P(StoreTest, FailedTransactionWritesNothing) {
@@ -330,7 +372,7 @@ TEST_P(StoreTest, NestedLevelsRollBackExactlyTheirOwnPart) {
     EXPECT_EQ(store_->GetBooking(b->id).status().code(), StatusCode::kNotFound) << b->id;
     EXPECT_TRUE(store_->ListAudit("booking", b->id)->empty()) << b->id;
   }
-  auto changes = store_->ListChanges(0, 0);
+  auto changes = store_->ListChanges("d1", 0, 0);
   ASSERT_TRUE(changes.ok());
   int booking_changes = 0;
   for (const Change& c : *changes) booking_changes += c.entity == "booking";
@@ -501,7 +543,7 @@ TEST_P(StoreTest, RandomNestedProgramsLeaveExactlyWhatTheModelSays) {
       EXPECT_NE((*history)[0].detail.find(id), std::string::npos) << id;
     }
   }
-  auto changes = reopened->ListChanges(0, 0);
+  auto changes = reopened->ListChanges("d1", 0, 0);
   ASSERT_TRUE(changes.ok());
   std::set<std::string> logged;
   for (const Change& c : *changes) {
@@ -576,7 +618,7 @@ TEST_P(StoreTest, CalendarAgreementsBlackoutsPeriodsTokensRoundTrip) {
   ASSERT_TRUE(store_->RevokeToken("tok-x", admin_).ok());
   EXPECT_TRUE(store_->FindTokenByHash("abc123")->revoked);
   // Tokens never reach the change log.
-  auto changes = store_->ListChanges(0, 100000);
+  auto changes = store_->ListChanges("d1", 0, 100000);
   for (const auto& c : *changes) EXPECT_NE(c.entity, "token");
 }
 

@@ -288,7 +288,7 @@ TEST_F(SyncAgentTest, OfflineKioskFactsArriveOnceInOrder) {
     EXPECT_EQ((*outbox)[i].state, OutboxState::kAcked);
   }
   // Every fact once, and the server logged them in the order they were recorded.
-  auto changes = server->ListChanges(0, 0, "");
+  auto changes = server->ListChanges("d1", 0, 0, "");
   ASSERT_TRUE(changes.ok());
   std::vector<std::string> logged;
   for (const auto& c : *changes) {

@@ -327,6 +327,64 @@ TEST_F(SyncServerTest, PullReturnsVisibleChangesResultsAndAnAdvancingCursor) {
   EXPECT_EQ(Get(*kiosk_b, "/v1/sync/pull?cursor=garbage").status, 400);
 }
 
+// Two districts: a kiosk reads its own district only; a district-wide reader pages through both, each
+// change once, and its cursor keeps a place per district. A cursor from before per-district versions
+// (one number) still reads on from where it was.
+TEST_F(SyncServerTest, PullReadsEveryDistrictInScopeKeepingAPlacePerDistrict) {
+  auto admin = server_.Client(admin_);
+  auto kiosk_a = server_.Client(kiosk_a_);
+  ASSERT_EQ(Register(*kiosk_a, "kiosk-a-1").status, 200);
+  Answer kiosk_start = Get(*kiosk_a, "/v1/sync/snapshot?client_id=kiosk-a-1");
+  Answer admin_start = Get(*admin, "/v1/sync/snapshot");
+  ASSERT_EQ(admin_start.status, 200);
+  const std::string epoch = admin_start.body["server_epoch"];
+  const std::int64_t before = *Open()->LatestVersion();
+  {
+    auto store = Open();
+    Actor sys = Actor::System();
+    ASSERT_TRUE(store->PutDistrict({"d2.north", "北部学区", "Asia/Shanghai", "zh-CN"}, sys).ok());
+    School z{"z", "d2.north", "泽校", "School Z", SchoolKind::kCore, false, 800, {29.80, 106.40}, {}};
+    ASSERT_TRUE(store->PutSchool(z, sys).ok());
+    Resource hall = *store->GetResource("b-hall");
+    hall.id = "z-hall";
+    hall.school_id = "z";
+    ASSERT_TRUE(store->PutResource(hall, sys).ok());
+  }
+  Json on_a = Booking(NewUuid(), "a-field", "a", Tomorrow(9), Tomorrow(10));
+  ASSERT_EQ(Post(*admin, "/v1/bookings", on_a).status, 201);
+  const std::set<std::string> expected = {"d2.north", "z", "z-hall", on_a["id"]};
+
+  Answer kiosk_pull =
+      Get(*kiosk_a, "/v1/sync/pull?client_id=kiosk-a-1&cursor=" + kiosk_start.body["cursor"].get<std::string>());
+  ASSERT_EQ(kiosk_pull.status, 200) << kiosk_pull.text;
+  ASSERT_EQ(kiosk_pull.body["changes"].size(), 1u) << kiosk_pull.text;
+  EXPECT_EQ(kiosk_pull.body["changes"][0]["id"], on_a["id"]);
+  EXPECT_EQ(kiosk_pull.body["cursor"].get<std::string>().find("north"), std::string::npos)
+      << "a kiosk's cursor names its own district only";
+
+  // One change a page: each once, none lost, across both districts.
+  std::multiset<std::string> seen;
+  std::string cursor = admin_start.body["cursor"];
+  for (int page = 0; page < 10; ++page) {
+    Answer pull = Get(*admin, "/v1/sync/pull?limit=1&cursor=" + cursor);
+    ASSERT_EQ(pull.status, 200) << pull.text;
+    for (const auto& c : pull.body["changes"]) seen.insert(c["id"].get<std::string>());
+    cursor = pull.body["cursor"];
+    if (pull.body["more"] == false) break;
+  }
+  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()), expected);
+  EXPECT_EQ(seen.size(), expected.size()) << "a change came twice";
+  EXPECT_NE(cursor.find("d2~2Enorth."), std::string::npos) << cursor;  // the '.' of the id is escaped
+  EXPECT_TRUE(Get(*admin, "/v1/sync/pull?cursor=" + cursor).body["changes"].empty());
+
+  Answer legacy = Get(*admin, "/v1/sync/pull?cursor=" + epoch + ":" + std::to_string(before));
+  ASSERT_EQ(legacy.status, 200) << legacy.text;
+  ASSERT_FALSE(legacy.body.contains("reset")) << legacy.text;
+  std::set<std::string> from_legacy;
+  for (const auto& c : legacy.body["changes"]) from_legacy.insert(c["id"].get<std::string>());
+  EXPECT_EQ(from_legacy, expected);
+}
+
 // ------------------------------------------------------------------------------------------ scope
 
 TEST_F(SyncServerTest, EveryRoleStaysInsideItsScope) {

@@ -199,13 +199,21 @@ class Store {
 
   // --- logs ---
   virtual Result<std::vector<AuditEntry>> ListAudit(const std::string& entity, const std::string& entity_id) = 0;
-  // Changes after `after_version` in order. With a scope school, only that school's changes and the
-  // district-wide ones (empty scope): what a kiosk of that school may see.
-  virtual Result<std::vector<Change>> ListChanges(std::int64_t after_version, int limit,
+  // Every change belongs to one district and carries that district's version: the versions of a
+  // district grow with each of its changes and commit in order (with several writers too), so a reader
+  // that has seen version v of a district has seen all of the district's changes up to v. Versions of
+  // different districts are not comparable (on SQLite they happen to share one sequence).
+  //
+  // One district's changes after `after_version` in order. With a scope school, only that school's
+  // changes and the district-wide ones (empty scope): what a kiosk of that school may see.
+  virtual Result<std::vector<Change>> ListChanges(const std::string& district_id, std::int64_t after_version, int limit,
                                                   const std::string& scope_school = "") = 0;
+  // The district's latest version: the cursor of a reader that has seen all of its changes (0: none yet).
+  virtual Result<std::int64_t> DistrictVersion(const std::string& district_id) = 0;
+  // A number that grows with every change anywhere in the deployment ("did anything change?").
   virtual Result<std::int64_t> LatestVersion() = 0;
-  // The oldest version still in the log, minus one: a cursor below it has missed compacted changes.
-  virtual Result<std::int64_t> CompactedUpTo() = 0;
+  // The district's highest compacted version: a cursor below it has missed compacted changes.
+  virtual Result<std::int64_t> CompactedUpTo(const std::string& district_id) = 0;
   // Drops change-log entries written before `before` (their entities stay); audit entries keep their
   // own detail-less rows. Returns how many were dropped.
   virtual Result<std::int64_t> CompactChanges(Instant before) = 0;

@@ -7,11 +7,13 @@
 //   rejected         a rule or the caller's scope refused it: error, message, conflicts, alternatives
 //   duplicate        already done: "original" holds the first answer, word for word
 //   quarantined      an unexpected failure: payload kept for an operator, sequence advanced
-// Pull cursors are "<server epoch>:<version>"; a new epoch (a restored server) or a cursor older than
-// the retained log answers {"reset": true}.
+// A pull cursor holds the server epoch and, per district, the last change version the reader has seen
+// (see Cursor); a new epoch (a restored server) or a cursor older than the retained log answers
+// {"reset": true}.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -73,12 +75,20 @@ std::string StringField(const Json& j, const char* key);
 // organizer, title, attendees) and its end: the server judges it, a client shows it optimistically.
 BookingRequest WalkInClaim(const UsageFact& fact, const Json& args, Instant end);
 
+// Opaque to clients: "<epoch>:<base>[,<district>.<version>]...". <base> is the version of every district
+// not listed: 0 in the cursors handed out now, the single number of a cursor from before versions were
+// per district (they were one sequence then, so it still means "seen up to here" in every district).
+// A district id is written with each byte outside [A-Za-z0-9_-] as ~XX (hex), so the cursor needs no
+// escaping in a URL.
 struct Cursor {
   std::string epoch;
-  std::int64_t version = 0;
-  std::string ToString() const { return epoch + ":" + std::to_string(version); }
+  std::int64_t base = 0;
+  std::map<std::string, std::int64_t> versions;  // by district id
+  std::int64_t VersionOf(const std::string& district_id) const;
+  std::string ToString() const;
 };
-// "" is the beginning (no epoch). Anything else that is not "<epoch>:<version>" is InvalidArgument.
+constexpr std::size_t kMaxCursorLength = 6000;  // under the server's URI limit; several hundred districts
+// "" is the beginning (no epoch). Anything else that is not a cursor as above is InvalidArgument.
 Result<Cursor> ParseCursor(const std::string& text);
 
 }  // namespace schoolshare::sync

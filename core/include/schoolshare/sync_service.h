@@ -73,6 +73,8 @@ class SyncService {
   Result<Outcome> EditCatalogue(const Actor& actor, const std::string& name, const Json& args);
   Result<TimeZone> ZoneOf(const std::string& school_id);
   std::string Scope(const Actor& actor) const;  // "" for district-wide roles, else the actor's school
+  // The districts whose changes the actor replicates: a kiosk's school's, everyone else all of them.
+  Result<std::vector<std::string>> DistrictsInScope(const Actor& actor);
 
   Store& store_;
   const Clock& clock_;

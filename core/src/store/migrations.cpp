@@ -349,6 +349,25 @@ ALTER TABLE usage_facts ADD COLUMN returned_by TEXT NOT NULL DEFAULT '';
 ALTER TABLE usage_facts ADD COLUMN override_by TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Version 11: every change names its district, so a pull reads one district's changes in its version
+// order. Versions stay one sequence here (a single writer); the per-district compaction marks start from
+// the deployment-wide one, which is conservative.
+constexpr const char kSchemaV11[] = R"sql(
+ALTER TABLE change_log ADD COLUMN district_id TEXT NOT NULL DEFAULT '';
+UPDATE change_log SET district_id = COALESCE(
+  CASE
+    WHEN scope <> '' THEN (SELECT district_id FROM schools WHERE id = scope)
+    WHEN entity = 'district' THEN entity_id
+    WHEN entity = 'school' THEN (SELECT district_id FROM schools WHERE id = entity_id)
+    WHEN entity = 'calendar_day' THEN substr(entity_id, 1, instr(entity_id, '/') - 1)
+  END, json_extract(data, '$.district_id'), '');
+DROP INDEX change_log_scope;
+CREATE INDEX change_log_district ON change_log(district_id, version);
+CREATE INDEX change_log_district_scope ON change_log(district_id, scope, version);
+INSERT INTO server_meta(key, value)
+  SELECT 'compacted_up_to/' || d.id, m.value FROM districts d JOIN server_meta m ON m.key = 'compacted_up_to';
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -363,6 +382,7 @@ const std::vector<Migration>& Migrations() {
       {8, "search: resources by type and capacity", kSchemaV8},
       {9, "calendar feed tokens: the feed a token of role feed opens", kSchemaV9},
       {10, "facts: who returned equipment, which staff member overrode a check-in window", kSchemaV10},
+      {11, "change log: the district of every change, read per district", kSchemaV11},
   };
   return kMigrations;
 }

@@ -321,6 +321,25 @@ CREATE TABLE quarantine (
 );
 )sql";
 
+// Version 2: per-district change versions. Each district's counter row is bumped inside the writing
+// transaction (so its versions commit in order, and under Citus the bump stays on the district's shard);
+// the deployment-wide counter row stays as the writers' lock and the "anything changed" number. Every
+// district's counter starts at the deployment-wide one, so a cursor taken before the change (one number
+// for all districts) still means "seen up to here" in each. Compaction marks are per district too.
+constexpr const char kSchemaV2[] = R"sql(
+CREATE TABLE district_versions (
+  district_id TEXT PRIMARY KEY REFERENCES districts(id),
+  version BIGINT NOT NULL,
+  compacted_up_to BIGINT NOT NULL DEFAULT 0
+);
+INSERT INTO district_versions(district_id, version, compacted_up_to)
+  SELECT d.id, c.value, COALESCE((SELECT value::BIGINT FROM server_meta WHERE key = 'compacted_up_to'), 0)
+  FROM districts d, counters c WHERE c.name = 'change_version';
+DROP INDEX change_log_version;
+DROP INDEX change_log_scope;
+CREATE INDEX change_log_scope ON change_log(district_id, scope, version);
+)sql";
+
 struct PgMigration {
   int version;
   const char* description;
@@ -329,6 +348,7 @@ struct PgMigration {
 
 const PgMigration kMigrations[] = {
     {1, "the SQLite schema of version 10, district-keyed for Citus, with the no-overlap exclusion", kSchemaV1},
+    {2, "per-district change versions and compaction marks", kSchemaV2},
 };
 
 // Any fixed key: every instance migrating the same database takes the same lock.

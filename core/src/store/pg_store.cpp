@@ -1104,7 +1104,8 @@ class PgStore final : public Store {
     SS_ASSIGN_OR_RETURN(Statement * st,
                         db_->Prepare("SELECT a.seq, a.at, a.actor_id, a.action, a.entity, a.entity_id, "
                                      "CASE WHEN a.change_version IS NULL THEN a.detail ELSE c.data END "
-                                     "FROM audit_log a LEFT JOIN change_log c ON c.version = a.change_version "
+                                     "FROM audit_log a LEFT JOIN change_log c ON c.district_id = a.district_id AND "
+                                     "c.version = a.change_version "
                                      "WHERE ($1 = '' OR a.entity = $1) AND ($2 = '' OR a.entity_id = $2) "
                                      "ORDER BY a.seq"));
     ScopedReset reset(*st);
@@ -1118,19 +1119,21 @@ class PgStore final : public Store {
     return out;
   }
 
-  Result<std::vector<Change>> ListChanges(std::int64_t after_version, int limit,
+  Result<std::vector<Change>> ListChanges(const std::string& district_id, std::int64_t after_version, int limit,
                                           const std::string& scope_school) override {
-    // Two statements, so each uses its index: the version order for everyone, (scope, version) for a school.
+    // Two statements, so each uses its index: the primary key (district, version) for everyone,
+    // (district, scope, version) for a school.
     SS_ASSIGN_OR_RETURN(Statement * st,
                         scope_school.empty()
                             ? db_->Prepare("SELECT version, entity, entity_id, op, data, at, scope FROM change_log "
-                                           "WHERE version > $1 ORDER BY version LIMIT $2")
+                                           "WHERE district_id = $3 AND version > $1 ORDER BY version LIMIT $2")
                             : db_->Prepare("SELECT version, entity, entity_id, op, data, at, scope FROM change_log "
-                                           "WHERE version > $1 AND scope IN ('', $3) ORDER BY version LIMIT $2"));
+                                           "WHERE district_id = $3 AND version > $1 AND scope IN ('', $4) "
+                                           "ORDER BY version LIMIT $2"));
     ScopedReset reset(*st);
-    st->Bind(1, after_version);
+    st->Bind(1, after_version).Bind(3, district_id);
     if (limit > 0) st->Bind(2, limit);  // NULL: no limit
-    if (!scope_school.empty()) st->Bind(3, scope_school);
+    if (!scope_school.empty()) st->Bind(4, scope_school);
     std::vector<Change> out;
     for (;;) {
       SS_ASSIGN_OR_RETURN(bool row, st->Step());
@@ -1140,42 +1143,43 @@ class PgStore final : public Store {
     return out;
   }
 
-  Result<std::int64_t> CompactedUpTo() override {
-    SS_ASSIGN_OR_RETURN(std::string v, Meta("compacted_up_to"));
-    return static_cast<std::int64_t>(std::stoll(v.empty() ? "0" : v));
+  Result<std::int64_t> CompactedUpTo(const std::string& district_id) override {
+    return DistrictCounter("SELECT compacted_up_to FROM district_versions WHERE district_id = $1", district_id);
   }
 
+  Result<std::int64_t> DistrictVersion(const std::string& district_id) override {
+    return DistrictCounter("SELECT version FROM district_versions WHERE district_id = $1", district_id);
+  }
+
+  // Drops, in each district, the changes up to its newest one written before `before`.
   Result<std::int64_t> CompactChanges(Instant before) override {
+    static constexpr char kMarks[] =
+        "WITH marks AS (SELECT district_id, MAX(version) AS up_to FROM change_log WHERE at < $1 "
+        "GROUP BY district_id) ";
     std::int64_t dropped = 0;
     SS_RETURN_IF_ERROR(Write([&]() -> Status {
+      auto run = [&](const std::string& sql, std::int64_t* changed) -> Status {
+        SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(sql));
+        ScopedReset reset(*st);
+        st->Bind(1, before);
+        SS_RETURN_IF_ERROR(st->Run());
+        if (changed != nullptr) *changed = st->Changes();
+        return Status::Ok();
+      };
       // History stays readable: audit entries take a copy of the data they pointed at.
-      SS_ASSIGN_OR_RETURN(Statement * copy,
-                          db_->Prepare("UPDATE audit_log SET detail = c.data, change_version = NULL FROM change_log c "
-                                       "WHERE c.version = audit_log.change_version AND c.at < $1"));
-      {
-        ScopedReset reset(*copy);
-        copy->Bind(1, before);
-        SS_RETURN_IF_ERROR(copy->Run());
-      }
-      SS_ASSIGN_OR_RETURN(Statement * top, db_->Prepare("SELECT COALESCE(MAX(version), 0), COUNT(*) FROM change_log "
-                                                        "WHERE at < $1"));
-      std::int64_t up_to = 0;
-      {
-        ScopedReset reset(*top);
-        top->Bind(1, before);
-        SS_ASSIGN_OR_RETURN(bool row, top->Step());
-        if (row) {
-          up_to = top->Int(0);
-          dropped = top->Int(1);
-        }
-      }
-      if (dropped == 0) return Status::Ok();
-      SS_ASSIGN_OR_RETURN(Statement * del, db_->Prepare("DELETE FROM change_log WHERE version <= $1"));
-      ScopedReset reset(*del);
-      del->Bind(1, up_to);
-      SS_RETURN_IF_ERROR(del->Run());
-      dropped = del->Changes();
-      return SetMeta("compacted_up_to", std::to_string(up_to));
+      SS_RETURN_IF_ERROR(run(std::string(kMarks) +
+                                 "UPDATE audit_log a SET detail = c.data, change_version = NULL FROM change_log c, "
+                                 "marks m WHERE c.district_id = a.district_id AND c.version = a.change_version AND "
+                                 "m.district_id = c.district_id AND c.version <= m.up_to",
+                             nullptr));
+      SS_RETURN_IF_ERROR(run(std::string(kMarks) +
+                                 "UPDATE district_versions v SET compacted_up_to = GREATEST(v.compacted_up_to, "
+                                 "m.up_to) FROM marks m WHERE v.district_id = m.district_id",
+                             nullptr));
+      return run(std::string(kMarks) +
+                     "DELETE FROM change_log c USING marks m WHERE c.district_id = m.district_id AND "
+                     "c.version <= m.up_to",
+                 &dropped);
     }));
     return dropped;
   }
@@ -1366,12 +1370,23 @@ class PgStore final : public Store {
   }
 
   Result<std::int64_t> LatestVersion() override {
-    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare("SELECT COALESCE(MAX(version), 0) FROM change_log"));
+    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare("SELECT value FROM counters WHERE name = 'change_version'"));
     ScopedReset reset(*st);
     SS_ASSIGN_OR_RETURN(bool row, st->Step());
     return row ? st->Int(0) : 0;
   }
 
+ private:
+  // One number of a district's counter row (0 before its first change).
+  Result<std::int64_t> DistrictCounter(const char* sql, const std::string& district_id) {
+    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(sql));
+    ScopedReset reset(*st);
+    st->Bind(1, district_id);
+    SS_ASSIGN_OR_RETURN(bool row, st->Step());
+    return row ? st->Int(0) : 0;
+  }
+
+ public:
  private:
   Instant Now() const { return clock_ ? clock_->Now() : SystemClock().Now(); }
 
@@ -1515,19 +1530,33 @@ class PgStore final : public Store {
     return st->Run();
   }
 
-  // Appends the change under the next version (the counter row, locked since BEGIN, so versions commit
-  // in order) and its audit entry.
+  // Appends the change under its district's next version and its audit entry. The district's counter
+  // row is bumped in this transaction, so the district's versions commit in order; the deployment-wide
+  // counter (locked since BEGIN) moves too, telling other instances to drop their caches. A district's
+  // first counter value is the deployment-wide one, above any cursor handed out before it existed.
   Status Log(const std::string& entity, const std::string& id, const std::string& op, const std::string& data,
              const Actor& by, const std::string& action, const std::string& scope, const std::string& district) {
     Instant now = Now();
     SS_ASSIGN_OR_RETURN(Statement * bump, db_->Prepare("UPDATE counters SET value = value + 1 WHERE name = "
                                                        "'change_version' RETURNING value"));
-    std::int64_t version = 0;
+    std::int64_t deployment_version = 0;
     {
       ScopedReset reset(*bump);
       SS_ASSIGN_OR_RETURN(bool row, bump->Step());
       if (!row) return Status::Corruption("the change_version counter row is missing");
-      version = bump->Int(0);
+      deployment_version = bump->Int(0);
+    }
+    SS_ASSIGN_OR_RETURN(Statement * next,
+                        db_->Prepare("INSERT INTO district_versions(district_id, version) VALUES ($1, $2) "
+                                     "ON CONFLICT (district_id) DO UPDATE SET version = district_versions.version + 1 "
+                                     "RETURNING version"));
+    std::int64_t version = 0;
+    {
+      ScopedReset reset(*next);
+      next->Bind(1, district).Bind(2, deployment_version);
+      SS_ASSIGN_OR_RETURN(bool row, next->Step());
+      if (!row) return Status::Corruption("the version counter of district " + district + " did not move");
+      version = next->Int(0);
     }
     SS_ASSIGN_OR_RETURN(Statement * st,
                         db_->Prepare("INSERT INTO change_log(district_id, version, entity, entity_id, op, data, at, "

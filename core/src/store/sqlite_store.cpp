@@ -305,7 +305,7 @@ class SqliteStore final : public Store, public DistrictReportSource {
       st->Bind(1, d.id).Bind(2, d.name).Bind(3, d.time_zone).Bind(4, d.locale);
       SS_RETURN_IF_ERROR(st->Run());
       CachedTableWritten();
-      return Log("district", d.id, "put", ToJson(d).dump(), by, "district.put", "");
+      return Log("district", d.id, "put", ToJson(d).dump(), by, "district.put", "", d.id);
     });
   }
 
@@ -358,7 +358,7 @@ class SqliteStore final : public Store, public DistrictReportSource {
       st->Bind(10, PeriodsToJson(s.periods).dump());
       SS_RETURN_IF_ERROR(Named(st->Run(), "school " + s.id + " (district \"" + s.district_id + "\" must exist)"));
       CachedTableWritten();
-      return Log("school", s.id, "put", ToJson(s).dump(), by, "school.put", "");
+      return Log("school", s.id, "put", ToJson(s).dump(), by, "school.put", "", s.district_id);
     });
   }
 
@@ -683,7 +683,7 @@ class SqliteStore final : public Store, public DistrictReportSource {
       Json data = ToJson(d);
       data["district_id"] = district_id;
       return Log("calendar_day", district_id + "/" + d.date.ToString() + "/" + d.school_id, "put", data.dump(), by,
-                 "calendar.put", d.school_id);
+                 "calendar.put", d.school_id, district_id);
     });
   }
 
@@ -1150,17 +1150,19 @@ class SqliteStore final : public Store, public DistrictReportSource {
     return out;
   }
 
-  Result<std::vector<Change>> ListChanges(std::int64_t after_version, int limit,
+  Result<std::vector<Change>> ListChanges(const std::string& district_id, std::int64_t after_version, int limit,
                                           const std::string& scope_school) override {
-    // Two statements, so each uses its index: the version order for everyone, (scope, version) for a school.
+    // Two statements, so each uses its index: (district, version) for everyone, (district, scope, version)
+    // for a school.
     SS_ASSIGN_OR_RETURN(Statement * st,
                         scope_school.empty()
                             ? db_->Prepare("SELECT version, entity, entity_id, op, data, at, scope FROM change_log "
-                                           "WHERE version > ?1 ORDER BY version LIMIT ?2")
+                                           "WHERE district_id = ?4 AND version > ?1 ORDER BY version LIMIT ?2")
                             : db_->Prepare("SELECT version, entity, entity_id, op, data, at, scope FROM change_log "
-                                           "WHERE version > ?1 AND scope IN ('', ?3) ORDER BY version LIMIT ?2"));
+                                           "WHERE district_id = ?4 AND version > ?1 AND scope IN ('', ?3) "
+                                           "ORDER BY version LIMIT ?2"));
     ScopedReset reset(*st);
-    st->Bind(1, after_version).Bind(2, limit > 0 ? limit : -1);
+    st->Bind(1, after_version).Bind(2, limit > 0 ? limit : -1).Bind(4, district_id);
     if (!scope_school.empty()) st->Bind(3, scope_school);
     std::vector<Change> out;
     for (;;) {
@@ -1171,9 +1173,24 @@ class SqliteStore final : public Store, public DistrictReportSource {
     return out;
   }
 
-  Result<std::int64_t> CompactedUpTo() override {
-    SS_ASSIGN_OR_RETURN(std::string v, Meta("compacted_up_to"));
+  Result<std::int64_t> CompactedUpTo(const std::string& district_id) override {
+    SS_ASSIGN_OR_RETURN(std::string v, Meta("compacted_up_to/" + district_id));
     return static_cast<std::int64_t>(std::stoll(v.empty() ? "0" : v));
+  }
+
+  Result<std::int64_t> DistrictVersion(const std::string& district_id) override {
+    SS_ASSIGN_OR_RETURN(Statement * st,
+                        db_->Prepare("SELECT COALESCE(MAX(version), 0) FROM change_log WHERE district_id = ?1"));
+    std::int64_t latest = 0;
+    {
+      ScopedReset reset(*st);
+      st->Bind(1, district_id);
+      SS_ASSIGN_OR_RETURN(bool row, st->Step());
+      if (row) latest = st->Int(0);
+    }
+    // Every change of the district may have been compacted away.
+    SS_ASSIGN_OR_RETURN(std::int64_t compacted, CompactedUpTo(district_id));
+    return std::max(latest, compacted);
   }
 
   Result<std::int64_t> CompactChanges(Instant before) override {
@@ -1197,6 +1214,24 @@ class SqliteStore final : public Store, public DistrictReportSource {
         }
       }
       if (dropped == 0) return Status::Ok();
+      // Each district's mark is the highest of its versions dropped now or before.
+      SS_ASSIGN_OR_RETURN(Statement * marks,
+                          db_->Prepare("SELECT district_id, MAX(version) FROM change_log WHERE version <= ?1 "
+                                       "GROUP BY district_id"));
+      std::vector<std::pair<std::string, std::int64_t>> dropped_up_to;
+      {
+        ScopedReset reset(*marks);
+        marks->Bind(1, up_to);
+        for (;;) {
+          SS_ASSIGN_OR_RETURN(bool row, marks->Step());
+          if (!row) break;
+          dropped_up_to.emplace_back(marks->Text(0), marks->Int(1));
+        }
+      }
+      for (const auto& [district, version] : dropped_up_to) {
+        SS_ASSIGN_OR_RETURN(std::int64_t before_mark, CompactedUpTo(district));
+        SS_RETURN_IF_ERROR(SetMeta("compacted_up_to/" + district, std::to_string(std::max(before_mark, version))));
+      }
       SS_ASSIGN_OR_RETURN(Statement * del, db_->Prepare("DELETE FROM change_log WHERE version <= ?1"));
       ScopedReset reset(*del);
       del->Bind(1, up_to);
@@ -1654,7 +1689,10 @@ class SqliteStore final : public Store, public DistrictReportSource {
   }
 
   Result<std::int64_t> LatestVersion() override {
-    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare("SELECT COALESCE(MAX(version), 0) FROM change_log"));
+    // One sequence for every district here; the compaction mark covers a log compacted empty.
+    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare("SELECT MAX(COALESCE((SELECT MAX(version) FROM change_log), 0), "
+                                                     "COALESCE((SELECT CAST(value AS INTEGER) FROM server_meta "
+                                                     "WHERE key = 'compacted_up_to'), 0))"));
     ScopedReset reset(*st);
     SS_ASSIGN_OR_RETURN(bool row, st->Step());
     return row ? st->Int(0) : 0;
@@ -1898,7 +1936,7 @@ class SqliteStore final : public Store, public DistrictReportSource {
       s = owner.status();
     }
     if (s.ok())
-      s = Log("booking", b.id, "put", BookingJsonText(b), by, action, scope, &rows.change_version, &rows.audit_seq);
+      s = Log("booking", b.id, "put", BookingJsonText(b), by, action, scope, "", &rows.change_version, &rows.audit_seq);
     if (undo == nullptr) return s;  // the caller's transaction rolls everything back
     if (!s.ok()) {
       UndoInsert(rows);
@@ -1973,17 +2011,33 @@ class SqliteStore final : public Store, public DistrictReportSource {
     return r.school_id;
   }
 
+  // The district of a school ("" when the school is unknown, as in a replica that lacks it).
+  Result<std::string> DistrictOfScope(const std::string& school_id) {
+    SS_ASSIGN_OR_RETURN(Statement * st, db_->PrepareStatic("SELECT district_id FROM schools WHERE id = ?1"));
+    ScopedReset reset(*st);
+    st->BindUncopied(1, school_id);
+    SS_ASSIGN_OR_RETURN(bool row, st->Step());
+    return row ? st->Text(0) : std::string();
+  }
+
+  // Appends a change in `scope` (the owner school, "" for everyone) of `district` ("": the scope
+  // school's) and its audit entry.
   Status Log(const std::string& entity, const std::string& id, const std::string& op, const std::string& data,
-             const Actor& by, const std::string& action, const std::string& scope, std::int64_t* version = nullptr,
-             std::int64_t* audit_seq = nullptr) {
+             const Actor& by, const std::string& action, const std::string& scope, const std::string& district = "",
+             std::int64_t* version = nullptr, std::int64_t* audit_seq = nullptr) {
     Instant now = Now();
-    SS_ASSIGN_OR_RETURN(Statement * st,
-                        db_->PrepareStatic("INSERT INTO change_log(entity, entity_id, op, data, at, scope) "
-                                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+    std::string district_id = district;
+    if (district_id.empty() && !scope.empty()) {
+      SS_ASSIGN_OR_RETURN(district_id, DistrictOfScope(scope));
+    }
+    SS_ASSIGN_OR_RETURN(
+        Statement * st,
+        db_->PrepareStatic("INSERT INTO change_log(entity, entity_id, op, data, at, scope, district_id) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
     {
       ScopedReset reset(*st);
       st->BindUncopied(1, entity).BindUncopied(2, id).BindUncopied(3, op).BindUncopied(4, data).Bind(5, now);
-      st->BindUncopied(6, scope);
+      st->BindUncopied(6, scope).BindUncopied(7, district_id);
       SS_RETURN_IF_ERROR(st->Run());
     }
     const std::int64_t change_version = sqlite3_last_insert_rowid(db_->raw());

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <charconv>
+#include <string_view>
 
 #include "schoolshare/sync_protocol.h"
 
@@ -123,19 +124,94 @@ BookingRequest WalkInClaim(const UsageFact& fact, const Json& args, Instant end)
   return claim;
 }
 
+namespace {
+
+bool PlainIdByte(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+std::string EncodeDistrict(const std::string& id) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char c : id) {
+    if (PlainIdByte(c)) {
+      out += c;
+    } else {
+      const auto b = static_cast<unsigned char>(c);
+      out += '~';
+      out += kHex[b >> 4];
+      out += kHex[b & 15];
+    }
+  }
+  return out;
+}
+
+bool DecodeDistrict(std::string_view text, std::string* id) {
+  id->clear();
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (PlainIdByte(text[i])) {
+      *id += text[i];
+      continue;
+    }
+    if (text[i] != '~' || i + 2 >= text.size()) return false;  // ~ and two hex digits
+    unsigned value = 0;
+    auto [ptr, ec] = std::from_chars(text.data() + i + 1, text.data() + i + 3, value, 16);
+    if (ec != std::errc() || ptr != text.data() + i + 3) return false;
+    *id += static_cast<char>(value);
+    i += 2;
+  }
+  return !id->empty();
+}
+
+bool ParseVersion(std::string_view text, std::int64_t* version) {
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), *version);
+  return ec == std::errc() && ptr == text.data() + text.size() && *version >= 0;
+}
+
+}  // namespace
+
+std::int64_t Cursor::VersionOf(const std::string& district_id) const {
+  auto it = versions.find(district_id);
+  return it == versions.end() ? base : it->second;
+}
+
+std::string Cursor::ToString() const {
+  std::string out = epoch + ":" + std::to_string(base);
+  for (const auto& [district, version] : versions) {
+    if (version != base) out += "," + EncodeDistrict(district) + "." + std::to_string(version);
+  }
+  return out;
+}
+
 Result<Cursor> ParseCursor(const std::string& text) {
   if (text.empty()) return Cursor{};
-  auto colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size() || text.size() > 200) {
-    return Bad("malformed cursor \"" + text + "\": use the cursor of the last pull, or none");
+  const Status bad = Bad("malformed cursor \"" + text.substr(0, 80) + "\": use the cursor of the last pull, or none");
+  const auto colon = text.find(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size() || text.size() > kMaxCursorLength) {
+    return bad;
   }
   Cursor c;
   c.epoch = text.substr(0, colon);
-  const char* first = text.data() + colon + 1;
-  const char* last = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(first, last, c.version);
-  if (ec != std::errc() || ptr != last || c.version < 0) {
-    return Bad("malformed cursor \"" + text + "\": use the cursor of the last pull, or none");
+  std::string_view rest(text);
+  rest.remove_prefix(colon + 1);
+  bool first = true;
+  while (true) {
+    const auto comma = rest.find(',');
+    const std::string_view part = rest.substr(0, comma);
+    if (first) {
+      if (!ParseVersion(part, &c.base)) return bad;
+      first = false;
+    } else {
+      const auto dot = part.rfind('.');
+      std::string district;
+      std::int64_t version = 0;
+      if (dot == std::string_view::npos || !DecodeDistrict(part.substr(0, dot), &district) ||
+          !ParseVersion(part.substr(dot + 1), &version) || !c.versions.emplace(district, version).second) {
+        return bad;
+      }
+    }
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
   }
   return c;
 }

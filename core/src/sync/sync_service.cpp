@@ -1,7 +1,9 @@
 // Register, push, pull and snapshot (DESIGN.md section 4), and the single-mutation REST writes.
 #include "schoolshare/sync_service.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <iterator>
 #include <limits>
 #include <map>
 #include <set>
@@ -80,6 +82,19 @@ Reply ErrorReply(const Status& s) {
 
 std::string SyncService::Scope(const Actor& actor) const {
   return actor.role == Role::kKiosk ? actor.school_id : std::string();
+}
+
+Result<std::vector<std::string>> SyncService::DistrictsInScope(const Actor& actor) {
+  std::vector<std::string> ids;
+  if (actor.role == Role::kKiosk) {
+    SS_ASSIGN_OR_RETURN(District d, store_.DistrictOfSchool(actor.school_id));
+    ids.push_back(d.id);
+    return ids;
+  }
+  SS_ASSIGN_OR_RETURN(std::vector<District> districts, store_.ListDistricts());
+  for (const auto& d : districts) ids.push_back(d.id);
+  std::sort(ids.begin(), ids.end());
+  return ids;
 }
 
 Result<TimeZone> SyncService::ZoneOf(const std::string& school_id) {
@@ -246,16 +261,23 @@ Reply SyncService::Pull(const Actor& actor, const std::string& client_id, const 
   // One snapshot: last_client_seq is never visible without the effects it covers.
   Status s = store_.ReadTransaction([&]() -> Status {
     SS_ASSIGN_OR_RETURN(std::string epoch, store_.ServerEpoch());
-    SS_ASSIGN_OR_RETURN(std::int64_t compacted, store_.CompactedUpTo());
-    SS_ASSIGN_OR_RETURN(std::int64_t latest, store_.LatestVersion());
+    SS_ASSIGN_OR_RETURN(std::vector<std::string> districts, DistrictsInScope(actor));
+    SS_ASSIGN_OR_RETURN(std::int64_t latest_anywhere, store_.LatestVersion());
     const std::string now = TimeZone::Utc().FormatRfc3339(clock_.Now());
+    // Where each district stands: the reader's position and the district's newest version.
+    std::vector<std::int64_t> from(districts.size()), newest(districts.size());
     std::string reason;
-    if (!cursor->epoch.empty() && cursor->epoch != epoch)
-      reason = "epoch";
-    else if (cursor->version < compacted)
-      reason = "expired";
-    else if (cursor->version > latest)
-      reason = "ahead";
+    if (!cursor->epoch.empty() && cursor->epoch != epoch) reason = "epoch";
+    if (reason.empty() && cursor->base > latest_anywhere) reason = "ahead";
+    for (std::size_t i = 0; reason.empty() && i < districts.size(); ++i) {
+      from[i] = cursor->VersionOf(districts[i]);
+      SS_ASSIGN_OR_RETURN(std::int64_t compacted, store_.CompactedUpTo(districts[i]));
+      SS_ASSIGN_OR_RETURN(newest[i], store_.DistrictVersion(districts[i]));
+      if (from[i] < compacted)
+        reason = "expired";
+      else if (cursor->versions.count(districts[i]) && from[i] > newest[i])
+        reason = "ahead";
+    }
     if (!reason.empty()) {
       out = Json{{"reset", true}, {"reason", reason}, {"server_epoch", epoch}, {"server_time", now}}.dump();
       return Status::Ok();
@@ -276,10 +298,26 @@ Reply SyncService::Pull(const Actor& actor, const std::string& client_id, const 
       last_seq = client->last_client_seq;
       SS_ASSIGN_OR_RETURN(records, store_.ListMutationRecords(client_id, results_after, sync::kMaxMutationsPerPush));
     }
-    SS_ASSIGN_OR_RETURN(std::vector<Change> changes, store_.ListChanges(cursor->version, limit + 1, scope));
-    const bool more = static_cast<int>(changes.size()) > limit;
-    if (more) changes.resize(limit);
-    const std::int64_t next = more ? changes.back().version : latest;
+    // District by district, up to `limit` changes in all; a district cut short keeps its place.
+    std::vector<Change> changes;
+    sync::Cursor next{epoch, 0, {}};
+    bool more = false;
+    for (std::size_t i = 0; i < districts.size(); ++i) {
+      std::int64_t position = std::max(from[i], newest[i]);
+      if (more) {
+        position = from[i];
+      } else if (from[i] < newest[i]) {
+        const int room = limit - static_cast<int>(changes.size());
+        SS_ASSIGN_OR_RETURN(std::vector<Change> page, store_.ListChanges(districts[i], from[i], room + 1, scope));
+        if (static_cast<int>(page.size()) > room) {
+          more = true;
+          page.resize(room);
+          position = page.empty() ? from[i] : page.back().version;
+        }
+        std::move(page.begin(), page.end(), std::back_inserter(changes));
+      }
+      next.versions[districts[i]] = position;
+    }
     // The change data is already JSON text: splice it in instead of parsing and printing it again.
     out.reserve(256 + changes.size() * 512);
     out += "{\"changes\":[";
@@ -291,7 +329,7 @@ Reply SyncService::Pull(const Actor& actor, const std::string& client_id, const 
       out += c.data.empty() ? "null" : c.data;
       out += '}';
     }
-    out += "],\"cursor\":" + Quoted(sync::Cursor{epoch, next}.ToString()).dump();
+    out += "],\"cursor\":" + Quoted(next.ToString()).dump();
     out += ",\"more\":" + std::string(more ? "true" : "false");
     out += ",\"last_client_seq\":" + std::to_string(last_seq);
     out += ",\"results\":[";
@@ -320,7 +358,11 @@ Reply SyncService::Snapshot(const Actor& actor, const std::string& client_id) {
   };
   Status s = store_.ReadTransaction([&]() -> Status {
     SS_ASSIGN_OR_RETURN(std::string epoch, store_.ServerEpoch());
-    SS_ASSIGN_OR_RETURN(std::int64_t latest, store_.LatestVersion());
+    sync::Cursor head_cursor{epoch, 0, {}};
+    SS_ASSIGN_OR_RETURN(std::vector<std::string> replicated, DistrictsInScope(actor));
+    for (const auto& d : replicated) {
+      SS_ASSIGN_OR_RETURN(head_cursor.versions[d], store_.DistrictVersion(d));
+    }
     std::int64_t last_seq = 0;
     if (!client_id.empty()) {
       auto client = store_.GetSyncClient(client_id);
@@ -397,7 +439,7 @@ Reply SyncService::Snapshot(const Actor& actor, const std::string& client_id) {
         if (p.status == PeriodStatus::kSignedOff) add("report_period", sc.id + "/" + month, ToJson(p, utc));
       }
     }
-    head = {{"cursor", sync::Cursor{epoch, latest}.ToString()},
+    head = {{"cursor", head_cursor.ToString()},
             {"last_client_seq", last_seq},
             {"server_epoch", epoch},
             {"server_time", utc.FormatRfc3339(now)}};
