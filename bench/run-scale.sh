@@ -82,6 +82,9 @@ seed_size=(--seed-bookings "$SEED_BOOKINGS" --seed-resources "$SEED_RESOURCES")
 psql_c "CREATE DATABASE seed"
 "$LOAD" --seed-store "$PG/seed" "${seed_size[@]}" --tokens "$work/tokens-pg.json"
 "$bindir/psql" -q -X -d "$PG/seed" -c "VACUUM ANALYZE" >/dev/null
+psql_q "SELECT calls, round(total_exec_time::numeric) AS total_ms, round(mean_exec_time::numeric, 3) AS mean_ms,
+          left(regexp_replace(query, '\s+', ' ', 'g'), 100) FROM pg_stat_statements s JOIN pg_database d
+          ON d.oid = s.dbid WHERE d.datname = 'seed' ORDER BY total_exec_time DESC LIMIT 8" >"$work/statements-seed.txt"
 
 # CPU seconds (user + system) of the given processes, from /proc.
 cpu_of() {
@@ -191,5 +194,5 @@ echo "(CPU: shares of all $(nproc) vCPUs; sync and postgres over the driver's wh
 echo "(PG statements/request: pg_stat_statements calls in the run's database, warm-up included, over the run's requests)"
 echo "load average at end $(cut -d' ' -f1 /proc/loadavg)"
 if [ -n "${SHOW_STATEMENTS:-}" ]; then
-  for f in "$work"/statements-*.txt; do echo "== $(basename "$f" .txt): calls | mean ms | statement"; cat "$f"; done
+  for f in "$work"/statements-*.txt; do echo "== $(basename "$f" .txt): calls | (total ms |) mean ms | statement"; cat "$f"; done
 fi
