@@ -9,7 +9,7 @@
 # request races an earlier one for its slot), stops everything and prints one table.
 # See docs/performance.md, "Several instances over PostgreSQL (issue 8)".
 #
-#   bench/run-scale.sh                                  48 clients, 10 s measured, 2 rounds (about 4 minutes)
+#   bench/run-scale.sh                                  48 clients, 10 s measured, 2 rounds (6-7 minutes, 3 of them seeding)
 #   CLIENTS=24 SECONDS_PER_RUN=15 ROUNDS=1 bench/run-scale.sh
 #   CONFIGS="pg:1 pg:4" bench/run-scale.sh              only these configurations (sqlite:1 pg:N)
 #
