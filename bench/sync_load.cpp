@@ -14,6 +14,11 @@
 // The seeded database (GenerateCity plus the benchmark's resources and tokens, ~100,000 change-log
 // entries) is made once under the data directory and reused; every run works on fresh copies.
 // docs/performance.md ("Sync service (issue 3)") describes the method and the figures.
+//
+// For bench/run-scale.sh (issue 8) it also works against external servers: --seed-store writes the
+// same city (smaller, dated today) into a SQLite file or a postgresql:// database and its tokens to a
+// file; --ports drives phase 3 alone at running schoolshare-sync instances on 127.0.0.1, clients
+// round-robin over them, every --conflict-every'th request racing an earlier one for its slot.
 #include <httplib.h>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/spdlog.h>
