@@ -14,6 +14,11 @@
 // The seeded database (GenerateCity plus the benchmark's resources and tokens, ~100,000 change-log
 // entries) is made once under the data directory and reused; every run works on fresh copies.
 // docs/performance.md ("Sync service (issue 3)") describes the method and the figures.
+//
+// For bench/run-scale.sh (issue 8) it also works against external servers: --seed-store writes the
+// same city (smaller, dated today) into a SQLite file or a postgresql:// database and its tokens to a
+// file; --ports drives phase 3 alone at running schoolshare-sync instances on 127.0.0.1, clients
+// round-robin over them, every --conflict-every'th request racing an earlier one for its slot.
 #include <httplib.h>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/spdlog.h>
@@ -31,6 +36,7 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -134,11 +140,14 @@ Resource BenchRoom(const std::string& id, const std::string& school, const std::
   return r;
 }
 
-// Slot n of a room: the n-th one-hour slot from the first Monday a week after kNow, 8 a weekday
+// The create stream's "now": kNow in-process; the seed's time (the real clock) against external servers.
+Instant g_stream_now = kNow;
+
+// Slot n of a room: the n-th one-hour slot from the first Monday a week after now, 8 a weekday
 // (08:00, 09:15, ... 16:45), weekdays only: never overlapping, buffers included, inside opening hours.
 Instant SlotStart(std::int64_t n) {
   static const CivilDate monday = [] {
-    const CivilDate week_after = Shanghai().LocalDate(kNow).AddDays(7);
+    const CivilDate week_after = Shanghai().LocalDate(g_stream_now).AddDays(7);
     return week_after.AddDays((8 - week_after.IsoWeekday()) % 7);
   }();
   const std::int64_t day = n / 8;
@@ -182,6 +191,58 @@ void RemoveDb(const std::string& path) {
   for (const char* suffix : {"", "-wal", "-shm", ".done"}) fs::remove(path + suffix);
 }
 
+// Writes the benchmark's city into `store` (empty): GenerateCity (200 schools in 20 districts,
+// `resources` resources, `bookings` bookings around `now`), the create stream's 2,000 rooms, with
+// `home_rooms` ten rooms for each of s00001..s00100 (the push phase's), and tokens; returns the tokens
+// as {"managers", "kiosks", "admin"}.
+Json FillSeed(Store& store, Instant now, int resources, std::int64_t bookings, bool home_rooms) {
+  GenOptions g;
+  g.schools = kSchools;
+  g.resources = resources;
+  g.bookings = bookings;
+  g.schools_per_district = kSchoolsPerDistrict;
+  g.now = now;
+  auto stats = GenerateCity(store, g);
+  if (!stats.ok()) Die("GenerateCity", stats.status());
+  Status s = store.Transaction([&]() -> Status {
+    // The create-booking stream's rooms: room k in district k % 20, owned by school (k / 20) % 10 of it.
+    for (int k = 0; k < kWriteResources; ++k) {
+      SS_RETURN_IF_ERROR(store.PutResource(
+          BenchRoom(WriteResourceId(k), SchoolAt(k % kDistricts, (k / kDistricts) % kSchoolsPerDistrict),
+                    std::to_string(k)),
+          Actor::System()));
+    }
+    for (int sc = 1; home_rooms && sc <= kHomeSchools; ++sc) {
+      for (int k = 0; k < kHomeResources; ++k) {
+        SS_RETURN_IF_ERROR(store.PutResource(
+            BenchRoom(HomeResourceId(sc, k), SchoolId(sc), SchoolId(sc) + "-" + std::to_string(k)), Actor::System()));
+      }
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) Die("benchmark resources", s);
+  Json managers = Json::object(), kiosks = Json::object();
+  for (int sc = 1; sc <= kSchools; ++sc) {
+    auto t = IssueToken(store, Role::kSchoolManager, SchoolId(sc), "load manager", Actor::System(), now);
+    if (!t.ok()) Die("token", t.status());
+    managers[SchoolId(sc)] = t->token;
+    if (sc <= kKioskSchools) {
+      auto k = IssueToken(store, Role::kKiosk, SchoolId(sc), "load kiosk", Actor::System(), now);
+      if (!k.ok()) Die("token", k.status());
+      kiosks[SchoolId(sc)] = k->token;
+    }
+  }
+  auto admin = IssueToken(store, Role::kDistrictAdmin, "", "load admin", Actor::System(), now);
+  if (!admin.ok()) Die("token", admin.status());
+  return {{"managers", managers}, {"kiosks", kiosks}, {"admin", admin->token}};
+}
+
+void ReadTokens(const Json& tokens, Seed* seed) {
+  for (auto& [k, v] : tokens["managers"].items()) seed->manager_token[k] = v.get<std::string>();
+  for (auto& [k, v] : tokens["kiosks"].items()) seed->kiosk_token[k] = v.get<std::string>();
+  seed->admin_token = tokens["admin"].get<std::string>();
+}
+
 Seed MakeSeed(const std::string& dir, ManualClock& clock) {
   Seed seed;
   seed.db = dir + "/seed.db";
@@ -206,47 +267,7 @@ Seed MakeSeed(const std::string& dir, ManualClock& clock) {
       o.clock = &clock;
       auto opened = Store::OpenSqlite(seed.db, o);
       if (!opened.ok()) Die("open " + seed.db, opened.status());
-      Store& store = **opened;
-      GenOptions g;
-      g.schools = kSchools;
-      g.resources = kCityResources;
-      g.bookings = kSeedBookings;
-      g.schools_per_district = kSchoolsPerDistrict;
-      g.now = kNow;
-      auto stats = GenerateCity(store, g);
-      if (!stats.ok()) Die("GenerateCity", stats.status());
-      Status s = store.Transaction([&]() -> Status {
-        // The create-booking stream's rooms: room k in district k % 20, owned by school (k / 20) % 10 of it.
-        for (int k = 0; k < kWriteResources; ++k) {
-          SS_RETURN_IF_ERROR(store.PutResource(
-              BenchRoom(WriteResourceId(k), SchoolAt(k % kDistricts, (k / kDistricts) % kSchoolsPerDistrict),
-                        std::to_string(k)),
-              Actor::System()));
-        }
-        for (int sc = 1; sc <= kHomeSchools; ++sc) {
-          for (int k = 0; k < kHomeResources; ++k) {
-            SS_RETURN_IF_ERROR(store.PutResource(
-                BenchRoom(HomeResourceId(sc, k), SchoolId(sc), SchoolId(sc) + "-" + std::to_string(k)),
-                Actor::System()));
-          }
-        }
-        return Status::Ok();
-      });
-      if (!s.ok()) Die("benchmark resources", s);
-      Json managers = Json::object(), kiosks = Json::object();
-      for (int sc = 1; sc <= kSchools; ++sc) {
-        auto t = IssueToken(store, Role::kSchoolManager, SchoolId(sc), "load manager", Actor::System(), kNow);
-        if (!t.ok()) Die("token", t.status());
-        managers[SchoolId(sc)] = t->token;
-        if (sc <= kKioskSchools) {
-          auto k = IssueToken(store, Role::kKiosk, SchoolId(sc), "load kiosk", Actor::System(), kNow);
-          if (!k.ok()) Die("token", k.status());
-          kiosks[SchoolId(sc)] = k->token;
-        }
-      }
-      auto admin = IssueToken(store, Role::kDistrictAdmin, "", "load admin", Actor::System(), kNow);
-      if (!admin.ok()) Die("token", admin.status());
-      tokens = {{"managers", managers}, {"kiosks", kiosks}, {"admin", admin->token}};
+      tokens = FillSeed(**opened, kNow, kCityResources, kSeedBookings, true);
     }  // closing checkpoints the WAL into the file
     std::ofstream(tokens_path) << tokens.dump(1) << "\n";
     std::ofstream(seed.db + ".done") << kSeedVersion << "\n";
@@ -277,9 +298,7 @@ Seed MakeSeed(const std::string& dir, ManualClock& clock) {
   std::ifstream in(tokens_path);
   Json tokens = Json::parse(in, nullptr, false);
   if (tokens.is_discarded()) Die("unreadable " + tokens_path + ": delete the data directory");
-  for (auto& [k, v] : tokens["managers"].items()) seed.manager_token[k] = v.get<std::string>();
-  for (auto& [k, v] : tokens["kiosks"].items()) seed.kiosk_token[k] = v.get<std::string>();
-  seed.admin_token = tokens["admin"].get<std::string>();
+  ReadTokens(tokens, &seed);
   seed.changes = QueryInt(seed.db, "SELECT count(*) FROM change_log");
   seed.bookings = QueryInt(seed.db, "SELECT count(*) FROM bookings");
   return seed;
@@ -295,19 +314,22 @@ std::string FreshCopy(const std::string& src, const std::string& dst) {
 
 // Booking i of the create stream (phases 1-3): room i % 2000 at its slot i / 2000, requested by another
 // school of the room's district in turn (cross-school; 4-5 hours a week per requester, under the cap).
+// With `rival` >= 0 it is request `rival` asking for booking i's room and slot as the next school in
+// turn: a conflict (whichever of the two commits first wins).
 struct CreateRequest {
   std::string body;
   std::string requester;
 };
-CreateRequest CreateBooking(std::int64_t i) {
+CreateRequest CreateBooking(std::int64_t i, std::int64_t rival = -1) {
   const int k = static_cast<int>(i % kWriteResources);
   const std::int64_t n = i / kWriteResources;
   const int district = k % kDistricts;
   const int owner = (k / kDistricts) % kSchoolsPerDistrict;
   CreateRequest r;
-  r.requester = SchoolAt(district, (owner + 1 + static_cast<int>(n % 9)) % kSchoolsPerDistrict);
+  const int turn = static_cast<int>((n + (rival >= 0 ? 1 : 0)) % 9);
+  r.requester = SchoolAt(district, (owner + 1 + turn) % kSchoolsPerDistrict);
   const Instant start = SlotStart(n);
-  Json j = {{"id", Uuid(1, static_cast<std::uint64_t>(i))},
+  Json j = {{"id", Uuid(1, static_cast<std::uint64_t>(rival >= 0 ? rival : i))},
             {"resource_id", WriteResourceId(k)},
             {"school_id", r.requester},
             {"organizer", "王老师"},
@@ -444,6 +466,7 @@ struct RunOptions {
   int clients = 50;
   double warmup = 1;
   double seconds = 8;
+  std::vector<int> ports;  // external servers on 127.0.0.1: client c talks to ports[c % size] (round-robin)
 };
 
 using Setup = std::function<bool(httplib::Client&, int client, std::string* error)>;
@@ -475,7 +498,7 @@ PhaseResult RunLoad(const std::string& name, const RunOptions& o, const Setup& s
   std::mutex connecting;
   for (int c = 0; c < o.clients; ++c) {
     threads.emplace_back([&, c] {
-      auto client = NewClient(o.port);
+      auto client = NewClient(o.ports.empty() ? o.port : o.ports[static_cast<size_t>(c) % o.ports.size()]);
       std::string error;
       {
         std::lock_guard<std::mutex> one_at_a_time(connecting);
@@ -567,10 +590,14 @@ PhaseResult RunLoad(const std::string& name, const RunOptions& o, const Setup& s
 
 httplib::Headers Bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
 
-// Phases 1-3 share this request: the next booking of the create stream, POSTed as its requester.
-Request CreateStream(const Seed& seed, std::atomic<std::int64_t>& next) {
-  return [&seed, &next](httplib::Client& http, int) -> Answer {
-    CreateRequest r = CreateBooking(next.fetch_add(1));
+// Phases 1-3 share this request: the next booking of the create stream, POSTed as its requester. With
+// conflict_every = m > 0, every m-th request instead asks for the room and slot of the request five
+// before it (usually still in flight at another client, so the two race; one is refused).
+Request CreateStream(const Seed& seed, std::atomic<std::int64_t>& next, int conflict_every = 0) {
+  return [&seed, &next, conflict_every](httplib::Client& http, int) -> Answer {
+    const std::int64_t i = next.fetch_add(1);
+    CreateRequest r = conflict_every > 0 && i >= 5 && i % conflict_every == conflict_every - 1 ? CreateBooking(i - 5, i)
+                                                                                               : CreateBooking(i);
     auto res = http.Post("/v1/bookings", Bearer(seed.manager_token.at(r.requester)), r.body, "application/json");
     if (!res) return {AnswerVerdict::kError, 0, "no answer: " + httplib::to_string(res.error()), {}};
     Answer a;
@@ -845,6 +872,41 @@ double LoadAverage() {
   return getloadavg(l, 1) == 1 ? l[0] : -1;
 }
 
+// --seed-store and --ports: the multi-instance benchmark of bench/run-scale.sh. The servers are separate
+// processes on the real clock, so the seed's `now` is the real time (its day, 00:00 UTC), stored with
+// the tokens; the create stream starts a week later.
+int RunExternal(const std::string& seed_store, int seed_resources, std::int64_t seed_bookings,
+                const std::string& tokens_path, const RunOptions& ro, int conflict_every, const std::string& label,
+                const std::string& json_out) {
+  if (tokens_path.empty()) Die("--seed-store and --ports need --tokens");
+  if (!seed_store.empty()) {
+    const Instant now = std::time(nullptr) / kDay * kDay;
+    const auto t0 = Steady::now();
+    StoreOptions o;
+    o.synchronous_full = false;
+    auto opened = Store::Open(seed_store, o);
+    if (!opened.ok()) Die("open the seed store", opened.status());
+    Json tokens = FillSeed(**opened, now, seed_resources, seed_bookings, false);
+    tokens["now"] = now;
+    std::ofstream(tokens_path) << tokens.dump(1) << "\n";
+    std::fprintf(stderr, "[seed] %d schools, %d resources, %lld bookings in %.1f s\n", kSchools,
+                 seed_resources + kWriteResources, static_cast<long long>(seed_bookings),
+                 std::chrono::duration<double>(Steady::now() - t0).count());
+    return 0;
+  }
+  std::ifstream in(tokens_path);
+  const Json tokens = Json::parse(in, nullptr, false);
+  if (tokens.is_discarded() || !tokens.contains("now")) Die("unreadable tokens file " + tokens_path);
+  Seed seed;
+  ReadTokens(tokens, &seed);
+  g_stream_now = tokens["now"].get<Instant>();
+  std::atomic<std::int64_t> next{0};
+  const PhaseResult r = RunLoad(label, ro, {}, CreateStream(seed, next, conflict_every));
+  PrintPhase(r, static_cast<double>(std::max(1u, std::thread::hardware_concurrency())), "req");
+  if (!json_out.empty()) std::ofstream(json_out) << PhaseJson(r).dump(1) << "\n";
+  return r.errors == 0 ? 0 : 1;
+}
+
 }  // namespace
 }  // namespace schoolshare::loadbench
 
@@ -873,6 +935,28 @@ int main(int argc, char** argv) {
                  "the real server's request log (one line per request, flushed, as in production); "
                  "'off' disables it; default DATA/server.log");
   app.add_option("--json", json_out, "also write the results as JSON here");
+  // Against external servers (bench/run-scale.sh): seed a store once, then drive running instances.
+  std::string seed_store, tokens_path, label = "create";
+  std::int64_t seed_bookings = 10000;
+  int seed_resources = 2000;
+  int conflict_every = 0;
+  app.add_option("--seed-store", seed_store,
+                 "write the benchmark city (now = the real clock) into this SQLite file or postgresql:// "
+                 "database, its tokens to --tokens, and exit");
+  app.add_option("--seed-bookings", seed_bookings, "bookings GenerateCity writes for --seed-store")
+      ->capture_default_str();
+  app.add_option("--seed-resources", seed_resources,
+                 "resources GenerateCity writes for --seed-store (plus the create stream's 2,000 rooms)")
+      ->capture_default_str();
+  app.add_option("--tokens", tokens_path, "the tokens file of --seed-store (written, or read with --ports)");
+  app.add_option("--ports", ro.ports,
+                 "drive POST /v1/bookings only, against running schoolshare-sync instances on 127.0.0.1 at these "
+                 "ports, clients round-robin over them (needs --tokens)")
+      ->delimiter(',');
+  app.add_option("--conflict-every", conflict_every,
+                 "with --ports: every Nth request races the request five before it for the same slot (0: none)")
+      ->capture_default_str();
+  app.add_option("--label", label, "with --ports: the phase's name in the output")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   if (ro.clients < 1 || ro.clients > 100 || ro.seconds <= 0 || ro.seconds > 120 || batch < 1 || batch > 1000) {
     std::fprintf(stderr, "--clients 1..100, --seconds up to 120, --batch 1..1000\n");
@@ -882,6 +966,9 @@ int main(int argc, char** argv) {
     return ("," + phases + ",").find("," + std::string(p) + ",") != std::string::npos;
   };
   std::signal(SIGPIPE, SIG_IGN);
+  if (!seed_store.empty() || !ro.ports.empty()) {
+    return RunExternal(seed_store, seed_resources, seed_bookings, tokens_path, ro, conflict_every, label, json_out);
+  }
   fs::create_directories(data_dir);
   if (server_log.empty()) server_log = data_dir + "/server.log";
 
@@ -1051,7 +1138,7 @@ int main(int argc, char** argv) {
           a.verdict = a.units == batch ? AnswerVerdict::kOk : AnswerVerdict::kRefused;
           return a;
         };
-        return RunLoad(title, RunOptions{ro.port, clients, ro.warmup, ro.seconds}, setup, push);
+        return RunLoad(title, RunOptions{ro.port, clients, ro.warmup, ro.seconds, {}}, setup, push);
       };
       if (push_facts) {
         results["push_facts"] = push_phase(

@@ -1010,8 +1010,9 @@ class PgStore final : public Store {
     if (auto it = periods_.find(key); it != periods_.end()) return it->second;
     SS_ASSIGN_OR_RETURN(
         Statement * st,
-        db_->Prepare(
-            "SELECT status, signed_off_by, signed_off_at FROM report_periods WHERE school_id = $1 AND month = $2"));
+        // By the primary key (district, school, month): school and month alone would scan the table.
+        db_->Prepare("SELECT status, signed_off_by, signed_off_at FROM report_periods WHERE district_id = "
+                     "(SELECT district_id FROM schools WHERE id = $1) AND school_id = $1 AND month = $2"));
     ScopedReset reset(*st);
     st->Bind(1, school_id).Bind(2, month);
     ReportPeriod p{school_id, month, PeriodStatus::kOpen, "", 0};
@@ -1656,8 +1657,10 @@ class PgStore final : public Store {
 
   Result<Instant> LongestBooking(const std::string& resource_id) {
     if (auto it = longest_.find(resource_id); it != longest_.end()) return it->second;
+    // By the primary key (district, resource): the resource alone would scan the table on every write.
     SS_ASSIGN_OR_RETURN(Statement * st,
-                        db_->Prepare("SELECT longest_seconds FROM booking_bounds WHERE resource_id = $1"));
+                        db_->Prepare("SELECT longest_seconds FROM booking_bounds WHERE district_id = "
+                                     "(SELECT district_id FROM resources WHERE id = $1) AND resource_id = $1"));
     ScopedReset reset(*st);
     st->Bind(1, resource_id);
     SS_ASSIGN_OR_RETURN(bool row, st->Step());
