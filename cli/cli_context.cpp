@@ -4,6 +4,7 @@
 
 #include "schoolshare/booking_service.h"
 #include "schoolshare/ids.h"
+#include "schoolshare/location.h"
 
 namespace schoolshare::cli {
 
@@ -37,7 +38,7 @@ int Context::Fail(int code, const std::string& message) {
 Result<std::unique_ptr<Store>> Context::Open(const std::string& path, bool create) {
   if (path.empty()) return Status::InvalidArgument(T("cli.db_required"));
   if (!create && !Store::IsPostgresLocation(path) && !std::filesystem::exists(path)) {
-    return Status::NotFound(T("cli.db_missing", {{"path", path}}));
+    return Status::NotFound(T("cli.db_missing", {{"path", RedactedLocation(path)}}));
   }
   StoreOptions options;
   options.create_if_missing = create;

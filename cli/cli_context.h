@@ -72,6 +72,7 @@ void AddTokenCommand(CLI::App& app, Context& ctx);
 void AddBookingCommands(CLI::App& app, Context& ctx);
 void AddImportCommand(CLI::App& app, Context& ctx);
 void AddBackupCommand(CLI::App& app, Context& ctx);
+void AddMigrateStoreCommand(CLI::App& app, Context& ctx);
 void AddGenCommand(CLI::App& app, Context& ctx);
 void AddReportCommand(CLI::App& app, Context& ctx);
 void AddTourCommand(CLI::App& app, Context& ctx);

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
     cli::AddBookingCommands(app, ctx);
     cli::AddImportCommand(app, ctx);
     cli::AddBackupCommand(app, ctx);
+    cli::AddMigrateStoreCommand(app, ctx);
     cli::AddGenCommand(app, ctx);
     cli::AddReportCommand(app, ctx);
     cli::AddTourCommand(app, ctx);

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "http_server.h"
+#include "schoolshare/location.h"
 
 namespace {
 
@@ -92,8 +93,7 @@ int main(int argc, char** argv) {
   std::printf("listening on %s:%d\n", options.host.c_str(), server.port());
   std::fflush(stdout);
   spdlog::info("listening on {}:{} ({}), database {}", options.host, server.port(),
-               options.tls_cert.empty() ? "http" : "https",
-               schoolshare::Store::IsPostgresLocation(options.db_path) ? "(PostgreSQL)" : options.db_path);
+               options.tls_cert.empty() ? "http" : "https", schoolshare::RedactedLocation(options.db_path));
   auto s = server.Run();
   if (!s.ok()) kill(getpid(), SIGTERM);  // stopped by a failure, not a signal: release the watcher
   watcher.join();

@@ -2,6 +2,7 @@
 #include <filesystem>
 
 #include "cli_context.h"
+#include "schoolshare/location.h"
 
 namespace schoolshare::cli {
 
@@ -11,7 +12,7 @@ void AddCheckCommand(CLI::App& app, Context& ctx) {
   cmd->add_option("--db", *db, ctx.T("cli.opt.db"))->required();
   cmd->callback([&ctx, db] {
     if (!Store::IsPostgresLocation(*db) && !std::filesystem::exists(*db))
-      return (void)ctx.Fail(kExitNotFound, ctx.T("cli.db_missing", {{"path", *db}}));
+      return (void)ctx.Fail(kExitNotFound, ctx.T("cli.db_missing", {{"path", RedactedLocation(*db)}}));
     StoreOptions options;
     options.create_if_missing = false;
     options.verify_integrity = true;
@@ -21,7 +22,7 @@ void AddCheckCommand(CLI::App& app, Context& ctx) {
     if (!store.ok()) return (void)ctx.Fail(store.status());
     auto version = (*store)->LatestVersion();
     if (!version.ok()) return (void)ctx.Fail(version.status());
-    ctx.out << ctx.T("cli.check.ok", {{"path", *db},
+    ctx.out << ctx.T("cli.check.ok", {{"path", RedactedLocation(*db)},
                                       {"schema", std::to_string((*store)->SchemaVersion())},
                                       {"changes", std::to_string(*version)}})
             << "\n";

@@ -1,6 +1,7 @@
 // schoolshare gen --db FILE --schools N --resources N --bookings N [--seed S]  (benchmark data)
 #include "cli_context.h"
 #include "schoolshare/generator.h"
+#include "schoolshare/location.h"
 
 namespace schoolshare::cli {
 
@@ -31,7 +32,8 @@ void AddGenCommand(CLI::App& app, Context& ctx) {
     if (!store.ok()) return (void)ctx.Fail(store.status());
     auto schools = (*store)->ListSchools();
     if (!schools.ok()) return (void)ctx.Fail(schools.status());
-    if (!schools->empty()) return (void)ctx.Fail(kExitConflict, ctx.T("cli.init.not_empty", {{"path", *db}}));
+    if (!schools->empty())
+      return (void)ctx.Fail(kExitConflict, ctx.T("cli.init.not_empty", {{"path", RedactedLocation(*db)}}));
     o->now = ctx.clock.Now();
     auto stats = GenerateCity(**store, *o, [&](const GenStats& s) {
       ctx.err << "\r" << ctx.T("cli.gen.progress", {{"n", std::to_string(s.bookings)}}) << std::flush;

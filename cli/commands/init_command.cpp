@@ -1,6 +1,7 @@
 // schoolshare init --db FILE [--demo] [--district ID --name NAME --tz ZONE --locale zh-CN|en]
 #include "cli_context.h"
 #include "schoolshare/demo.h"
+#include "schoolshare/location.h"
 
 namespace schoolshare::cli {
 
@@ -29,7 +30,7 @@ void AddInitCommand(CLI::App& app, Context& ctx) {
       auto schools = s.ListSchools();
       if (!schools.ok()) return (void)ctx.Fail(schools.status());
       if (!schools->empty()) {
-        return (void)ctx.Fail(kExitConflict, ctx.T("cli.init.not_empty", {{"path", opt->db}}));
+        return (void)ctx.Fail(kExitConflict, ctx.T("cli.init.not_empty", {{"path", RedactedLocation(opt->db)}}));
       }
       auto info = SeedDemoDistrict(s, ctx.clock);
       if (!info.ok()) return (void)ctx.Fail(info.status());
@@ -40,7 +41,9 @@ void AddInitCommand(CLI::App& app, Context& ctx) {
               << "\n";
       for (const auto& r : info->refusals) ctx.err << "  ! " << r << "\n";
     }
-    ctx.out << ctx.T("cli.init.done", {{"path", opt->db}, {"version", std::to_string(s.SchemaVersion())}}) << "\n";
+    ctx.out << ctx.T("cli.init.done",
+                     {{"path", RedactedLocation(opt->db)}, {"version", std::to_string(s.SchemaVersion())}})
+            << "\n";
   });
 }
 

@@ -215,6 +215,60 @@ TEST_F(PgStoreTest, ADeadlockedTransactionIsRunAgainAndAppliedOnce) {
   EXPECT_EQ(*store_->LatestVersion(), before + 1);
 }
 
+// Every attempt of a transaction fails with a serialization failure (40001): after its bounded retries
+// the store answers kUnavailable (503 over HTTP) and nothing of any attempt is left. The failure comes
+// from the database itself: a trigger installed by a second session raises SQLSTATE 40001 on every
+// booking insert and counts the attempts in a sequence (nextval survives the rollbacks).
+TEST_F(PgStoreTest, ExhaustedRetriesAreUnavailableAndLeaveNothingHalfApplied) {
+  PGconn* other = PQconnectdb(pg_->url().c_str());
+  ASSERT_EQ(PQstatus(other), CONNECTION_OK) << PQerrorMessage(other);
+  auto exec = [&](const std::string& sql) {
+    PGresult* r = PQexec(other, sql.c_str());
+    const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+    std::string value = ok && PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "";
+    if (!ok) ADD_FAILURE() << sql << ": " << PQresultErrorMessage(r);
+    PQclear(r);
+    return value;
+  };
+  exec("CREATE SEQUENCE attempts");
+  exec(
+      "CREATE FUNCTION always_busy() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM nextval('attempts'); "
+      "RAISE EXCEPTION 'could not serialize access (test)' USING ERRCODE = 'serialization_failure'; END $$");
+  exec("CREATE TRIGGER always_busy BEFORE INSERT ON bookings FOR EACH ROW EXECUTE FUNCTION always_busy()");
+
+  const auto version = *store_->LatestVersion();
+  const auto audit = store_->ListAudit("blackout", "bo-retry")->size();
+  Blackout blackout{
+      "bo-retry", "a-hall", "a", At("2026-11-26 08:00"), At("2026-11-26 12:00"), BlackoutKind::kMaintenance, "检修"};
+  Booking booking = MakeBooking("b-hall", At("2026-11-26 14:00"), At("2026-11-26 15:00"));
+  int runs = 0;
+  Status s = store_->Transaction([&]() -> Status {
+    ++runs;
+    SS_RETURN_IF_ERROR(store_->PutBlackout(blackout, admin_));  // succeeds, then must vanish
+    return store_->InsertBooking(booking, admin_);
+  });
+  EXPECT_EQ(s.code(), StatusCode::kUnavailable) << s.ToString();
+  EXPECT_NE(s.message().find("5 attempts"), std::string::npos) << s.ToString();
+  EXPECT_EQ(runs, 5);
+  EXPECT_EQ(exec("SELECT last_value FROM attempts"), "5");
+
+  EXPECT_EQ(*store_->LatestVersion(), version);
+  EXPECT_EQ(store_->GetBlackout("bo-retry").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->GetBooking(booking.id).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->ListAudit("blackout", "bo-retry")->size(), audit);
+  EXPECT_EQ(exec("SELECT count(*) FROM change_log WHERE entity_id IN ('bo-retry', '" + booking.id + "')"), "0");
+
+  // Once the database stops refusing, the same transaction goes through once.
+  exec("DROP TRIGGER always_busy ON bookings");
+  PQfinish(other);
+  s = store_->Transaction([&]() -> Status {
+    SS_RETURN_IF_ERROR(store_->PutBlackout(blackout, admin_));
+    return store_->InsertBooking(booking, admin_);
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(*store_->LatestVersion(), version + 2);
+}
+
 // The server dropped the connection (a restart, an administrator): the call that finds out fails as
 // unavailable (503 over HTTP, the client retries), and the next one reconnects.
 TEST_F(PgStoreTest, ALostConnectionIsReestablishedByTheNextCall) {

@@ -3,9 +3,12 @@
 // may switch instances between pushes, kill -9 of one instance loses and doubles nothing, and a pull
 // at either instance sees what the other wrote. The same promises as sync_server_test.cpp on SQLite.
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
 
 #include <atomic>
+#include <fstream>
 #include <random>
+#include <sstream>
 #include <thread>
 
 #include "schoolshare/ids.h"
@@ -30,6 +33,7 @@ class SyncPgTest : public ::testing::Test {
       admin_ = IssueTestToken(*store, Role::kDistrictAdmin, "", clock_.Now());
       manager_b_ = IssueTestToken(*store, Role::kSchoolManager, "b", clock_.Now());
       kiosk_a_ = IssueTestToken(*store, Role::kKiosk, "a", clock_.Now());
+      kiosk_b_ = IssueTestToken(*store, Role::kKiosk, "b", clock_.Now());
     }
     ASSERT_TRUE(one_.Start(pg_->url(), dir_.File("one.log"))) << "instance one did not start";
     ASSERT_TRUE(two_.Start(pg_->url(), dir_.File("two.log"))) << "instance two did not start";
@@ -70,7 +74,7 @@ class SyncPgTest : public ::testing::Test {
   SystemClock clock_;
   std::unique_ptr<PgDatabase> pg_;
   ServerProcess one_, two_;
-  std::string admin_, manager_b_, kiosk_a_;
+  std::string admin_, manager_b_, kiosk_a_, kiosk_b_;
 };
 
 TEST_F(SyncPgTest, ARaceAcrossInstancesHasExactlyOneWinner) {
@@ -111,6 +115,131 @@ TEST_F(SyncPgTest, AStormOfCreatesAndCancelsThroughBothInstancesKeepsTheInvarian
   auto store = Open();
   ASSERT_TRUE(store);
   ExpectInvariant(*store);
+}
+
+// A kiosk's scope holds across instances: registered at one, it pulls at the other only its school's
+// changes (and the district-wide ones), and a push of its for another school's venue is refused there and
+// writes nothing; its client id stays its own on both.
+TEST_F(SyncPgTest, AKioskStaysInsideItsSchoolAtEitherInstance) {
+  auto kiosk_at_one = one_.Client(kiosk_a_);
+  auto kiosk_at_two = two_.Client(kiosk_a_);
+  ASSERT_EQ(Register(*kiosk_at_one).status, 200);
+  Answer snapshot = Get(*kiosk_at_two, "/v1/sync/snapshot?client_id=kiosk-a-1");
+  ASSERT_EQ(snapshot.status, 200) << snapshot.text;
+  int resources = 0;
+  for (const auto& e : snapshot.body["entities"]) {
+    if (e["entity"] != "resource") continue;
+    ++resources;
+    EXPECT_EQ(e["data"]["school_id"], "a") << "a kiosk replicates its own school only";
+  }
+  EXPECT_GT(resources, 0);
+  const std::string cursor = snapshot.body["cursor"];
+
+  // The admin books at instance one: on school a's field and on school b's hall.
+  auto admin = one_.Client(admin_);
+  const std::string on_a = NewUuid();
+  const std::string on_b = NewUuid();
+  for (const auto& [id, resource] : {std::pair{on_a, "a-field"}, std::pair{on_b, "b-hall"}}) {
+    Answer a = Post(*admin, "/v1/bookings",
+                    Json{{"id", id},
+                         {"resource_id", resource},
+                         {"school_id", "a"},
+                         {"title", "scope"},
+                         {"start", T(Tomorrow(9))},
+                         {"end", T(Tomorrow(10))}});
+    ASSERT_EQ(a.status, 201) << a.text;
+  }
+  Answer pull = Get(*kiosk_at_two, "/v1/sync/pull?client_id=kiosk-a-1&cursor=" + cursor);
+  ASSERT_EQ(pull.status, 200) << pull.text;
+  ASSERT_EQ(pull.body["changes"].size(), 1u) << "only the booking on school a's field: " << pull.text;
+  EXPECT_EQ(pull.body["changes"][0]["id"], on_a);
+
+  // Pushed at instance two, writes for school b's venue are refused one by one and write nothing.
+  auto store = Open();
+  const std::int64_t before = *store->LatestVersion();
+  Json fact = {{"id", NewUuid()}, {"kind", "check_in"}, {"resource_id", "b-hall"}, {"at", T(clock_.Now())}};
+  Json push = {{"client_id", "kiosk-a-1"},
+               {"mutations",
+                {{{"id", NewUuid()},
+                  {"client_seq", 1},
+                  {"name", "record_fact"},
+                  {"args", fact},
+                  {"client_time", T(clock_.Now())}},
+                 {{"id", NewUuid()},
+                  {"client_seq", 2},
+                  {"name", "cancel_booking"},
+                  {"args", {{"booking_id", on_b}}},
+                  {"client_time", T(clock_.Now())}}}}};
+  Answer pushed = Post(*kiosk_at_two, "/v1/sync/push", push);
+  ASSERT_EQ(pushed.status, 200) << pushed.text;
+  ASSERT_EQ(pushed.body["results"].size(), 2u) << pushed.text;
+  for (const auto& r : pushed.body["results"]) {
+    EXPECT_EQ(r["status"], "rejected") << r.dump();
+    EXPECT_EQ(r["error"], "forbidden") << r.dump();
+  }
+  EXPECT_EQ(pushed.body["last_client_seq"], 2);
+  EXPECT_EQ(*store->LatestVersion(), before);
+  EXPECT_EQ(store->GetBooking(on_b)->status, BookingStatus::kConfirmed);
+
+  // Kiosk b cannot take over kiosk a's client id at either instance.
+  for (ServerProcess* instance : {&one_, &two_}) {
+    auto kiosk_b = instance->Client(kiosk_b_);
+    EXPECT_EQ(Post(*kiosk_b, "/v1/sync/register", Json{{"client_id", "kiosk-a-1"}}).status, 403);
+    EXPECT_EQ(Post(*kiosk_b, "/v1/sync/push", Json{{"client_id", "kiosk-a-1"}, {"mutations", Json::array()}}).status,
+              403);
+  }
+}
+
+// The database refuses every attempt with a serialization failure (a trigger a second session installs
+// raises SQLSTATE 40001 on every booking insert): after its bounded retries the instance answers 503
+// "unavailable", and nothing of the attempts is left; once the database accepts again, so does it.
+TEST_F(SyncPgTest, ExhaustedRetriesAnswer503AndWriteNothing) {
+  PGconn* other = PQconnectdb(pg_->url().c_str());
+  ASSERT_EQ(PQstatus(other), CONNECTION_OK) << PQerrorMessage(other);
+  auto exec = [&](const char* sql) {
+    PGresult* r = PQexec(other, sql);
+    EXPECT_EQ(PQresultStatus(r), PGRES_COMMAND_OK) << sql << ": " << PQresultErrorMessage(r);
+    PQclear(r);
+  };
+  exec(
+      "CREATE FUNCTION always_busy() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION "
+      "'could not serialize access (test)' USING ERRCODE = 'serialization_failure'; END $$");
+  exec("CREATE TRIGGER always_busy BEFORE INSERT ON bookings FOR EACH ROW EXECUTE FUNCTION always_busy()");
+  auto store = Open();
+  const std::int64_t before = *store->LatestVersion();
+  const std::string id = NewUuid();
+  const Json booking = {{"id", id},        {"resource_id", "b-hall"}, {"school_id", "b"},
+                        {"title", "busy"}, {"start", T(Tomorrow(9))}, {"end", T(Tomorrow(10))}};
+  auto manager = one_.Client(manager_b_);
+  Answer busy = Post(*manager, "/v1/bookings", booking);
+  EXPECT_EQ(busy.status, 503) << busy.text;
+  EXPECT_EQ(busy.body["error"], "unavailable") << busy.text;
+  EXPECT_EQ(*store->LatestVersion(), before);
+  EXPECT_EQ(store->GetBooking(id).status().code(), StatusCode::kNotFound);
+
+  exec("DROP TRIGGER always_busy ON bookings");
+  PQfinish(other);
+  Answer again = Post(*two_.Client(manager_b_), "/v1/bookings", booking);
+  EXPECT_EQ(again.status, 201) << again.text;
+  EXPECT_EQ(store->ListBookings({})->size(), 1u);
+}
+
+// The start-up log line names the database without its password.
+TEST_F(SyncPgTest, TheLogNeverShowsTheDatabasePassword) {
+  std::string url = pg_->url();
+  const std::size_t at = url.find('@');
+  ASSERT_NE(at, std::string::npos) << url;
+  url.insert(at, ":s3cret-pw");  // the test cluster trusts loopback: it still connects
+  ServerProcess three;
+  const std::string log = dir_.File("three.log");
+  ASSERT_TRUE(three.Start(url, log)) << "instance three did not start";
+  EXPECT_EQ(Get(*three.Client(admin_), "/v1/resources").status, 200);
+  three.Stop();
+  std::ifstream in(log);
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_EQ(text.str().find("s3cret-pw"), std::string::npos) << text.str();
+  EXPECT_NE(text.str().find(":***@"), std::string::npos) << text.str();
 }
 
 TEST_F(SyncPgTest, AClientMaySwitchInstancesBetweenPushes) {

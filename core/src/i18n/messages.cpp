@@ -324,6 +324,12 @@ constexpr Message kMessages[] = {
     {"store.not_a_database", "无法打开 {path}：它不是 schoolshare 数据库，或文件头已损坏（{detail}）。", "cannot open {path}: it is not a schoolshare database, or its header is damaged ({detail})."},
     {"store.damaged", "数据库 {path} 已损坏，拒绝打开：完整性检查（PRAGMA quick_check）发现：{detail}。请停用该文件，从备份恢复（docs/operations.md）。", "database {path} is damaged and was not opened: its integrity check (PRAGMA quick_check) found: {detail}. Stop using the file and restore a backup (docs/operations.md)."},
     {"store.newer_schema", "数据库 {path} 的结构版本为 {found}，比本程序支持的版本 {known} 更新，拒绝打开（文件未作任何改动）：请升级 schoolshare 后再打开它。", "database {path} has schema version {found}, newer than the version this schoolshare knows ({known}); it was not opened (nor changed): upgrade schoolshare to open it."},
+    // ---- Moving a SQLite database into PostgreSQL (MigrateSqliteToPostgres, schoolshare migrate-store) ----
+    {"store.migrate.target_not_postgres", "迁移目标 {target} 不是 postgresql:// 地址", "the target {target} is not a postgresql:// URI"},
+    {"store.migrate.source_missing", "源数据库 {path} 不存在", "the source database {path} does not exist"},
+    {"store.migrate.target_not_empty", "目标数据库 {target} 已有数据（{table}：{n}），拒绝迁移：只能迁入空的 PostgreSQL 数据库，目标未作任何改动", "the target database {target} already holds data ({table}: {n}); refused: migrate-store only fills an empty PostgreSQL database, and the target was not changed"},
+    {"store.migrate.row_refused", "目标数据库拒绝了 {table} 表的一行（{key}）：{detail}；已回滚，目标库保持迁移前的状态", "the target refused a row of {table} ({key}): {detail}; rolled back, the target is as it was before"},
+    {"store.migrate.count_mismatch", "迁移后行数不一致（{detail}）；已回滚，目标库保持迁移前的状态", "row counts differ after the copy ({detail}); rolled back, the target is as it was before"},
 };
 // clang-format on
 

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "schoolshare/location.h"
+
 namespace schoolshare::pg {
 namespace {
 
@@ -22,18 +24,7 @@ int CountParams(const std::string& sql) {
 
 }  // namespace
 
-std::string Redacted(const std::string& conninfo) {
-  PQconninfoOption* opts = PQconninfoParse(conninfo.c_str(), nullptr);
-  if (opts == nullptr) return "(unparsable connection string)";
-  std::string out;
-  for (PQconninfoOption* o = opts; o->keyword; ++o) {
-    if (!o->val || !*o->val) continue;
-    if (!out.empty()) out += ' ';
-    out += std::string(o->keyword) + "=" + (std::string(o->keyword) == "password" ? "***" : o->val);
-  }
-  PQconninfoFree(opts);
-  return out;
-}
+std::string Redacted(const std::string& conninfo) { return RedactedLocation(conninfo); }
 
 bool IsRetryable(const std::string& sqlstate) {
   return sqlstate == kSerializationFailure || sqlstate == kDeadlockDetected;
