@@ -1547,6 +1547,9 @@ class PgStore final : public Store {
       if (!row) return Status::Corruption("the change_version counter row is missing");
       deployment_version = bump->Int(0);
     }
+    // Our own bump (we hold the row's lock): not a sign that another connection wrote, so the caches
+    // stay; writes of cached entities drop what they change themselves, and a rollback drops them all.
+    seen_version_ = deployment_version;
     SS_ASSIGN_OR_RETURN(Statement * next,
                         db_->Prepare("INSERT INTO district_versions(district_id, version) VALUES ($1, $2) "
                                      "ON CONFLICT (district_id) DO UPDATE SET version = district_versions.version + 1 "

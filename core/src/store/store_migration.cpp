@@ -215,6 +215,13 @@ Status CopyBookkeeping(sqlite::Database& from, pg::Connection& to) {
   }
   SS_RETURN_IF_ERROR(
       PgRun(to, "UPDATE counters SET value = $1 WHERE name = 'change_version'", {std::to_string(version)}));
+  // Each district's counter starts at the one sequence SQLite used for all (above every version and cursor
+  // handed out), with its compaction mark (copied in server_meta as 'compacted_up_to/<district>').
+  SS_RETURN_IF_ERROR(PgRun(to,
+                           "INSERT INTO district_versions(district_id, version, compacted_up_to) SELECT d.id, $1, "
+                           "COALESCE((SELECT m.value::BIGINT FROM server_meta m WHERE m.key = 'compacted_up_to/' || "
+                           "d.id), 0) FROM districts d",
+                           {std::to_string(version)}));
   return to.Exec(
       "SELECT setval(pg_get_serial_sequence('audit_log', 'seq'), COALESCE((SELECT max(seq) FROM audit_log), 0) + 1, "
       "false)");
