@@ -170,6 +170,18 @@ void SeedSmallDistrict(Store& store) {
   ASSERT_TRUE(store.PutResource(chall, sys).ok());
 }
 
+void SeedSecondDistrict(Store& store, const std::string& district_id) {
+  Actor sys = Actor::System();
+  ASSERT_TRUE(store.PutDistrict({district_id, "第二学区", "Asia/Shanghai", "zh-CN"}, sys).ok());
+  School z{"z", district_id, "泽校", "School Z", SchoolKind::kCore, false, 800, {29.80, 106.40}, {}};
+  ASSERT_TRUE(store.PutSchool(z, sys).ok());
+  auto hall = store.GetResource("b-hall");
+  ASSERT_TRUE(hall.ok()) << hall.status().ToString();
+  hall->id = "z-hall";
+  hall->school_id = "z";
+  ASSERT_TRUE(store.PutResource(*hall, sys).ok());
+}
+
 std::string IssueTestToken(Store& store, Role role, const std::string& school, Instant now) {
   auto t = IssueToken(store, role, school, "test", Actor::System(), now);
   EXPECT_TRUE(t.ok()) << t.status().ToString();

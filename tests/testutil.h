@@ -99,6 +99,10 @@ std::unique_ptr<Store> ReopenBackend(Backend backend, const TempDir& dir, const 
 //   c-hall: hall 500 seats, owner_then_district, fee 20000 fen/h, open 07:00-21:00 every day
 void SeedSmallDistrict(Store& store);
 
+// After SeedSmallDistrict, a second district `district_id` (3 changes): core school "z" with "z-hall",
+// a copy of b-hall.
+void SeedSecondDistrict(Store& store, const std::string& district_id);
+
 // A bearer token of `role` (scoped to `school`), issued at `now` and labelled "test"; "" with a test
 // failure recorded when it cannot be issued.
 std::string IssueTestToken(Store& store, Role role, const std::string& school, Instant now);

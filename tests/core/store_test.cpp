@@ -260,13 +260,8 @@ TEST_P(StoreTest, EachDistrictHasItsOwnChangeVersions) {
   const std::int64_t d1_before = *store_->DistrictVersion("d1");
   const std::int64_t anywhere_before = *store_->LatestVersion();
   EXPECT_EQ(*store_->DistrictVersion("d2"), 0);  // no such district yet: nothing seen, nothing to see
-  ASSERT_TRUE(store_->PutDistrict({"d2", "第二学区", "Asia/Shanghai", "zh-CN"}, admin_).ok());
-  School z{"z", "d2", "泽校", "School Z", SchoolKind::kCore, false, 800, {29.80, 106.40}, {}};
-  ASSERT_TRUE(store_->PutSchool(z, admin_).ok());
-  Resource hall = *store_->GetResource("b-hall");
-  hall.id = "z-hall";
-  hall.school_id = "z";
-  ASSERT_TRUE(store_->PutResource(hall, admin_).ok());
+  testing::SeedSecondDistrict(*store_, "d2");
+  if (HasFatalFailure()) return;
   ASSERT_TRUE(
       store_->InsertBooking(MakeBooking("z-hall", At("2026-11-24 16:00"), At("2026-11-24 17:00")), admin_).ok());
 

@@ -339,17 +339,8 @@ TEST_F(SyncServerTest, PullReadsEveryDistrictInScopeKeepingAPlacePerDistrict) {
   ASSERT_EQ(admin_start.status, 200);
   const std::string epoch = admin_start.body["server_epoch"];
   const std::int64_t before = *Open()->LatestVersion();
-  {
-    auto store = Open();
-    Actor sys = Actor::System();
-    ASSERT_TRUE(store->PutDistrict({"d2.north", "北部学区", "Asia/Shanghai", "zh-CN"}, sys).ok());
-    School z{"z", "d2.north", "泽校", "School Z", SchoolKind::kCore, false, 800, {29.80, 106.40}, {}};
-    ASSERT_TRUE(store->PutSchool(z, sys).ok());
-    Resource hall = *store->GetResource("b-hall");
-    hall.id = "z-hall";
-    hall.school_id = "z";
-    ASSERT_TRUE(store->PutResource(hall, sys).ok());
-  }
+  SeedSecondDistrict(*Open(), "d2.north");
+  if (HasFatalFailure()) return;
   Json on_a = Booking(NewUuid(), "a-field", "a", Tomorrow(9), Tomorrow(10));
   ASSERT_EQ(Post(*admin, "/v1/bookings", on_a).status, 201);
   const std::set<std::string> expected = {"d2.north", "z", "z-hall", on_a["id"]};

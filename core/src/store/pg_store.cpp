@@ -1378,17 +1378,6 @@ class PgStore final : public Store {
   }
 
  private:
-  // One number of a district's counter row (0 before its first change).
-  Result<std::int64_t> DistrictCounter(const char* sql, const std::string& district_id) {
-    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(sql));
-    ScopedReset reset(*st);
-    st->Bind(1, district_id);
-    SS_ASSIGN_OR_RETURN(bool row, st->Step());
-    return row ? st->Int(0) : 0;
-  }
-
- public:
- private:
   Instant Now() const { return clock_ ? clock_->Now() : SystemClock().Now(); }
 
   // Runs fn, turning an escaped exception into kInternal so nothing crosses the API.
@@ -1513,6 +1502,15 @@ class PgStore final : public Store {
   static Status Named(const Status& s, const std::string& what) {
     if (s.ok()) return s;
     return Status(s.code(), what + ": " + s.message());
+  }
+
+  // One number of a district's counter row (0 before its first change).
+  Result<std::int64_t> DistrictCounter(const char* sql, const std::string& district_id) {
+    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare(sql));
+    ScopedReset reset(*st);
+    st->Bind(1, district_id);
+    SS_ASSIGN_OR_RETURN(bool row, st->Step());
+    return row ? st->Int(0) : 0;
   }
 
   Result<std::string> Meta(const std::string& key) {

@@ -1179,18 +1179,15 @@ class SqliteStore final : public Store, public DistrictReportSource {
   }
 
   Result<std::int64_t> DistrictVersion(const std::string& district_id) override {
+    // The compaction mark covers a district whose every change was compacted away.
     SS_ASSIGN_OR_RETURN(Statement * st,
-                        db_->Prepare("SELECT COALESCE(MAX(version), 0) FROM change_log WHERE district_id = ?1"));
-    std::int64_t latest = 0;
-    {
-      ScopedReset reset(*st);
-      st->Bind(1, district_id);
-      SS_ASSIGN_OR_RETURN(bool row, st->Step());
-      if (row) latest = st->Int(0);
-    }
-    // Every change of the district may have been compacted away.
-    SS_ASSIGN_OR_RETURN(std::int64_t compacted, CompactedUpTo(district_id));
-    return std::max(latest, compacted);
+                        db_->Prepare("SELECT MAX(COALESCE((SELECT MAX(version) FROM change_log WHERE district_id = "
+                                     "?1), 0), COALESCE((SELECT CAST(value AS INTEGER) FROM server_meta WHERE key = "
+                                     "'compacted_up_to/' || ?1), 0))"));
+    ScopedReset reset(*st);
+    st->Bind(1, district_id);
+    SS_ASSIGN_OR_RETURN(bool row, st->Step());
+    return row ? st->Int(0) : 0;
   }
 
   Result<std::int64_t> CompactChanges(Instant before) override {
@@ -2011,13 +2008,13 @@ class SqliteStore final : public Store, public DistrictReportSource {
     return r.school_id;
   }
 
-  // The district of a school ("" when the school is unknown, as in a replica that lacks it).
+  // The district of a school, from the school cache ("" when the school is unknown, as in a replica
+  // that lacks it).
   Result<std::string> DistrictOfScope(const std::string& school_id) {
-    SS_ASSIGN_OR_RETURN(Statement * st, db_->PrepareStatic("SELECT district_id FROM schools WHERE id = ?1"));
-    ScopedReset reset(*st);
-    st->BindUncopied(1, school_id);
-    SS_ASSIGN_OR_RETURN(bool row, st->Step());
-    return row ? st->Text(0) : std::string();
+    Result<School> school = GetSchool(school_id);
+    if (school.ok()) return school->district_id;
+    if (school.status().code() == StatusCode::kNotFound) return std::string();
+    return school.status();
   }
 
   // Appends a change in `scope` (the owner school, "" for everyone) of `district` ("": the scope
