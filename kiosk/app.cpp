@@ -147,7 +147,7 @@ class App {
         agent_ = std::move(agent).value();
         ctx_.agent = agent_.get();
       } else {
-        problem = agent.status().ToString();
+        problem = DescribeStatus(state_.lang, agent.status());
       }
     }
     if (ctx_.agent) {

@@ -153,7 +153,7 @@ class App {
     a.verify_integrity = a.replica_path != o_.checked_replica;
     auto agent = SyncAgent::Open(a, MakeHttpTransport(t));
     if (!agent.ok()) {
-      connect_problem_ = agent.status().ToString();
+      connect_problem_ = DescribeStatus(ctx_.lang, agent.status());
       LoadConnectFields();
       return;
     }
@@ -162,7 +162,7 @@ class App {
     reading.verify_integrity = false;  // checked before the window opened, or by the agent just now
     auto replica = Store::OpenSqlite(o_.config.replica, reading);
     if (!replica.ok()) {
-      connect_problem_ = replica.status().ToString();
+      connect_problem_ = DescribeStatus(ctx_.lang, replica.status());
       agent_.reset();
       LoadConnectFields();
       return;

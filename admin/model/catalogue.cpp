@@ -8,6 +8,7 @@
 #include "schoolshare/ids.h"
 #include "schoolshare/import.h"
 #include "schoolshare/json.h"
+#include "schoolshare/outcome_json.h"
 #include "schoolshare/rules.h"
 #include "schoolshare/sync_protocol.h"
 
@@ -344,8 +345,7 @@ std::vector<RefusedEdit> RefusedEdits(const std::vector<AttentionItem>& attentio
     if (name.empty()) name = sync::StringField(args, "name");
     if (name.empty()) name = sync::StringField(args, "reason");  // a blackout is known by its reason
     if (name.empty()) name = sync::StringField(args, "id");
-    out.push_back(
-        {item.mutation_id, Tr(lang, key->second, {{"name", name}}), item.message.empty() ? item.error : item.message});
+    out.push_back({item.mutation_id, Tr(lang, key->second, {{"name", name}}), DescribeRefusal(lang, item)});
   }
   return out;
 }

@@ -79,7 +79,8 @@ Result<ReconciliationData> BuildReconciliationView(Store& replica, const std::st
 ActionResult ResolveItem(SyncAgent& agent, const std::string& item_id, const std::string& note, Lang lang) {
   if (note.empty()) return {false, Tr(lang, "admin.recon.note_missing")};
   auto queued = agent.ResolveReconciliation(item_id, note);
-  if (!queued.ok()) return {false, Tr(lang, "admin.recon.resolve_refused", {{"why", queued.status().message()}})};
+  if (!queued.ok())
+    return {false, Tr(lang, "admin.recon.resolve_refused", {{"why", DescribeStatus(lang, queued.status())}})};
   return {true, Tr(lang, "admin.recon.resolved", {{"item", item_id}})};
 }
 
@@ -104,7 +105,7 @@ SignOffResult SignOff(SyncAgent& agent, SyncTransport* rest, const std::string& 
     Json body = Json::parse(reply.body, nullptr, false);
     auto period = ReportPeriodFromJson(body, TimeZone::Utc());
     if (!period.ok()) {
-      out.message = Tr(lang, "admin.recon.sign_off_refused", {{"why", period.status().message()}});
+      out.message = Tr(lang, "admin.recon.sign_off_refused", {{"why", DescribeStatus(lang, period.status())}});
       return out;
     }
     out.kind = SignOffResult::Kind::kSignedOff;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "schoolshare/i18n.h"
 #include "schoolshare/rules.h"
 
 namespace schoolshare::admin {
@@ -30,7 +31,7 @@ Result<std::vector<PendingRequest>> PendingDecisions(Store& replica, const Actor
 }
 
 std::vector<DecisionResult> DecideAll(SyncAgent& client, const std::vector<PendingRequest>& chosen, bool approve,
-                                      const std::string& reason) {
+                                      const std::string& reason, Lang lang) {
   std::vector<DecisionResult> out;
   for (const PendingRequest& r : chosen) {
     DecisionResult d;
@@ -38,9 +39,10 @@ std::vector<DecisionResult> DecideAll(SyncAgent& client, const std::vector<Pendi
     auto written = approve ? client.ApproveBooking(r.booking.id, r.booking.version)
                            : client.RejectBooking(r.booking.id, reason, r.booking.version);
     if (!written.ok()) {
-      d.message = written.status().message();
+      d.message = DescribeStatus(lang, written.status());
     } else if (!written->queued) {
-      d.message = written->outcome.violations.empty() ? "refused" : RuleName(written->outcome.violations.front().rule);
+      const auto& violations = written->outcome.violations;
+      d.message = violations.empty() ? Tr(lang, "refusal.other") : DescribeViolation(lang, violations.front());
     } else {
       d.queued = true;
     }

@@ -24,12 +24,12 @@ Result<std::vector<PendingRequest>> PendingDecisions(Store& replica, const Actor
 struct DecisionResult {
   std::string booking_id;
   bool queued = false;  // in the outbox; the outcome arrives with the next sync
-  std::string message;  // why not, when not queued (in the caller's language where the core has one)
+  std::string message;  // why not, when not queued, in the caller's language
 };
 
 // Approves (or rejects with `reason`, required) each booking against the version the manager saw, so a
 // request changed meanwhile is refused with stale_version instead of being decided blind.
 std::vector<DecisionResult> DecideAll(SyncAgent& client, const std::vector<PendingRequest>& chosen, bool approve,
-                                      const std::string& reason);
+                                      const std::string& reason, Lang lang);
 
 }  // namespace schoolshare::admin

@@ -286,7 +286,7 @@ class BookingView : public AdminView {
       check_problem_.clear();
     } else {
       check_.reset();
-      check_problem_ = check.status().ToString();
+      check_problem_ = DescribeStatus(ctx.lang, check.status());
     }
   }
 
@@ -337,7 +337,7 @@ class BookingView : public AdminView {
     if (!weekly_) {
       auto w = ctx.agent->CreateBooking(form_);
       if (!w.ok()) {
-        ctx.error = w.status().ToString();
+        ctx.error = DescribeStatus(ctx.lang, w.status());
         return;
       }
       if (!w->queued) {
@@ -351,7 +351,7 @@ class BookingView : public AdminView {
     } else {
       auto series = Series(ctx);
       if (!series.ok()) {
-        ctx.error = series.status().message();
+        ctx.error = DescribeStatus(ctx.lang, series.status());
         return;
       }
       SeriesRequest req;
@@ -359,7 +359,7 @@ class BookingView : public AdminView {
       req.mode = skip_conflicts_ ? SeriesRequest::Mode::kSkipConflicts : SeriesRequest::Mode::kAllOrNothing;
       auto w = ctx.agent->CreateSeries(req);
       if (!w.ok()) {
-        ctx.error = w.status().ToString();
+        ctx.error = DescribeStatus(ctx.lang, w.status());
         return;
       }
       for (const auto& o : w->series.occurrences) {

@@ -187,7 +187,7 @@ class CatalogueView : public AdminView {
     if (auto n = ctx.agent->NeedsAttention(); n.ok()) refused_ = RefusedEdits(*n, ctx.lang);
     auto c = BuildCatalogue(*ctx.replica, ctx.actor, ctx.agent->ServerNow() - 7 * kDay);
     if (!c.ok()) {
-      problem_ = c.status().ToString();
+      problem_ = DescribeStatus(ctx.lang, c.status());
       return;
     }
     catalogue_ = std::move(c).value();
@@ -206,7 +206,7 @@ class CatalogueView : public AdminView {
       TextColoured(colour::kBad, ctx.T("admin.catalogue.refused", {{"what", r.what}, {"why", r.reason}}));
       ImGui::SameLine();
       if (ImGui::SmallButton(ctx.T("admin.catalogue.dismiss").c_str())) {
-        if (Status s = ctx.agent->Dismiss(r.mutation_id); !s.ok()) ctx.error = s.ToString();
+        if (Status s = ctx.agent->Dismiss(r.mutation_id); !s.ok()) ctx.error = DescribeStatus(ctx.lang, s);
         ctx.local_write = true;
       }
       ImGui::PopID();
@@ -754,7 +754,7 @@ class CatalogueView : public AdminView {
         take(CheckClass(*ctx.replica, ctx.actor, class_, ctx.lang));
         break;
     }
-    if (!s.ok()) problem_ = s.ToString();
+    if (!s.ok()) problem_ = DescribeStatus(ctx.lang, s);
   }
 
   void Save(AdminContext& ctx) {
@@ -807,7 +807,7 @@ class CatalogueView : public AdminView {
 
   void Finish(AdminContext& ctx, const Result<LocalWrite>& w, const std::string& id, const char* done_key) {
     if (!w.ok()) {
-      ctx.error = ctx.T("admin.catalogue.not_saved", {{"why", w.status().message()}});
+      ctx.error = ctx.T("admin.catalogue.not_saved", {{"why", DescribeStatus(ctx.lang, w.status())}});
       return;
     }
     saved_ = ctx.T(done_key);

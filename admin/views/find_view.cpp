@@ -130,7 +130,7 @@ class FindView : public AdminView {
       found = FindCommonFreeTime(*ctx.replica, q, now);
     }
     if (!found.ok()) {
-      problem_ = found.status().message();
+      problem_ = DescribeStatus(ctx.lang, found.status());
       return;
     }
     results_ = std::move(found).value();

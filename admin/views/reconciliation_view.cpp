@@ -82,7 +82,7 @@ class ReconciliationView : public AdminView {
     if (auto a = ctx.agent->AwaitingServer(); a.ok()) awaiting = *a;
     auto d = BuildReconciliationView(*ctx.replica, school_, month_, ctx.agent->ServerNow(), ctx.lang, awaiting);
     if (!d.ok()) {
-      problem_ = d.status().ToString();
+      problem_ = DescribeStatus(ctx.lang, d.status());
       data_.reset();
       return;
     }

@@ -159,7 +159,7 @@ class ReportsView : public AdminView {
     if (s.ok()) {
       ctx.notice = ctx.T("admin.reports.exported", {{"path", path_}});
     } else {
-      ctx.error = ctx.T("admin.reports.export_failed", {{"why", s.message()}});
+      ctx.error = ctx.T("admin.reports.export_failed", {{"why", DescribeStatus(ctx.lang, s)}});
     }
   }
 
@@ -170,7 +170,7 @@ class ReportsView : public AdminView {
     problem_.clear();
     auto d = BuildReportsView(*ctx.replica, ctx.actor, ctx.district_id, query_);
     if (!d.ok()) {
-      problem_ = d.status().ToString();
+      problem_ = DescribeStatus(ctx.lang, d.status());
       data_.reset();
       return;
     }

@@ -105,7 +105,7 @@ class RequestsView : public AdminView {
     auto p = PendingDecisions(*ctx.replica, ctx.actor, awaiting);
     problem_.clear();
     if (!p.ok()) {
-      problem_ = p.status().ToString();
+      problem_ = DescribeStatus(ctx.lang, p.status());
       pending_.clear();
       return;
     }
@@ -122,7 +122,7 @@ class RequestsView : public AdminView {
     for (const auto& p : pending_) {
       if (chosen_.count(p.booking.id)) chosen.push_back(p);
     }
-    results_ = DecideAll(*ctx.agent, chosen, approve, reason_);
+    results_ = DecideAll(*ctx.agent, chosen, approve, reason_, ctx.lang);
     int queued = 0;
     for (const auto& r : results_) queued += r.queued ? 1 : 0;
     ctx.notice = ctx.T(approve ? "admin.requests.approved" : "admin.requests.refused", {{"n", std::to_string(queued)}});

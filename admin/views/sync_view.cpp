@@ -5,6 +5,7 @@
 
 #include "app/widgets.h"
 #include "schoolshare/json.h"
+#include "schoolshare/outcome_json.h"
 #include "views/view_util.h"
 #include "views/views.h"
 
@@ -53,9 +54,9 @@ class SyncView : public AdminView {
       ImGui::PushID(a.mutation_id.c_str());
       TextColoured(colour::kBad, Describe(ctx, a.name, a.args));
       ImGui::Indent();
-      ImGui::TextUnformatted((a.error + ": " + a.message).c_str());
+      ImGui::TextUnformatted(DescribeRefusal(ctx.lang, a).c_str());
       if (ImGui::SmallButton(ctx.T("admin.sync.dismiss").c_str())) {
-        if (Status s = ctx.agent->Dismiss(a.mutation_id); !s.ok()) ctx.error = s.ToString();
+        if (Status s = ctx.agent->Dismiss(a.mutation_id); !s.ok()) ctx.error = DescribeStatus(ctx.lang, s);
         ctx.local_write = true;
       }
       ImGui::Unindent();

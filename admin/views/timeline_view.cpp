@@ -112,7 +112,7 @@ class TimelineView : public AdminView {
     auto t = BuildTimeline(*ctx.replica, q, ctx.agent->ServerNow(), awaiting);
     problem_.clear();
     if (!t.ok()) {
-      problem_ = t.status().ToString();
+      problem_ = DescribeStatus(ctx.lang, t.status());
       return;
     }
     timeline_ = std::move(t).value();

@@ -51,7 +51,7 @@ Actor KioskActor(const KioskContext& ctx) { return {"kiosk", Role::kKiosk, ctx.c
 void WithReplica(KioskState& st, KioskContext& ctx, const std::function<Status(Store&)>& fn) {
   if (!ctx.agent) return;
   const Status s = ctx.agent->WithReplica(fn);
-  if (!s.ok()) st.message = Error("kiosk.replica_error", {{"detail", s.ToString()}});
+  if (!s.ok()) st.message = Error("kiosk.replica_error", {{"detail", DescribeStatus(st.lang, s)}});
 }
 
 BookingLine LineOf(Store& store, const Booking& b, Lang lang, const std::vector<UsageFact>& facts, Instant now) {
@@ -359,7 +359,7 @@ void RecordOrReport(KioskState& st, KioskContext& ctx, const FactInput& fact, Me
   if (!ctx.agent) return;
   auto w = ctx.agent->RecordFact(fact);
   if (!w.ok()) {
-    st.message = Error("kiosk.replica_error", {{"detail", w.status().ToString()}});
+    st.message = Error("kiosk.replica_error", {{"detail", DescribeStatus(st.lang, w.status())}});
     return;
   }
   st.message = std::move(done);
@@ -572,7 +572,7 @@ void SaveSetup(KioskState& st, KioskContext& ctx) {
   if (!ctx.config_path.empty()) {
     const Status s = SaveConfig(ctx.config_path, st.setup.draft);
     if (!s.ok()) {
-      st.message = Error("kiosk.setup.save_failed", {{"detail", s.ToString()}});
+      st.message = Error("kiosk.setup.save_failed", {{"detail", DescribeStatus(st.lang, s)}});
       return;
     }
   }

@@ -101,7 +101,7 @@ TEST_F(AdminEndToEndTest, RequestApproveCheckInAndReconcile) {
                }).ok());
   ASSERT_EQ(queue.size(), 1u);
   EXPECT_EQ(queue[0].booking.id, "e2e-request");
-  const auto decided = admin::DecideAll(*a, queue, true, "");
+  const auto decided = admin::DecideAll(*a, queue, true, "", Lang::kZh);
   ASSERT_EQ(decided.size(), 1u);
   EXPECT_TRUE(decided[0].queued) << decided[0].message;
   ASSERT_TRUE(a->SyncOnce().ok());

@@ -210,7 +210,7 @@ TEST_F(AdminModelTest, OwnerApprovesSeveralRequestsAndTheRequesterSeesTheOutcome
   // The requester does not decide its own requests.
   EXPECT_TRUE(OnReplica(*b, [&](Store& s) { return PendingDecisions(s, manager_b_); })->empty());
 
-  auto results = DecideAll(*a, *queue, true, "");
+  auto results = DecideAll(*a, *queue, true, "", Lang::kZh);
   ASSERT_EQ(results.size(), 2u);
   for (const auto& d : results) EXPECT_TRUE(d.queued) << d.message;
   auto awaiting = a->AwaitingServer();
@@ -241,16 +241,17 @@ TEST_F(AdminModelTest, ARejectionNeedsAReasonAndADecisionOnAChangedRequestIsRefu
   ASSERT_TRUE(queue.ok());
   ASSERT_EQ(queue->size(), 1u);
 
-  auto no_reason = DecideAll(*a, *queue, false, "");
+  auto no_reason = DecideAll(*a, *queue, false, "", Lang::kZh);
   ASSERT_EQ(no_reason.size(), 1u);
   EXPECT_FALSE(no_reason[0].queued);
-  EXPECT_FALSE(no_reason[0].message.empty());
+  // Said in the manager's language: the headline of the refusal comes first.
+  EXPECT_EQ(no_reason[0].message.rfind(Tr(Lang::kZh, "status.invalid_argument"), 0), 0u) << no_reason[0].message;
 
   // The requester cancels while the owner, offline, still approves the version it saw.
   auto cancel = b->CancelBooking(r->entity_id, "改期");
   ASSERT_TRUE(cancel.ok() && cancel->queued);
   ASSERT_TRUE(b->SyncOnce().ok());
-  auto approve = DecideAll(*a, *queue, true, "");
+  auto approve = DecideAll(*a, *queue, true, "", Lang::kEn);
   ASSERT_TRUE(approve[0].queued) << approve[0].message;
   ASSERT_TRUE(a->SyncOnce().ok());
   ASSERT_TRUE(a->SyncOnce().ok());

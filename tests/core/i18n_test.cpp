@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "schoolshare/outcome_json.h"
+
 namespace schoolshare {
 namespace {
 
@@ -273,7 +275,7 @@ TEST(I18nTest, EnumWordsHaveLabels) {
   for (auto v : {PeriodStatus::kOpen, PeriodStatus::kSignedOff})
     keys.push_back(std::string("period_status.") + ToString(v));
   for (int d = 1; d <= 7; ++d) keys.push_back("weekday." + std::to_string(d));
-  for (int c = 0; c <= static_cast<int>(StatusCode::kInternal); ++c) {
+  for (int c = 0; c <= static_cast<int>(StatusCode::kUnavailable); ++c) {
     keys.push_back(std::string("status.") + StatusCodeName(static_cast<StatusCode>(c)));
   }
   for (const std::string& key : keys) {
@@ -347,6 +349,52 @@ TEST(I18nTest, LangFromEnvironment) {
     EXPECT_EQ(LangFromEnvironment(), c.expected)
         << (c.schoolshare_lang ? c.schoolshare_lang : "(unset)") << " / " << (c.lang ? c.lang : "(unset)");
   }
+}
+
+TEST(I18nTest, StatusGetsTheHeadlineOfItsCodeInTheReadersLanguage) {
+  const Status locked = Status::Locked("period 2026-10 of a is signed off");
+  EXPECT_EQ(DescribeStatus(Lang::kZh, locked), "已锁定：period 2026-10 of a is signed off");
+  EXPECT_EQ(DescribeStatus(Lang::kEn, locked), "Locked: period 2026-10 of a is signed off");
+  EXPECT_EQ(DescribeStatus(Lang::kZh, Status::Unavailable("")), "服务繁忙，请稍后重试");
+  EXPECT_EQ(DescribeStatus(Lang::kZh, Status::Ok()), "");
+}
+
+TEST(I18nTest, ARefusalIsRewordedFromItsRulesInTheReadersLanguage) {
+  // The server answered in English; a reader of zh-CN gets each rule's sentence in Chinese from its params.
+  Violation locked;
+  locked.rule = Rule::kPeriodLocked;
+  locked.params = {{"month", "2026-10"}};
+  Violation permission;
+  permission.rule = Rule::kPermission;
+  const Json result = {{"status", "rejected"},
+                       {"error", "period_locked"},
+                       {"message", DescribeViolation(Lang::kEn, locked)},
+                       {"violations", {ToJson(locked, Lang::kEn), ToJson(permission, Lang::kEn)}}};
+  EXPECT_EQ(DescribeRefusal(Lang::kZh, result),
+            DescribeViolation(Lang::kZh, locked) + "\n" + DescribeViolation(Lang::kZh, permission));
+  EXPECT_NE(DescribeRefusal(Lang::kZh, result).find("2026-10"), std::string::npos);
+  EXPECT_EQ(DescribeRefusal(Lang::kEn, result),
+            DescribeViolation(Lang::kEn, locked) + "\n" + DescribeViolation(Lang::kEn, permission));
+}
+
+TEST(I18nTest, ARefusalWithoutRulesGetsTheHeadlineOfItsErrorWord) {
+  EXPECT_EQ(DescribeRefusal(Lang::kZh, Json{{"error", "forbidden"}, {"message", "school b is outside the scope"}}),
+            "超出此令牌的权限范围：school b is outside the scope");
+  EXPECT_EQ(DescribeRefusal(Lang::kEn, Json{{"error", "forbidden"}, {"message", "school b is outside the scope"}}),
+            "Outside this token's scope: school b is outside the scope");
+  // A rule word without its params: the rule's title.
+  EXPECT_EQ(DescribeRefusal(Lang::kZh, Json{{"error", "stale_version"}, {"message", "x"}}), "已被他人修改：x");
+  // A word this client does not know, a body that is not an object: still a sentence, never a crash.
+  EXPECT_EQ(DescribeRefusal(Lang::kZh, Json{{"error", "brand_new_word"}, {"message", "y"}}), "服务器未接受：y");
+  EXPECT_EQ(DescribeRefusal(Lang::kEn, Json::array()), "Refused by the server");
+  EXPECT_EQ(DescribeRefusal(Lang::kZh, Json{{"violations", {{{"rule", 7}}, "junk"}}, {"error", "overlap"}}),
+            "时间冲突");
+
+  AttentionItem item;  // its stored result is damaged: the error and message kept beside it speak
+  item.result = "{not json";
+  item.error = "not_found";
+  item.message = "booking b-1";
+  EXPECT_EQ(DescribeRefusal(Lang::kZh, item), "未找到：booking b-1");
 }
 
 }  // namespace

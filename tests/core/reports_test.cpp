@@ -156,7 +156,7 @@ class ReportsTest : public ::testing::Test {
   ManualClock clock_{At("2026-12-01 10:00")};
   std::unique_ptr<Store> store_;
   std::deque<Booking> bookings_;
-  Actor manager_a_{"tok-ma", Role::kSchoolManager, "a"};
+  Actor manager_a_{"tok-ma", Role::kSchoolManager, "a", "甲校 场馆管理员"};
   Actor manager_b_{"tok-mb", Role::kSchoolManager, "b"};
   Actor auditor_{"tok-au", Role::kAuditor, ""};
 };
@@ -432,6 +432,8 @@ TEST_F(ReportsTest, SignOffNeedsEveryItemResolvedThenLocksEveryWrite) {
   auto signed_off = SignOffPeriod(*store_, "a", "2026-11", manager_a_, now);
   ASSERT_TRUE(signed_off.ok()) << signed_off.status().ToString();
   EXPECT_EQ(signed_off->status, PeriodStatus::kSignedOff);
+  EXPECT_EQ(signed_off->signed_off_by, "甲校 场馆管理员");  // the signer's name, not the token id
+  EXPECT_EQ(signed_off->signed_off_at, now);
   EXPECT_EQ(store_->GetReportPeriod("a", "2026-11")->status, PeriodStatus::kSignedOff);
   EXPECT_TRUE(SignOffPeriod(*store_, "a", "2026-11", manager_a_, now).ok());  // again: a no-op
 

@@ -20,6 +20,8 @@ TEST(TokensTest, IssuedTokenAuthenticatesAndIsStoredOnlyAsHash) {
   ASSERT_TRUE(actor.ok());
   EXPECT_EQ(actor->role, Role::kKiosk);
   EXPECT_EQ(actor->school_id, "a");
+  EXPECT_EQ(actor->id, issued->record.id);
+  EXPECT_EQ(actor->name, "校门一体机");  // the label names the actor (a signed-off period shows it)
   for (const auto& t : *store->ListTokens()) EXPECT_EQ(t.hash.find(issued->token), std::string::npos);
   EXPECT_EQ(Authenticate(*store, issued->token + "x").status().code(), StatusCode::kPermissionDenied);
   ASSERT_TRUE(store->RevokeToken(issued->record.id, Actor::System()).ok());

@@ -379,7 +379,7 @@ void AdminDecide(World& w, Client& c) {
   for (const auto& req : queue) {
     if (req.awaiting_server || !w.Chance(0.6)) continue;
     const bool approve = w.Chance(0.8);
-    const auto done = admin::DecideAll(*c.agent, {req}, approve, "drill: the venue is needed");
+    const auto done = admin::DecideAll(*c.agent, {req}, approve, "drill: the venue is needed", Lang::kEn);
     if (!done.empty() && done[0].queued) w.counts[approve ? "action.approve" : "action.reject"]++;
   }
 }

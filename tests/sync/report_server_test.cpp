@@ -27,7 +27,9 @@ class ReportServerTest : public ::testing::Test {
         return IssueTestToken(*store, role, school, clock_.Now());
       };
       admin_ = issue(Role::kDistrictAdmin, "");
-      manager_a_ = issue(Role::kSchoolManager, "a");
+      auto named = IssueToken(*store, Role::kSchoolManager, "a", "甲校 场馆管理员", Actor::System(), clock_.Now());
+      ASSERT_TRUE(named.ok()) << named.status().ToString();
+      manager_a_ = named->token;
       manager_b_ = issue(Role::kSchoolManager, "b");
       kiosk_a_ = issue(Role::kKiosk, "a");
       auditor_ = issue(Role::kAuditor, "");
@@ -166,6 +168,7 @@ TEST_F(ReportServerTest, SignOffAfterResolvingThenEveryWritePathIsRefused) {
   Answer signed_off = Post(*manager_a, "/v1/reports/periods/a/2026-10/sign-off", Json::object());
   ASSERT_EQ(signed_off.status, 200) << signed_off.text;
   EXPECT_EQ(signed_off.body["status"], "signed_off");
+  EXPECT_EQ(signed_off.body["signed_off_by"], "甲校 场馆管理员");  // the token's label names the signer
 
   // REST writes into the month: create (back-filled by an admin), cancel, approve, reject.
   auto admin = server_.Client(admin_);

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "schoolshare/rules.h"
+#include "schoolshare/status.h"
 
 namespace schoolshare {
 
@@ -27,5 +28,9 @@ std::map<std::string, std::string> AllMessages(Lang lang);
 
 // A person-readable sentence for a violation ("与已有预订冲突：…").
 std::string DescribeViolation(Lang lang, const Violation& v);
+
+// A refusal or failure of core for people: the code's headline in `lang` ("已锁定", "没有权限") before
+// the message, which core writes in English ("已锁定：period 2026-10 of xjw is signed off"). Empty for ok.
+std::string DescribeStatus(Lang lang, const Status& s);
 
 }  // namespace schoolshare

@@ -255,7 +255,7 @@ struct ReportPeriod {
   std::string school_id;
   std::string month;  // "2026-11"
   PeriodStatus status = PeriodStatus::kOpen;
-  std::string signed_off_by;
+  std::string signed_off_by;  // the signer's name (their token's label), or the token id when it has none
   Instant signed_off_at = 0;
 };
 
@@ -264,6 +264,7 @@ struct Actor {
   std::string id;  // token id, or "system", or "cli"
   Role role = Role::kAuditor;
   std::string school_id;  // scope of school_manager and kiosk
+  std::string name = {};  // who, as a person reads it: the token's label ("谢家湾小学 场馆管理员"); may be empty
   static Actor System() { return {"system", Role::kDistrictAdmin, ""}; }
 };
 

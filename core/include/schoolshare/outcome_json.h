@@ -14,4 +14,12 @@ Json ToJson(const BookingOutcome& outcome, const TimeZone& tz, Lang lang);
 Json ToJson(const Violation& v, Lang lang);
 Json ToJson(const Alternative& a, const TimeZone& tz);
 
+// Why the server refused a write, as a person reads it in `lang` (not the server's language, which was
+// fixed when it answered): the sentence of every rule in `result`'s "violations", re-worded from their
+// params; otherwise the headline of the error word ("refusal.<error>", or the rule's title) and the
+// server's own message. `result` is a push result or an error body: {"error", "message", "violations"}.
+std::string DescribeRefusal(Lang lang, const Json& result);
+// The same for a refused mutation kept for the user's attention (its stored result, else its error and message).
+std::string DescribeRefusal(Lang lang, const AttentionItem& item);
+
 }  // namespace schoolshare

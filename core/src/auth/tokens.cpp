@@ -93,7 +93,7 @@ Result<Actor> Authenticate(Store& store, const std::string& token) {
   if (record->role == Role::kFeed) {
     return Status::PermissionDenied("token " + record->id + " is a calendar feed token: it opens its feed only");
   }
-  return Actor{record->id, record->role, record->school_id};
+  return Actor{record->id, record->role, record->school_id, record->label};
 }
 
 }  // namespace schoolshare

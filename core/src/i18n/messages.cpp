@@ -128,13 +128,33 @@ constexpr Message kMessages[] = {
     {"status.ok", "成功", "OK"},
     {"status.invalid_argument", "输入有误", "Invalid input"},
     {"status.not_found", "未找到", "Not found"},
-    {"status.conflict", "预订未通过", "Booking refused"},
+    {"status.conflict", "未通过规则检查", "Refused by a rule"},
     {"status.permission_denied", "没有权限", "Permission denied"},
     {"status.locked", "已锁定", "Locked"},
     {"status.already_exists", "已存在", "Already exists"},
     {"status.io_error", "读写失败", "I/O error"},
     {"status.corruption", "数据已损坏", "Data corrupted"},
     {"status.internal", "内部错误", "Internal error"},
+    {"status.unavailable", "服务繁忙，请稍后重试", "Busy, try again later"},
+    {"status.with_detail", "{headline}：{detail}", "{headline}: {detail}"},
+
+    // ---- A write the server refused, by its error word (api.md "Errors"); rule words use rule.*.title ----
+    {"refusal.invalid_request", "请求无效", "Invalid request"},
+    {"refusal.unauthorized", "令牌无效或已吊销", "Unknown or revoked token"},
+    {"refusal.forbidden", "超出此令牌的权限范围", "Outside this token's scope"},
+    {"refusal.not_found", "未找到", "Not found"},
+    {"refusal.already_exists", "已存在", "Already exists"},
+    {"refusal.conflict", "与现有数据冲突", "Conflicts with what is already there"},
+    {"refusal.open_items", "还有未处理的对账事项", "Reconciliation items are still open"},
+    {"refusal.quarantined", "服务器无法处理，已留待管理员查看", "The server could not process it; kept for an operator"},
+    {"refusal.out_of_order", "同步顺序错乱", "Out of order"},
+    {"refusal.sequence_reused", "同步序号重复", "Sequence number reused"},
+    {"refusal.client_not_registered", "需要重新登记此设备", "This device must register again"},
+    {"refusal.payload_too_large", "数据太大", "Too large"},
+    {"refusal.internal", "服务器内部错误", "Internal server error"},
+    {"refusal.unavailable", "服务器繁忙，请稍后重试", "The server is busy; try again later"},
+    {"refusal.other", "服务器未接受", "Refused by the server"},
+    {"refusal.with_detail", "{headline}：{detail}", "{headline}: {detail}"},
 
     // ---- Common words ----
     {"common.yes", "是", "yes"},
@@ -513,6 +533,13 @@ std::string DescribeViolation(Lang lang, const Violation& v) {
   }
   // Not every figure was given (a violation built outside the rules): the short label still reads well.
   return Tr(lang, base + ".title");
+}
+
+std::string DescribeStatus(Lang lang, const Status& s) {
+  if (s.ok()) return {};
+  const std::string headline = Tr(lang, std::string("status.") + StatusCodeName(s.code()));
+  if (s.message().empty()) return headline;
+  return Tr(lang, "status.with_detail", {{"headline", headline}, {"detail", s.message()}});
 }
 
 }  // namespace schoolshare

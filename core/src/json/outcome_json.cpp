@@ -1,5 +1,7 @@
 #include "schoolshare/outcome_json.h"
 
+#include <optional>
+
 namespace schoolshare {
 
 Json ToJson(const Violation& v, Lang lang) {
@@ -36,6 +38,59 @@ Json ToJson(const BookingOutcome& o, const TimeZone& tz, Lang lang) {
           {"booking", booking},
           {"violations", violations},
           {"alternatives", alternatives}};
+}
+
+namespace {
+
+std::optional<Rule> RuleNamed(const std::string& word) {
+  for (int r = 0; r <= static_cast<int>(Rule::kStaleVersion); ++r) {
+    if (word == RuleName(static_cast<Rule>(r))) return static_cast<Rule>(r);
+  }
+  return std::nullopt;
+}
+
+std::string StringOr(const Json& j, const char* key) {
+  return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
+}
+
+}  // namespace
+
+std::string DescribeRefusal(Lang lang, const Json& result) {
+  std::string sentences;
+  if (result.is_object() && result.contains("violations") && result["violations"].is_array()) {
+    for (const Json& v : result["violations"]) {
+      std::optional<Rule> rule = RuleNamed(StringOr(v, "rule"));
+      if (!rule) continue;
+      Violation violation;
+      violation.rule = *rule;
+      if (v.contains("params") && v["params"].is_object()) {
+        for (const auto& [key, value] : v["params"].items()) {
+          if (value.is_string()) violation.params[key] = value.get<std::string>();
+        }
+      }
+      if (v.contains("conflicts") && v["conflicts"].is_array()) {
+        for (const Json& id : v["conflicts"]) {
+          if (id.is_string()) violation.conflicting_booking_ids.push_back(id.get<std::string>());
+        }
+      }
+      sentences += (sentences.empty() ? "" : "\n") + DescribeViolation(lang, violation);
+    }
+  }
+  if (!sentences.empty()) return sentences;
+  const std::string error = StringOr(result, "error");
+  const std::string message = StringOr(result, "message");
+  std::string headline = Tr(lang, "refusal." + error);
+  if (headline == "refusal." + error) headline = Tr(lang, "rule." + error + ".title");
+  if (headline == "rule." + error + ".title") headline = Tr(lang, "refusal.other");
+  return message.empty() ? headline : Tr(lang, "refusal.with_detail", {{"headline", headline}, {"detail", message}});
+}
+
+std::string DescribeRefusal(Lang lang, const AttentionItem& item) {
+  Json result = Json::parse(item.result, nullptr, false);
+  if (!result.is_object()) result = Json::object();
+  if (StringOr(result, "error").empty()) result["error"] = item.error;
+  if (StringOr(result, "message").empty()) result["message"] = item.message;
+  return DescribeRefusal(lang, result);
 }
 
 }  // namespace schoolshare

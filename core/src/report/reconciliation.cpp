@@ -219,7 +219,7 @@ Result<ReportPeriod> SignOffPeriod(Store& store, const std::string& school_id, c
     period.school_id = school_id;
     period.month = month;
     period.status = PeriodStatus::kSignedOff;
-    period.signed_off_by = actor.id;
+    period.signed_off_by = actor.name.empty() ? actor.id : actor.name;  // the audit log keeps the id
     period.signed_off_at = now;
     return store.PutReportPeriod(period, actor);
   });
