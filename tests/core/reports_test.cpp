@@ -293,7 +293,8 @@ TEST_F(ReportsTest, EquityPerStudentAndGiniWithAndWithoutSharing) {
 // The SQLite store answers a district's bookings and facts with one query each; any other store is
 // read through the Store API (per school, per resource). Both give the same reports, with a booking by
 // another district's school, one on another district's resource, one that starts before the period,
-// and a booking and facts on an inactive resource (in no report).
+// and a booking and facts on an inactive resource (in no report). The SQLite store also reads the
+// district's resources lean (only the fields the reports use), so their type, shared flag and fee count.
 TEST_F(ReportsTest, OneQueryPerDistrictGivesTheSameReportsAsTheStoreApi) {
   Actor sys = Actor::System();
   ASSERT_TRUE(store_->PutDistrict({"d2", "第二学区", "Asia/Shanghai", "zh-CN"}, sys).ok());
@@ -307,6 +308,9 @@ TEST_F(ReportsTest, OneQueryPerDistrictGivesTheSameReportsAsTheStoreApi) {
   Fact("f14", FactKind::kCheckOut, "bk11", "x-gym", "2026-11-03 19:15");
   Book("bk12", "b-room", "c", "2026-11-01 22:00", "2026-11-02 10:00");
   Fact("f15", FactKind::kCheckIn, "bk12", "b-room", "2026-11-01 23:00");
+  // The same opening hours as x-gym (the SQLite store parses each distinct text once), not shared, a fee.
+  AddResource("x-lab", "x", ResourceType::kLab, Days(1, 7, 7, 21), false, 350);
+  Book("bk14", "x-lab", "a", "2026-11-04 10:00", "2026-11-04 11:00");
   AddResource("c-old", "c", ResourceType::kRoom, Days(1, 5, 8, 12), true, 0);
   Book("bk13", "c-old", "a", "2026-11-02 08:00", "2026-11-02 09:00");
   Fact("f16", FactKind::kCheckIn, "bk13", "c-old", "2026-11-02 08:00");
@@ -338,6 +342,7 @@ TEST_F(ReportsTest, OneQueryPerDistrictGivesTheSameReportsAsTheStoreApi) {
   ExpectRow(Row(city_reports->utilization.resources, "a-hall"), 50, 2 + 3 + 3, 1.5 + 2.5 + 17.0 / 6, 3);
   ExpectRow(Row(city_reports->utilization.resources, "b-room"), 24, 2 + 2 + 10, 0 + 2 + 10, 3);
   ExpectRow(Row(city_reports->utilization.resources, "x-gym"), 14 * 7, 2, 1.25, 1);
+  ExpectRow(Row(city_reports->utilization.resources, "x-lab"), 14 * 7, 1, 0, 1);
   for (const auto& r : city_reports->utilization.resources) EXPECT_NE(r.id, "c-old");
 }
 

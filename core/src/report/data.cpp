@@ -202,9 +202,13 @@ Status LoadDistrict(Store& store, const ReportScope& scope, const District& dist
   SS_ASSIGN_OR_RETURN(d->schools, store.ListSchools(district.id));
   std::sort(d->schools.begin(), d->schools.end(), [](const School& a, const School& b) { return a.id < b.id; });
   for (std::size_t i = 0; i < d->schools.size(); ++i) d->school_index[d->schools[i].id] = i;
-  ResourceFilter rf;
-  rf.district_id = district.id;
-  SS_ASSIGN_OR_RETURN(d->resources, store.ListResources(rf));
+  if (auto* source = dynamic_cast<DistrictReportSource*>(&store)) {
+    SS_ASSIGN_OR_RETURN(d->resources, source->ListDistrictReportResources(district.id));
+  } else {
+    ResourceFilter rf;
+    rf.district_id = district.id;
+    SS_ASSIGN_OR_RETURN(d->resources, store.ListResources(rf));
+  }
   std::sort(d->resources.begin(), d->resources.end(), [](const Resource& a, const Resource& b) { return a.id < b.id; });
   std::map<std::string, const OpeningProfile*> by_key;
   for (std::size_t i = 0; i < d->resources.size(); ++i) {

@@ -40,7 +40,8 @@ struct DistrictData {
   TimeZone tz = TimeZone::Utc();
   DistrictCalendar calendar;
   std::vector<School> schools;                 // by id
-  std::vector<Resource> resources;             // active ones, by id
+  std::vector<Resource> resources;             // active ones, by id (a DistrictReportSource fills only
+                                               // id, school, type, opening hours, shared and fee)
   std::vector<const OpeningProfile*> opening;  // per resource
   // Confirmed, touching [from, to), on these resources; ordered by owner school, start, resource, id.
   std::vector<ReportBooking> bookings;

@@ -26,6 +26,9 @@ class DistrictReportSource {
   // `from` and start before `to`, in no particular order.
   virtual Result<std::vector<BookingSpan>> ListDistrictSpans(const std::string& district_id, Instant from,
                                                              Instant to) = 0;
+  // The district's active resources with only what the reports read (id, school, type, opening hours,
+  // shared, hourly fee, active; no names, features or other policy), in no particular order.
+  virtual Result<std::vector<Resource>> ListDistrictReportResources(const std::string& district_id) = 0;
   // Facts on those resources with from <= at < to, in no particular order.
   virtual Result<std::vector<UsageFact>> ListDistrictFacts(const std::string& district_id, Instant from,
                                                            Instant to) = 0;
