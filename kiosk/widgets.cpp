@@ -27,8 +27,10 @@ void ApplyTheme(float u) {
   s.ScrollbarSize = u * 0.8f;
   s.WindowBorderSize = 0;
   s.ChildBorderSize = 0;
-  s.Colors[ImGuiCol_WindowBg] = ImVec4(1, 1, 1, 1);
-  s.Colors[ImGuiCol_ChildBg] = ImVec4(1, 1, 1, 1);
+  // The frame is cleared to white (GlWindow::Present), so the full-screen window and the lists draw no
+  // background of their own: with software GL (llvmpipe) each one is a blended pass over the whole screen.
+  s.Colors[ImGuiCol_WindowBg] = ImVec4(1, 1, 1, 0);
+  s.Colors[ImGuiCol_ChildBg] = ImVec4(1, 1, 1, 0);
   s.Colors[ImGuiCol_Text] = ImVec4(0.04f, 0.04f, 0.04f, 1);
   s.Colors[ImGuiCol_FrameBg] = ImVec4(0.92f, 0.94f, 0.96f, 1);
 }
