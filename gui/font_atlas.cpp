@@ -45,6 +45,14 @@ class MappedFile {
   std::size_t size_ = 0;
 };
 
+// The atlas no longer owns the font data it was lent at `lent` (it would IM_FREE it in Clear and
+// ClearInputData); what it allocated itself (the default font) it still frees.
+void DisownMappedFonts(ImFontAtlas& atlas, const void* lent) {
+  for (ImFontConfig& c : atlas.ConfigData) {
+    if (c.FontData == lent) c.FontDataOwnedByAtlas = false;
+  }
+}
+
 }  // namespace
 
 void FontAtlas::Need(std::string_view s) {
@@ -103,12 +111,16 @@ bool FontAtlas::Rebuild(bool /*upload*/) {
     config.OversampleH = 1;
     config.OversampleV = 1;
     config.PixelSnapH = true;
-    config.FontDataOwnedByAtlas = false;
+    // "Owned" only so that ImGui reads the mapping in place: a font it does not own it first copies
+    // (19.5 MB for each size, the kiosk's start-up peak). DisownMappedFonts hands it back before any
+    // Clear, so ImGui never frees the mapping.
+    config.FontDataOwnedByAtlas = true;
     regular_ = io.Fonts->AddFontFromMemoryTTF(file.data(), file.size(), size_, &config, ranges_.Data);
     large_ = io.Fonts->AddFontFromMemoryTTF(file.data(), file.size(), size_ * large_factor_, &config, ranges_.Data);
     ok = regular_ != nullptr && large_ != nullptr;
   }
   if (!ok) {
+    DisownMappedFonts(*io.Fonts, file.data());
     io.Fonts->Clear();
     ImFontConfig config;
     config.SizePixels = size_;
@@ -134,6 +146,7 @@ bool FontAtlas::Rebuild(bool /*upload*/) {
   glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, w, h, 0, GL_RED, GL_UNSIGNED_BYTE, pixels);
   glBindTexture(GL_TEXTURE_2D, static_cast<GLuint>(last));
   io.Fonts->SetTexID(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(texture_)));
+  DisownMappedFonts(*io.Fonts, file.data());
   io.Fonts->ClearInputData();  // the glyph sources point into the mapping, which goes now
   io.Fonts->ClearTexData();    // the CPU copy of the texture
   built_count_ = needed_count_;
