@@ -16,7 +16,7 @@ class SyncView : public AdminView {
  public:
   void Draw(AdminContext& ctx) override {
     const SyncStatus st = ctx.agent->status();
-    if (built_generation_ != ctx.data_generation) Rebuild(ctx);
+    if (built_generation_ != ctx.data_generation || built_lang_ != ctx.lang) Rebuild(ctx);
     ImGui::PushFont(ctx.large);
     TextColoured(st.online ? colour::kGood : colour::kBad,
                  ctx.T(st.online ? "admin.status.online" : "admin.status.offline"));
@@ -50,11 +50,12 @@ class SyncView : public AdminView {
     ImGui::Separator();
     ImGui::TextUnformatted(ctx.T("admin.sync.attention", {{"n", std::to_string(attention_.size())}}).c_str());
     if (attention_.empty()) TextColoured(colour::kMuted, ctx.T("admin.sync.nothing_refused"));
-    for (const AttentionItem& a : attention_) {
+    for (std::size_t i = 0; i < attention_.size(); ++i) {
+      const AttentionItem& a = attention_[i];
       ImGui::PushID(a.mutation_id.c_str());
       TextColoured(colour::kBad, Describe(ctx, a.name, a.args));
       ImGui::Indent();
-      ImGui::TextUnformatted(DescribeRefusal(ctx.lang, a).c_str());
+      ImGui::TextUnformatted(refusals_[i].c_str());
       if (ImGui::SmallButton(ctx.T("admin.sync.dismiss").c_str())) {
         if (Status s = ctx.agent->Dismiss(a.mutation_id); !s.ok()) ctx.error = DescribeStatus(ctx.lang, s);
         ctx.local_write = true;
@@ -67,10 +68,13 @@ class SyncView : public AdminView {
  private:
   void Rebuild(AdminContext& ctx) {
     built_generation_ = ctx.data_generation;
+    built_lang_ = ctx.lang;
     pending_.clear();
     attention_.clear();
+    refusals_.clear();
     if (auto p = ctx.replica->ListOutbox(0, OutboxState::kPending, 200); p.ok()) pending_ = std::move(p).value();
     if (auto a = ctx.replica->ListAttentionItems(false); a.ok()) attention_ = std::move(a).value();
+    for (const AttentionItem& a : attention_) refusals_.push_back(DescribeRefusal(ctx.lang, a));  // parsed once
   }
 
   // "create_booking: 篮球训练 (2026-11-24 15:00)" from the mutation's arguments.
@@ -90,6 +94,8 @@ class SyncView : public AdminView {
   std::uint64_t built_generation_ = ~std::uint64_t{0};
   std::vector<OutboxEntry> pending_;
   std::vector<AttentionItem> attention_;
+  std::vector<std::string> refusals_;  // why the server refused each of attention_, in built_lang_
+  Lang built_lang_ = Lang::kZh;
 };
 
 }  // namespace

@@ -136,7 +136,7 @@ constexpr Message kMessages[] = {
     {"status.corruption", "数据已损坏", "Data corrupted"},
     {"status.internal", "内部错误", "Internal error"},
     {"status.unavailable", "服务繁忙，请稍后重试", "Busy, try again later"},
-    {"status.with_detail", "{headline}：{detail}", "{headline}: {detail}"},
+    {"status.with_detail", "{headline}：{detail}", "{headline}: {detail}"},  // also a refusal's headline
 
     // ---- A write the server refused, by its error word (api.md "Errors"); rule words use rule.*.title ----
     {"refusal.invalid_request", "请求无效", "Invalid request"},
@@ -154,7 +154,6 @@ constexpr Message kMessages[] = {
     {"refusal.internal", "服务器内部错误", "Internal server error"},
     {"refusal.unavailable", "服务器繁忙，请稍后重试", "The server is busy; try again later"},
     {"refusal.other", "服务器未接受", "Refused by the server"},
-    {"refusal.with_detail", "{headline}：{detail}", "{headline}: {detail}"},
 
     // ---- Common words ----
     {"common.yes", "是", "yes"},

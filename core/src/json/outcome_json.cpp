@@ -2,6 +2,8 @@
 
 #include <optional>
 
+#include "schoolshare/sync_protocol.h"
+
 namespace schoolshare {
 
 Json ToJson(const Violation& v, Lang lang) {
@@ -49,17 +51,13 @@ std::optional<Rule> RuleNamed(const std::string& word) {
   return std::nullopt;
 }
 
-std::string StringOr(const Json& j, const char* key) {
-  return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
-}
-
 }  // namespace
 
 std::string DescribeRefusal(Lang lang, const Json& result) {
   std::string sentences;
   if (result.is_object() && result.contains("violations") && result["violations"].is_array()) {
     for (const Json& v : result["violations"]) {
-      std::optional<Rule> rule = RuleNamed(StringOr(v, "rule"));
+      std::optional<Rule> rule = RuleNamed(sync::StringField(v, "rule"));
       if (!rule) continue;
       Violation violation;
       violation.rule = *rule;
@@ -77,19 +75,19 @@ std::string DescribeRefusal(Lang lang, const Json& result) {
     }
   }
   if (!sentences.empty()) return sentences;
-  const std::string error = StringOr(result, "error");
-  const std::string message = StringOr(result, "message");
+  const std::string error = sync::StringField(result, "error");
+  const std::string message = sync::StringField(result, "message");
   std::string headline = Tr(lang, "refusal." + error);
   if (headline == "refusal." + error) headline = Tr(lang, "rule." + error + ".title");
   if (headline == "rule." + error + ".title") headline = Tr(lang, "refusal.other");
-  return message.empty() ? headline : Tr(lang, "refusal.with_detail", {{"headline", headline}, {"detail", message}});
+  return message.empty() ? headline : Tr(lang, "status.with_detail", {{"headline", headline}, {"detail", message}});
 }
 
 std::string DescribeRefusal(Lang lang, const AttentionItem& item) {
   Json result = Json::parse(item.result, nullptr, false);
   if (!result.is_object()) result = Json::object();
-  if (StringOr(result, "error").empty()) result["error"] = item.error;
-  if (StringOr(result, "message").empty()) result["message"] = item.message;
+  if (sync::StringField(result, "error").empty()) result["error"] = item.error;
+  if (sync::StringField(result, "message").empty()) result["message"] = item.message;
   return DescribeRefusal(lang, result);
 }
 

@@ -1029,7 +1029,7 @@ class SqliteStore final : public Store, public DistrictReportSource {
   }
 
   Result<std::vector<Resource>> ListDistrictReportResources(const std::string& district_id) override {
-    // Seven columns instead of nineteen, features not parsed, and each distinct opening-hours text parsed
+    // Six columns instead of nineteen, features not parsed, and each distinct opening-hours text parsed
     // once (most resources of a district share a few timetables).
     static constexpr const char kSql[] =
         "SELECT r.id, r.school_id, r.type, r.opening_hours, r.shared, r.hourly_fee_cents FROM schools s "
