@@ -12,12 +12,37 @@
 #include "schoolshare/booking_service.h"
 #include "schoolshare/ids.h"
 #include "schoolshare/store.h"
+#include "store/pg.h"
+#include "store/pg_schema.h"
 #include "testutil.h"
 
 namespace schoolshare {
 namespace {
 
 using testing::At;
+
+// A second session on a database, for what only raw SQL can show or set up: Value() answers the first
+// column of the first row ("" when there is none) and records a test failure when the statement fails.
+class RawSession {
+ public:
+  explicit RawSession(const std::string& url) : conn_(PQconnectdb(url.c_str())) {}
+  ~RawSession() { PQfinish(conn_); }
+  RawSession(const RawSession&) = delete;
+  RawSession& operator=(const RawSession&) = delete;
+  bool ok() const { return PQstatus(conn_) == CONNECTION_OK; }
+
+  std::string Value(const std::string& sql) {
+    PGresult* r = PQexec(conn_, sql.c_str());
+    const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+    std::string value = ok && PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "";
+    if (!ok) ADD_FAILURE() << sql << ": " << PQresultErrorMessage(r);
+    PQclear(r);
+    return value;
+  }
+
+ private:
+  PGconn* conn_;
+};
 
 class PgStoreTest : public ::testing::Test {
  protected:
@@ -220,16 +245,9 @@ TEST_F(PgStoreTest, ADeadlockedTransactionIsRunAgainAndAppliedOnce) {
 // from the database itself: a trigger installed by a second session raises SQLSTATE 40001 on every
 // booking insert and counts the attempts in a sequence (nextval survives the rollbacks).
 TEST_F(PgStoreTest, ExhaustedRetriesAreUnavailableAndLeaveNothingHalfApplied) {
-  PGconn* other = PQconnectdb(pg_->url().c_str());
-  ASSERT_EQ(PQstatus(other), CONNECTION_OK) << PQerrorMessage(other);
-  auto exec = [&](const std::string& sql) {
-    PGresult* r = PQexec(other, sql.c_str());
-    const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
-    std::string value = ok && PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "";
-    if (!ok) ADD_FAILURE() << sql << ": " << PQresultErrorMessage(r);
-    PQclear(r);
-    return value;
-  };
+  auto other = std::make_unique<RawSession>(pg_->url());
+  ASSERT_TRUE(other->ok());
+  auto exec = [&](const std::string& sql) { return other->Value(sql); };
   exec("CREATE SEQUENCE attempts");
   exec(
       "CREATE FUNCTION always_busy() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM nextval('attempts'); "
@@ -260,7 +278,7 @@ TEST_F(PgStoreTest, ExhaustedRetriesAreUnavailableAndLeaveNothingHalfApplied) {
 
   // Once the database stops refusing, the same transaction goes through once.
   exec("DROP TRIGGER always_busy ON bookings");
-  PQfinish(other);
+  other.reset();
   s = store_->Transaction([&]() -> Status {
     SS_RETURN_IF_ERROR(store_->PutBlackout(blackout, admin_));
     return store_->InsertBooking(booking, admin_);
@@ -303,6 +321,122 @@ TEST_F(PgStoreTest, InstancesStartingTogetherShareOneSchema) {
   }
   for (auto& t : starters) t.join();
   EXPECT_EQ(opened.load(), 3);
+}
+
+// The deployment-wide counter counts every change but is written once, at COMMIT: a part rolled back
+// to its savepoint takes no version, and versions go on without a gap in the district and anywhere.
+TEST_F(PgStoreTest, ATransactionsChangesAreCountedOnceEachAndARolledBackPartTakesNone) {
+  const std::int64_t anywhere = *store_->LatestVersion();
+  const std::int64_t in_d1 = *store_->DistrictVersion("d1");
+  auto fact = [&](const std::string& id, int minute) {
+    UsageFact f;
+    f.id = id;
+    f.kind = FactKind::kCheckIn;
+    f.resource_id = "a-field";
+    f.school_id = "b";
+    f.at = At("2026-11-23 16:00") + minute * 60;
+    return f;
+  };
+  Status s = store_->Transaction([&]() -> Status {
+    SS_RETURN_IF_ERROR(store_->InsertFact(fact("f-kept-1", 1), admin_));
+    Status refused = store_->Transaction([&]() -> Status {
+      SS_RETURN_IF_ERROR(store_->InsertFact(fact("f-undone", 2), admin_));
+      return Status::Conflict("the caller gives this part up");
+    });
+    EXPECT_EQ(refused.code(), StatusCode::kConflict);
+    SS_RETURN_IF_ERROR(store_->InsertFact(fact("f-kept-2", 3), admin_));
+    // Inside the transaction, a change of a district without versions yet starts above the counter.
+    return store_->PutDistrict({"d-new", "新学区", "Asia/Shanghai", "zh-CN"}, admin_);
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(*store_->LatestVersion(), anywhere + 3);
+  EXPECT_EQ(*OpenAnother()->LatestVersion(), anywhere + 3);  // committed, not only this connection's idea
+  auto changes = store_->ListChanges("d1", in_d1, 0);
+  ASSERT_TRUE(changes.ok()) << changes.status().ToString();
+  ASSERT_EQ(changes->size(), 2u);
+  EXPECT_EQ((*changes)[0].entity_id, "f-kept-1");
+  EXPECT_EQ((*changes)[0].version, in_d1 + 1);
+  EXPECT_EQ((*changes)[1].entity_id, "f-kept-2");
+  EXPECT_EQ((*changes)[1].version, in_d1 + 2);
+  EXPECT_EQ(*store_->DistrictVersion("d-new"), anywhere + 3);
+  EXPECT_EQ(store_->GetFact("f-undone").status().code(), StatusCode::kNotFound);
+  // The next transaction continues from there.
+  ASSERT_TRUE(store_->InsertFact(fact("f-next", 4), admin_).ok());
+  EXPECT_EQ(*store_->LatestVersion(), anywhere + 4);
+  EXPECT_EQ(*store_->DistrictVersion("d1"), in_d1 + 3);
+}
+
+// Schema 3: a sync client, its stored results and its quarantined payloads carry the district of the
+// client's school ('' for a deployment-wide token's client), which leads their keys.
+TEST_F(PgStoreTest, SyncBookkeepingCarriesTheClientsDistrict) {
+  ASSERT_TRUE(store_->PutSyncClient({"kiosk-b-1", "tok-kiosk", "b", 0, 0, 0}).ok());
+  ASSERT_TRUE(store_->PutSyncClient({"admin-1", "tok-admin", "", 0, 0, 0}).ok());
+  ASSERT_TRUE(store_->PutMutationRecord({"kiosk-b-1", 1, "m-1", "record_fact", "applied", "{}", 0}).ok());
+  ASSERT_TRUE(store_->PutMutationRecord({"admin-1", 1, "m-2", "create_booking", "rejected", "{}", 0}).ok());
+  ASSERT_TRUE(store_->PutQuarantine({"kiosk-b-1", 2, "m-3", "record_fact", "quarantined", "{}", 0}, "{}", "boom").ok());
+  // Registering again (a re-register updates the row) keeps one row per client.
+  ASSERT_TRUE(store_->PutSyncClient({"kiosk-b-1", "tok-kiosk", "b", 1, 0, 0}).ok());
+  EXPECT_EQ(store_->GetSyncClient("kiosk-b-1")->last_client_seq, 1);
+  EXPECT_EQ(store_->ListSyncClients()->size(), 2u);
+  EXPECT_EQ(store_->GetMutationRecord("admin-1", 1)->status, "rejected");
+
+  RawSession raw(pg_->url());
+  ASSERT_TRUE(raw.ok());
+  EXPECT_EQ(raw.Value("SELECT district_id FROM sync_clients WHERE id = 'kiosk-b-1'"), "d1");
+  EXPECT_EQ(raw.Value("SELECT count(*) FROM sync_clients WHERE id = 'admin-1' AND district_id = ''"), "1");
+  EXPECT_EQ(raw.Value("SELECT district_id FROM mutation_results WHERE client_id = 'kiosk-b-1'"), "d1");
+  EXPECT_EQ(raw.Value("SELECT count(*) FROM mutation_results WHERE client_id = 'admin-1' AND district_id = ''"), "1");
+  EXPECT_EQ(raw.Value("SELECT district_id FROM quarantine WHERE client_id = 'kiosk-b-1'"), "d1");
+  // The district leads each primary key (Citus distributes these tables by it).
+  EXPECT_EQ(raw.Value("SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND "
+                      "a.attnum = i.indkey[0] WHERE i.indrelid = 'mutation_results'::regclass AND i.indisprimary"),
+            "district_id");
+  // A result for a client that never registered is refused and leaves nothing.
+  EXPECT_FALSE(store_->PutMutationRecord({"nobody", 1, "m-4", "record_fact", "applied", "{}", 0}).ok());
+  EXPECT_EQ(raw.Value("SELECT count(*) FROM mutation_results WHERE client_id = 'nobody'"), "0");
+}
+
+// A database of schema 2 (before the bookkeeping was district-keyed) opens, upgrades, and keeps its
+// clients, results and quarantine, each now in its school's district.
+TEST_F(PgStoreTest, ASchemaTwoDatabaseUpgradesItsSyncBookkeeping) {
+  testing::PgDatabase older;
+  ASSERT_TRUE(older.ok()) << older.error();
+  {
+    auto conn = pg::Connection::Open(older.url());
+    ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+    ASSERT_TRUE(pg::MigratePg(**conn, 2).ok());
+    ASSERT_EQ(*pg::ReadPgSchemaVersion(**conn), 2);
+  }
+  {
+    RawSession raw(older.url());
+    ASSERT_TRUE(raw.ok());
+    raw.Value("INSERT INTO districts(id, name, time_zone, locale) VALUES ('d7', '七区', 'Asia/Shanghai', 'zh-CN')");
+    raw.Value("INSERT INTO schools(district_id, id, name, kind) VALUES ('d7', 's7', '七小', 'member')");
+    raw.Value(
+        "INSERT INTO sync_clients(id, token_id, school_id, last_client_seq, registered_at, last_seen_at) "
+        "VALUES ('kiosk-7', 'tok-7', 's7', 1, 1, 1), ('auditor-1', 'tok-a', '', 0, 1, 1)");
+    raw.Value(
+        "INSERT INTO mutation_results(client_id, client_seq, mutation_id, name, status, result, at) "
+        "VALUES ('kiosk-7', 1, 'm-1', 'record_fact', 'applied', '{\"status\":\"applied\"}', 1)");
+    raw.Value(
+        "INSERT INTO quarantine(client_id, client_seq, mutation_id, payload, error, at) "
+        "VALUES ('kiosk-7', 2, 'm-2', '{}', 'boom', 1)");
+  }
+  auto upgraded = Store::OpenPostgres(older.url());
+  ASSERT_TRUE(upgraded.ok()) << upgraded.status().ToString();
+  EXPECT_EQ((*upgraded)->SchemaVersion(), pg::LatestPgSchemaVersion());
+  auto record = (*upgraded)->GetMutationRecord("kiosk-7", 1);
+  ASSERT_TRUE(record.ok()) << record.status().ToString();
+  EXPECT_EQ(record->result, "{\"status\":\"applied\"}");
+  EXPECT_EQ((*upgraded)->GetSyncClient("kiosk-7")->last_client_seq, 1);
+  RawSession raw(older.url());
+  EXPECT_EQ(raw.Value("SELECT district_id FROM sync_clients WHERE id = 'kiosk-7'"), "d7");
+  EXPECT_EQ(raw.Value("SELECT count(*) FROM sync_clients WHERE id = 'auditor-1' AND district_id = ''"), "1");
+  EXPECT_EQ(raw.Value("SELECT district_id FROM mutation_results WHERE client_id = 'kiosk-7'"), "d7");
+  EXPECT_EQ(raw.Value("SELECT district_id FROM quarantine WHERE client_id = 'kiosk-7'"), "d7");
+  // And the upgraded store goes on storing results.
+  EXPECT_TRUE((*upgraded)->PutMutationRecord({"kiosk-7", 2, "m-3", "record_fact", "applied", "{}", 0}).ok());
+  EXPECT_EQ((*upgraded)->GetSyncClient("kiosk-7")->last_client_seq, 2);
 }
 
 TEST_F(PgStoreTest, ReplicaOperationsAreRefusedClearly) {

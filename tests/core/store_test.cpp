@@ -289,6 +289,21 @@ TEST_P(StoreTest, EachDistrictHasItsOwnChangeVersions) {
   EXPECT_TRUE(store_->ListChanges("d2", 0, 0)->empty());
   ASSERT_EQ(store_->ListChanges("d1", 0, 0)->size(), 1u);
   EXPECT_EQ(*store_->DistrictVersion("d2"), d2_now);  // compaction never moves a district back
+
+  // A pull's read of where every district stands gives the same numbers at once, in the order asked;
+  // a district without changes (or that does not exist) is at 0 and 0. The odd ids check the quoting
+  // of the PostgreSQL store's array parameter.
+  auto positions = store_->DistrictPositions({"d2", "no-such", "d1", "x\"y,{z}\\"});
+  ASSERT_TRUE(positions.ok()) << positions.status().ToString();
+  ASSERT_EQ(positions->size(), 4u);
+  EXPECT_EQ((*positions)[0].version, d2_now);
+  EXPECT_EQ((*positions)[0].compacted_up_to, d2_now);
+  EXPECT_EQ((*positions)[1].version, 0);
+  EXPECT_EQ((*positions)[1].compacted_up_to, 0);
+  EXPECT_EQ((*positions)[2].version, d1_now);
+  EXPECT_EQ((*positions)[2].compacted_up_to, *store_->CompactedUpTo("d1"));
+  EXPECT_EQ((*positions)[3].version, 0);
+  EXPECT_TRUE(store_->DistrictPositions({})->empty());
 }
 
 TEST_P(StoreTest, FailedTransactionWritesNothing) {

@@ -87,6 +87,13 @@ struct FactFilter {
   std::optional<Instant> to;
 };
 
+// A district's place in the change log: its latest version and its compaction mark (0 and 0 before
+// its first change).
+struct DistrictPosition {
+  std::int64_t version = 0;
+  std::int64_t compacted_up_to = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -210,6 +217,10 @@ class Store {
                                                   const std::string& scope_school = "") = 0;
   // The district's latest version: the cursor of a reader that has seen all of its changes (0: none yet).
   virtual Result<std::int64_t> DistrictVersion(const std::string& district_id) = 0;
+  // Where each of `district_ids` stands, in their order: DistrictVersion and CompactedUpTo of each. A
+  // pull reads every district in its reader's scope this way; the PostgreSQL store answers in one query
+  // (the default asks district by district).
+  virtual Result<std::vector<DistrictPosition>> DistrictPositions(const std::vector<std::string>& district_ids);
   // A number that grows with every change anywhere in the deployment ("did anything change?").
   virtual Result<std::int64_t> LatestVersion() = 0;
   // The district's highest compacted version: a cursor below it has missed compacted changes.

@@ -26,6 +26,20 @@ int CountParams(const std::string& sql) {
 
 std::string Redacted(const std::string& conninfo) { return RedactedLocation(conninfo); }
 
+std::string TextArray(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ',';
+    out += '"';
+    for (char c : items[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
 bool IsRetryable(const std::string& sqlstate) {
   return sqlstate == kSerializationFailure || sqlstate == kDeadlockDetected;
 }

@@ -35,6 +35,9 @@ Status StatusFromSqlstate(const std::string& sqlstate, const std::string& messag
 // A connection string or URI with any password replaced by "***", for messages and logs.
 std::string Redacted(const std::string& conninfo);
 
+// A PostgreSQL text-array literal of `items` ({"a","b\"c"}), to bind as one parameter ($1::text[]).
+std::string TextArray(const std::vector<std::string>& items);
+
 // Owns a PGresult.
 class ResultPtr {
  public:

@@ -13,7 +13,8 @@ namespace {
 //    that may be in another district (a booking's requesting school, an agreement's borrower) points
 //    at schools(id).
 //  - tokens, sync_clients, mutation_results, quarantine, server_meta and counters are deployment-wide
-//    bookkeeping (not yet district-keyed; see docs/scale.md).
+//    bookkeeping (version 3 keys sync_clients, mutation_results and quarantine by district; see
+//    docs/scale.md).
 //  - Times are int64 UTC seconds as on SQLite; bookings also keep a half-open tstzrange of them, and an
 //    exclusion constraint refuses two held (pending or confirmed) bookings of one venue whose ranges
 //    overlap (SQLSTATE 23P01). Equipment (shared by stock) and walk-in claims over a no-show are
@@ -340,6 +341,31 @@ DROP INDEX change_log_scope;
 CREATE INDEX change_log_scope ON change_log(district_id, scope, version);
 )sql";
 
+// Version 3: the sync service's bookkeeping is district-keyed too. A sync client belongs to the
+// district of its school ('' for a deployment-wide token's client: a district admin's or an auditor's),
+// and its stored results and quarantined payloads carry that district, which leads their keys: a push
+// (its effects, results and last_client_seq in one transaction) then stays on one Citus shard. Client
+// ids stay unique deployment-wide by the service's registration (one client, one token); look-ups by
+// client id alone use plain indexes.
+constexpr const char kSchemaV3[] = R"sql(
+ALTER TABLE sync_clients ADD COLUMN district_id TEXT NOT NULL DEFAULT '';
+UPDATE sync_clients c SET district_id = s.district_id FROM schools s WHERE s.id = c.school_id;
+ALTER TABLE mutation_results ADD COLUMN district_id TEXT NOT NULL DEFAULT '';
+UPDATE mutation_results r SET district_id = c.district_id FROM sync_clients c WHERE c.id = r.client_id;
+ALTER TABLE quarantine ADD COLUMN district_id TEXT NOT NULL DEFAULT '';
+UPDATE quarantine q SET district_id = c.district_id FROM sync_clients c WHERE c.id = q.client_id;
+ALTER TABLE mutation_results DROP CONSTRAINT mutation_results_client_id_fkey;
+ALTER TABLE mutation_results DROP CONSTRAINT mutation_results_pkey;
+ALTER TABLE quarantine DROP CONSTRAINT quarantine_pkey;
+ALTER TABLE sync_clients DROP CONSTRAINT sync_clients_pkey;
+ALTER TABLE sync_clients ADD PRIMARY KEY (district_id, id);
+CREATE INDEX sync_clients_id ON sync_clients(id);
+ALTER TABLE mutation_results ADD PRIMARY KEY (district_id, client_id, client_seq);
+ALTER TABLE mutation_results ADD FOREIGN KEY (district_id, client_id) REFERENCES sync_clients(district_id, id);
+CREATE INDEX mutation_results_client ON mutation_results(client_id, client_seq);
+ALTER TABLE quarantine ADD PRIMARY KEY (district_id, client_id, client_seq);
+)sql";
+
 struct PgMigration {
   int version;
   const char* description;
@@ -349,6 +375,7 @@ struct PgMigration {
 const PgMigration kMigrations[] = {
     {1, "the SQLite schema of version 10, district-keyed for Citus, with the no-overlap exclusion", kSchemaV1},
     {2, "per-district change versions and compaction marks", kSchemaV2},
+    {3, "sync clients, stored results and quarantine keyed by district", kSchemaV3},
 };
 
 // Any fixed key: every instance migrating the same database takes the same lock.
@@ -365,7 +392,9 @@ Result<int> ReadPgSchemaVersion(Connection& conn) {
   return row ? static_cast<int>(st->Int(0)) : 0;
 }
 
-Status MigratePg(Connection& conn) {
+Status MigratePg(Connection& conn) { return MigratePg(conn, LatestPgSchemaVersion()); }
+
+Status MigratePg(Connection& conn, int up_to) {
   SS_RETURN_IF_ERROR(conn.Exec("BEGIN"));
   Status s = conn.Exec(kMigrationLock);
   if (s.ok()) {
@@ -388,7 +417,7 @@ Status MigratePg(Connection& conn) {
   }
   for (const PgMigration& m : kMigrations) {
     if (!s.ok()) break;
-    if (m.version <= current) continue;
+    if (m.version <= current || m.version > up_to) continue;
     s = conn.Exec(m.sql);
     if (s.ok()) {
       auto st = conn.Prepare("INSERT INTO schoolshare_schema(version, description) VALUES ($1, $2)");

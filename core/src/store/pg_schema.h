@@ -11,5 +11,7 @@ Result<int> ReadPgSchemaVersion(Connection& conn);
 // Creates or upgrades the schema in one transaction under an advisory lock, so several instances
 // starting at once over one database do not race. A newer schema is refused with kCorruption.
 Status MigratePg(Connection& conn);
+// Migrates only up to schema version `up_to`: for tests that make a database of an older schoolshare.
+Status MigratePg(Connection& conn, int up_to);
 
 }  // namespace schoolshare::pg

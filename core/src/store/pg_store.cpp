@@ -1152,6 +1152,25 @@ class PgStore final : public Store {
     return DistrictCounter("SELECT version FROM district_versions WHERE district_id = $1", district_id);
   }
 
+  // One query for all the districts a pull reads (a district admin's pull reads every district).
+  Result<std::vector<DistrictPosition>> DistrictPositions(const std::vector<std::string>& district_ids) override {
+    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare("SELECT district_id, version, compacted_up_to FROM "
+                                                     "district_versions WHERE district_id = ANY($1::text[])"));
+    ScopedReset reset(*st);
+    st->Bind(1, pg::TextArray(district_ids));
+    std::unordered_map<std::string, DistrictPosition> found;
+    for (;;) {
+      SS_ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) break;
+      found[st->Text(0)] = {st->Int(1), st->Int(2)};
+    }
+    std::vector<DistrictPosition> out(district_ids.size());
+    for (std::size_t i = 0; i < district_ids.size(); ++i) {
+      if (auto it = found.find(district_ids[i]); it != found.end()) out[i] = it->second;
+    }
+    return out;
+  }
+
   // Drops, in each district, the changes up to its newest one written before `before`.
   Result<std::int64_t> CompactChanges(Instant before) override {
     static constexpr char kMarks[] =
@@ -1193,8 +1212,9 @@ class PgStore final : public Store {
     return Write([&]() -> Status {
       SS_ASSIGN_OR_RETURN(
           Statement * st,
-          db_->Prepare("INSERT INTO sync_clients(id, token_id, school_id, last_client_seq, registered_at, "
-                       "last_seen_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT(id) DO UPDATE SET "
+          db_->Prepare("INSERT INTO sync_clients(district_id, id, token_id, school_id, last_client_seq, "
+                       "registered_at, last_seen_at) VALUES (COALESCE((SELECT district_id FROM schools WHERE id = "
+                       "$3), ''), $1, $2, $3, $4, $5, $6) ON CONFLICT(district_id, id) DO UPDATE SET "
                        "token_id = excluded.token_id, school_id = excluded.school_id, "
                        "last_client_seq = excluded.last_client_seq, last_seen_at = excluded.last_seen_at"));
       ScopedReset reset(*st);
@@ -1232,8 +1252,9 @@ class PgStore final : public Store {
   Status PutMutationRecord(const MutationRecord& m) override {
     return Write([&]() -> Status {
       SS_ASSIGN_OR_RETURN(Statement * st,
-                          db_->Prepare("INSERT INTO mutation_results(client_id, client_seq, mutation_id, name, status, "
-                                       "result, at) VALUES ($1, $2, $3, $4, $5, $6, $7)"));
+                          db_->Prepare("INSERT INTO mutation_results(district_id, client_id, client_seq, mutation_id, "
+                                       "name, status, result, at) VALUES ((SELECT district_id FROM sync_clients "
+                                       "WHERE id = $1), $1, $2, $3, $4, $5, $6, $7)"));
       {
         ScopedReset reset(*st);
         st->Bind(1, m.client_id).Bind(2, m.client_seq).Bind(3, m.mutation_id).Bind(4, m.name).Bind(5, m.status);
@@ -1282,11 +1303,14 @@ class PgStore final : public Store {
 
   Status PutQuarantine(const MutationRecord& m, const std::string& payload, const std::string& error) override {
     return Write([&]() -> Status {
-      SS_ASSIGN_OR_RETURN(Statement * st,
-                          db_->Prepare("INSERT INTO quarantine(client_id, client_seq, mutation_id, payload, error, at) "
-                                       "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT(client_id, client_seq) DO UPDATE "
-                                       "SET mutation_id = excluded.mutation_id, payload = excluded.payload, "
-                                       "error = excluded.error, at = excluded.at"));
+      SS_ASSIGN_OR_RETURN(
+          Statement * st,
+          db_->Prepare(
+              "INSERT INTO quarantine(district_id, client_id, client_seq, mutation_id, "
+              "payload, error, at) VALUES (COALESCE((SELECT district_id FROM sync_clients "
+              "WHERE id = $1), ''), $1, $2, $3, $4, $5, $6) ON CONFLICT(district_id, "
+              "client_id, client_seq) DO UPDATE SET mutation_id = excluded.mutation_id, payload = excluded.payload, "
+              "error = excluded.error, at = excluded.at"));
       ScopedReset reset(*st);
       st->Bind(1, m.client_id).Bind(2, m.client_seq).Bind(3, m.mutation_id).Bind(4, payload).Bind(5, error);
       st->Bind(6, Now());
@@ -1410,8 +1434,10 @@ class PgStore final : public Store {
       s = write ? LockCounter() : RefreshIfChangedElsewhere();
       if (s.ok()) {
         depth_ = 1;
+        tx_changes_ = 0;
         s = Guarded(fn);
         depth_ = 0;
+        if (s.ok() && tx_changes_ > 0) s = StoreCounter();
         if (s.ok()) {
           s = Do("COMMIT");
           if (s.ok()) {
@@ -1435,11 +1461,13 @@ class PgStore final : public Store {
     std::string name = "sp" + std::to_string(depth_);
     SS_RETURN_IF_ERROR(Do("SAVEPOINT " + name));
     ++depth_;
+    const std::int64_t changes_before = tx_changes_;
     Status s = Guarded(fn);
     --depth_;
     if (s.ok()) return Do("RELEASE " + name);
     Do("ROLLBACK TO " + name);
     Do("RELEASE " + name);
+    tx_changes_ = changes_before;  // the rolled-back changes took no versions
     ForgetCaches();
     return s;
   }
@@ -1451,9 +1479,24 @@ class PgStore final : public Store {
                         db_->Prepare("SELECT value FROM counters WHERE name = 'change_version' FOR UPDATE"));
     ScopedReset reset(*st);
     SS_ASSIGN_OR_RETURN(bool row, st->Step());
-    NoteCounter(row ? st->Int(0) : -1);
+    if (!row) return Status::Corruption("the change_version counter row is missing");
+    locked_counter_ = st->Int(0);
+    NoteCounter(locked_counter_);
     return Status::Ok();
   }
+
+  // The deployment-wide counter counts every change; we hold its row, so we know its value and
+  // write it once, just before COMMIT, instead of updating the row once per change (a bulk write of
+  // 10,000 rows updated it 10,000 times, 5.7 ms each in one open transaction).
+  Status StoreCounter() {
+    SS_ASSIGN_OR_RETURN(Statement * st, db_->Prepare("UPDATE counters SET value = $1 WHERE name = 'change_version'"));
+    ScopedReset reset(*st);
+    st->Bind(1, DeploymentVersion());
+    return st->Run();
+  }
+
+  // The deployment-wide counter as this transaction will leave it.
+  std::int64_t DeploymentVersion() const { return locked_counter_ + tx_changes_; }
 
   void NoteCounter(std::int64_t v) {
     if (v != seen_version_) {
@@ -1531,22 +1574,16 @@ class PgStore final : public Store {
 
   // Appends the change under its district's next version and its audit entry. The district's counter
   // row is bumped in this transaction, so the district's versions commit in order; the deployment-wide
-  // counter (locked since BEGIN) moves too, telling other instances to drop their caches. A district's
-  // first counter value is the deployment-wide one, above any cursor handed out before it existed.
+  // counter (locked since BEGIN) counts the change too and is written at COMMIT (StoreCounter), telling
+  // other instances to drop their caches. A district's first counter value is the deployment-wide one,
+  // above any cursor handed out before it existed.
   Status Log(const std::string& entity, const std::string& id, const std::string& op, const std::string& data,
              const Actor& by, const std::string& action, const std::string& scope, const std::string& district) {
     Instant now = Now();
-    SS_ASSIGN_OR_RETURN(Statement * bump, db_->Prepare("UPDATE counters SET value = value + 1 WHERE name = "
-                                                       "'change_version' RETURNING value"));
-    std::int64_t deployment_version = 0;
-    {
-      ScopedReset reset(*bump);
-      SS_ASSIGN_OR_RETURN(bool row, bump->Step());
-      if (!row) return Status::Corruption("the change_version counter row is missing");
-      deployment_version = bump->Int(0);
-    }
-    // Our own bump (we hold the row's lock): not a sign that another connection wrote, so the caches
-    // stay; writes of cached entities drop what they change themselves, and a rollback drops them all.
+    ++tx_changes_;
+    const std::int64_t deployment_version = DeploymentVersion();
+    // Our own change (we hold the counter row's lock): not a sign that another connection wrote, so the
+    // caches stay; writes of cached entities drop what they change themselves, and a rollback drops them all.
     seen_version_ = deployment_version;
     SS_ASSIGN_OR_RETURN(Statement * next,
                         db_->Prepare("INSERT INTO district_versions(district_id, version) VALUES ($1, $2) "
@@ -1718,6 +1755,8 @@ class PgStore final : public Store {
   const Clock* clock_;
   int depth_ = 0;
   std::int64_t seen_version_ = -1;
+  std::int64_t locked_counter_ = 0;  // the counter's value when this write transaction locked it
+  std::int64_t tx_changes_ = 0;      // changes logged by this write transaction so far
   static constexpr int kAttempts = 5;
   std::unordered_map<std::string, District> districts_;
   std::unordered_map<std::string, School> schools_;

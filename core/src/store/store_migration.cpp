@@ -26,6 +26,13 @@ std::string ResourceDistrict(const std::string& resource_col) {
          ")";
 }
 
+// The district of a sync client `c` (its school's; '' for a deployment-wide token's client), and the
+// same expression for the client named by another row's column.
+const std::string kClientDistrict = "COALESCE(" + SchoolDistrict("c.school_id") + ", '')";
+std::string OfClient(const std::string& client_expr, const std::string& client_col) {
+  return "COALESCE((SELECT " + client_expr + " FROM sync_clients c WHERE c.id = " + client_col + "), '')";
+}
+
 // The district a change-log entry belongs to, as PgStore writes it: the district itself, a school's or a
 // district-wide calendar day's district, otherwise the district of the school whose kiosks see it.
 const std::string kChangeDistrict = "COALESCE(CASE c.entity WHEN 'district' THEN c.entity_id WHEN 'school' THEN " +
@@ -120,13 +127,19 @@ std::vector<TableCopy> Tables() {
            "a.entity, a.entity_id, a.detail, a.change_version FROM audit_log a ORDER BY a.seq"},
       {"tokens", "id, role, school_id, label, hash, created_at, revoked, feed_id",
        "SELECT id, role, school_id, label, hash, created_at, revoked, feed_id FROM tokens ORDER BY id"},
-      {"sync_clients", "id, token_id, school_id, last_client_seq, registered_at, last_seen_at",
-       "SELECT id, token_id, school_id, last_client_seq, registered_at, last_seen_at FROM sync_clients ORDER BY id"},
-      {"mutation_results", "client_id, client_seq, mutation_id, name, status, result, at",
-       "SELECT client_id, client_seq, mutation_id, name, status, result, at FROM mutation_results "
-       "ORDER BY client_id, client_seq"},
-      {"quarantine", "client_id, client_seq, mutation_id, payload, error, at",
-       "SELECT client_id, client_seq, mutation_id, payload, error, at FROM quarantine ORDER BY client_id, client_seq"},
+      // A sync client belongs to its school's district ('' for a deployment-wide token's client), and so
+      // do its stored results and quarantined payloads.
+      {"sync_clients", "district_id, id, token_id, school_id, last_client_seq, registered_at, last_seen_at",
+       "SELECT " + kClientDistrict +
+           ", id, token_id, school_id, last_client_seq, registered_at, last_seen_at FROM sync_clients c ORDER BY id"},
+      {"mutation_results", "district_id, client_id, client_seq, mutation_id, name, status, result, at",
+       "SELECT " + OfClient(kClientDistrict, "m.client_id") +
+           ", m.client_id, m.client_seq, m.mutation_id, m.name, m.status, m.result, m.at FROM mutation_results m "
+           "ORDER BY m.client_id, m.client_seq"},
+      {"quarantine", "district_id, client_id, client_seq, mutation_id, payload, error, at",
+       "SELECT " + OfClient(kClientDistrict, "q.client_id") +
+           ", q.client_id, q.client_seq, q.mutation_id, q.payload, q.error, q.at FROM quarantine q "
+           "ORDER BY q.client_id, q.client_seq"},
   };
 }
 

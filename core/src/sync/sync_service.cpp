@@ -269,11 +269,11 @@ Reply SyncService::Pull(const Actor& actor, const std::string& client_id, const 
     std::string reason;
     if (!cursor->epoch.empty() && cursor->epoch != epoch) reason = "epoch";
     if (reason.empty() && cursor->base > latest_anywhere) reason = "ahead";
+    SS_ASSIGN_OR_RETURN(std::vector<DistrictPosition> positions, store_.DistrictPositions(districts));
     for (std::size_t i = 0; reason.empty() && i < districts.size(); ++i) {
       from[i] = cursor->VersionOf(districts[i]);
-      SS_ASSIGN_OR_RETURN(std::int64_t compacted, store_.CompactedUpTo(districts[i]));
-      SS_ASSIGN_OR_RETURN(newest[i], store_.DistrictVersion(districts[i]));
-      if (from[i] < compacted)
+      newest[i] = positions[i].version;
+      if (from[i] < positions[i].compacted_up_to)
         reason = "expired";
       else if (cursor->versions.count(districts[i]) && from[i] > newest[i])
         reason = "ahead";
@@ -360,9 +360,8 @@ Reply SyncService::Snapshot(const Actor& actor, const std::string& client_id) {
     SS_ASSIGN_OR_RETURN(std::string epoch, store_.ServerEpoch());
     sync::Cursor head_cursor{epoch, 0, {}};
     SS_ASSIGN_OR_RETURN(std::vector<std::string> replicated, DistrictsInScope(actor));
-    for (const auto& d : replicated) {
-      SS_ASSIGN_OR_RETURN(head_cursor.versions[d], store_.DistrictVersion(d));
-    }
+    SS_ASSIGN_OR_RETURN(std::vector<DistrictPosition> positions, store_.DistrictPositions(replicated));
+    for (std::size_t i = 0; i < replicated.size(); ++i) head_cursor.versions[replicated[i]] = positions[i].version;
     std::int64_t last_seq = 0;
     if (!client_id.empty()) {
       auto client = store_.GetSyncClient(client_id);
