@@ -16,9 +16,10 @@ std::vector<WeeklyWindow> EveryDay(int from, int to) {
   return w;
 }
 
-// Runs one parameterless statement on the cluster's maintenance database; "" or the error.
-std::string AdminExec(const std::string& cluster, const std::string& sql) {
-  PGconn* c = PQconnectdb(cluster.c_str());
+// Runs one parameterless statement in the database of `url` (the cluster's maintenance database for
+// CREATE and DROP DATABASE); "" or the error.
+std::string ExecAt(const std::string& url, const std::string& sql) {
+  PGconn* c = PQconnectdb(url.c_str());
   std::string err;
   if (PQstatus(c) != CONNECTION_OK) {
     err = PQerrorMessage(c);
@@ -46,26 +47,41 @@ std::string PgClusterUrl() {
   return url;
 }
 
-PgDatabase::PgDatabase() : cluster_(PgClusterUrl()) {
+PgDatabase::PgDatabase() : PgDatabase(std::string()) {}
+
+PgDatabase::PgDatabase(const std::string& template_name) : cluster_(PgClusterUrl()) {
   if (cluster_.empty()) {
     error_ = "no PostgreSQL test cluster (SCHOOLSHARE_TEST_PG_URL_FILE unset or empty)";
     return;
   }
   std::random_device rd;
   name_ = "t" + std::to_string(rd()) + std::to_string(rd());
-  error_ = AdminExec(cluster_, "CREATE DATABASE " + name_);
+  const std::string from = template_name.empty() ? "" : " TEMPLATE " + template_name;
+  error_ = ExecAt(cluster_, "CREATE DATABASE " + name_ + from);
   if (!error_.empty()) return;
   const std::size_t slash = cluster_.rfind('/');
   url_ = cluster_.substr(0, slash + 1) + name_;
 }
 
 PgDatabase::~PgDatabase() {
-  if (!url_.empty()) AdminExec(cluster_, "DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+  if (!url_.empty()) ExecAt(cluster_, "DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
 }
+
+std::unique_ptr<PgDatabase> PgDatabase::CopyOf(const PgDatabase& source) {
+  return std::unique_ptr<PgDatabase>(new PgDatabase(source.name_));
+}
+
+std::string PgDatabase::RestoreFrom(const PgDatabase& backup) {
+  std::string err = ExecAt(cluster_, "DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+  if (err.empty()) err = ExecAt(cluster_, "CREATE DATABASE " + name_ + " TEMPLATE " + backup.name_);
+  return err;
+}
+
+std::string PgDatabase::Exec(const std::string& sql) const { return ExecAt(url_, sql); }
 
 std::unique_ptr<Store> OpenBackend(Backend backend, const TempDir& dir, const Clock* clock,
                                    std::unique_ptr<PgDatabase>* pg, std::string* skip) {
-  if (backend == Backend::kSqlite) return OpenStore(dir.File("s.db"), clock);
+  if (backend == Backend::kSqlite) return OpenStore(BackendLocation(backend, dir, nullptr), clock);
   if (PgClusterUrl().empty()) {
     *skip = "no PostgreSQL test cluster: run through ctest (fixture pg_cluster) with PostgreSQL installed";
     return nullptr;
@@ -79,12 +95,16 @@ std::unique_ptr<Store> OpenBackend(Backend backend, const TempDir& dir, const Cl
 }
 
 std::unique_ptr<Store> ReopenBackend(Backend backend, const TempDir& dir, const Clock* clock, const PgDatabase* pg) {
-  if (backend == Backend::kSqlite) return OpenStore(dir.File("s.db"), clock);
+  if (backend == Backend::kSqlite) return OpenStore(BackendLocation(backend, dir, pg), clock);
   StoreOptions options;
   options.clock = clock;
-  auto store = Store::OpenPostgres(pg->url(), options);
+  auto store = Store::OpenPostgres(BackendLocation(backend, dir, pg), options);
   EXPECT_TRUE(store.ok()) << store.status().ToString();
   return store.ok() ? std::move(store).value() : nullptr;
+}
+
+std::string BackendLocation(Backend backend, const TempDir& dir, const PgDatabase* pg) {
+  return backend == Backend::kSqlite ? dir.File("s.db") : pg->url();
 }
 
 void SeedSmallDistrict(Store& store) {

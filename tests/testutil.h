@@ -74,7 +74,18 @@ class PgDatabase {
   const std::string& url() const { return url_; }  // postgresql://.../<fresh database>
   const std::string& error() const { return error_; }
 
+  // A new database of the cluster holding what `source` holds now (CREATE DATABASE ... TEMPLATE, which
+  // refuses while any connection to `source` is open): an offline backup. Check ok() and error().
+  static std::unique_ptr<PgDatabase> CopyOf(const PgDatabase& source);
+  // Drops this database (closing its connections) and makes it again from `backup`, as a restore puts
+  // a backup in place: "" or the error.
+  std::string RestoreFrom(const PgDatabase& backup);
+  // Runs one parameterless statement in this database: "" or the error.
+  std::string Exec(const std::string& sql) const;
+
  private:
+  explicit PgDatabase(const std::string& template_name);
+
   std::string cluster_;
   std::string name_;
   std::string url_;
@@ -88,6 +99,9 @@ std::unique_ptr<Store> OpenBackend(Backend backend, const TempDir& dir, const Cl
                                    std::unique_ptr<PgDatabase>* pg, std::string* skip);
 // Another connection to the same store (the same file, or the same database).
 std::unique_ptr<Store> ReopenBackend(Backend backend, const TempDir& dir, const Clock* clock, const PgDatabase* pg);
+// Where OpenBackend's store lives, as a `--db` argument takes it: the SQLite file's path or the
+// database's postgresql:// URL.
+std::string BackendLocation(Backend backend, const TempDir& dir, const PgDatabase* pg);
 
 // District "d1" (Asia/Shanghai) with:
 //   core school "a" (at 29.50,106.50), weak member "b" (3 km away), partner "c" (10 km away)
