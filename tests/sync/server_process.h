@@ -3,11 +3,13 @@
 #pragma once
 
 #include <httplib.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -52,9 +54,7 @@ class ServerProcess {
       _exit(127);
     }
     close(out[1]);
-    std::string line;
-    char c;
-    while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
+    const std::string line = ReadFirstLine(out[0], kStartTimeoutMs);
     close(out[0]);
     const std::string prefix = "listening on 127.0.0.1:";
     if (line.rfind(prefix, 0) != 0) {
@@ -84,7 +84,26 @@ class ServerProcess {
   }
 
   bool running() const { return pid_ > 0; }
+  // How long Start() waits for the "listening on" line: a server that hangs before it listens fails
+  // the test instead of holding it until ctest's time-out.
+  static constexpr int kStartTimeoutMs = 30'000;
   int port() const { return port_; }
+
+  // The first line written to `fd` ("" when none comes within `timeout_ms` or the pipe closes).
+  static std::string ReadFirstLine(int fd, int timeout_ms) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    std::string line;
+    for (;;) {
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+      pollfd p{fd, POLLIN, 0};
+      if (left <= 0 || poll(&p, 1, static_cast<int>(left)) <= 0) return "";
+      char c;
+      if (read(fd, &c, 1) != 1) return "";
+      if (c == '\n') return line;
+      line += c;
+    }
+  }
 
   std::unique_ptr<httplib::Client> Client(const std::string& token) const {
     auto cli = std::make_unique<httplib::Client>("127.0.0.1", port_);
