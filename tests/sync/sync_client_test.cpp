@@ -758,7 +758,9 @@ TEST_P(SyncAgentTest, ServerRestoredFromOlderBackup) {
   for (const auto& b : *bookings) ++titles[b.title];
   EXPECT_EQ(titles["备份前"], 1);
   EXPECT_EQ(titles["备份后"], 1);
-  EXPECT_EQ(server->GetBooking(x2->entity_id)->status, BookingStatus::kConfirmed);
+  auto replayed = server->GetBooking(x2->entity_id);
+  ASSERT_TRUE(replayed.ok()) << "the booking made after the backup was not replayed: " << replayed.status().ToString();
+  EXPECT_EQ(replayed->status, BookingStatus::kConfirmed);
   auto facts = server->ListFacts({});
   ASSERT_TRUE(facts.ok());
   EXPECT_EQ(facts->size(), 3u);
