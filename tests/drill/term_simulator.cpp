@@ -604,7 +604,8 @@ DrillReport RunTermDrill(const DrillOptions& options) {
     w.Fail("could not make the district");
     return finish();
   }
-  const CivilDate first_day = w.tz.LocalDate(real.Now()).AddDays(3);
+  CivilDate first_day = w.tz.LocalDate(real.Now()).AddDays(3);
+  while (options.start_on_monday && first_day.IsoWeekday() != 1) first_day = first_day.AddDays(1);
   w.from = *w.tz.ToInstant(first_day, 0);
   w.to = *w.tz.ToInstant(first_day.AddDays(options.days), 0);
 

@@ -17,7 +17,10 @@ namespace schoolshare::drill {
 
 struct DrillOptions {
   std::uint64_t seed = 1;
-  int days = 7;          // simulated days, the first one 3 days after today
+  int days = 7;  // simulated days, the first one 3 days after today
+  // The first simulated day is the first Monday at least 3 days after today instead: a drill of a few
+  // days then runs on school days whatever the date, so what a seed gives does not depend on the weekday.
+  bool start_on_monday = false;
   int server_kills = 2;  // SIGKILLs of the server (each restarted on the same port)
   int client_kills = 2;  // client processes killed while they write their outbox (kiosk, admin, kiosk, ...)
   int kiosks = 4;        // one per school s00001.., at most 4
