@@ -6,6 +6,7 @@
 #include "schoolshare/sync_client.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <chrono>
@@ -105,15 +106,27 @@ class SyncAgentTest : public ::testing::TestWithParam<Backend> {
   // The restore of docs/operations.md: stop the server, put the backup in place of its database, start
   // the server on it. On PostgreSQL the operator then sets a new epoch (docs/scale.md), as a SQLite
   // backup copy carries one already: without it the clients would not know to resynchronise.
-  void RestoreBackup() {
+  // With new_epoch false, the restored server keeps the epoch it had: the step an operator may forget.
+  void RestoreBackup(bool new_epoch = true) {
+    const std::string epoch = *ServerStore()->ServerEpoch();
     StopServer();
     if (GetParam() == Backend::kSqlite) {
       // No write-ahead log of the lost history may be applied to the restored copy.
       for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(server_db_ + suffix);
       std::filesystem::copy_file(dir_.File("backup.db"), server_db_);
+      if (!new_epoch) {  // a SQLite backup copy carries a new epoch: put the old one back
+        sqlite3* h = nullptr;
+        ASSERT_EQ(sqlite3_open(server_db_.c_str(), &h), SQLITE_OK);
+        const std::string sql = "UPDATE server_meta SET value = '" + epoch + "' WHERE key = 'epoch'";
+        EXPECT_EQ(sqlite3_exec(h, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+        EXPECT_EQ(sqlite3_changes(h), 1);
+        sqlite3_close(h);
+      }
     } else {
       ASSERT_EQ(pg_->RestoreFrom(*pg_backup_), "");
-      ASSERT_EQ(pg_->Exec("UPDATE server_meta SET value = md5(random()::text) WHERE key = 'epoch'"), "");
+      if (new_epoch) {
+        ASSERT_EQ(pg_->Exec("UPDATE server_meta SET value = md5(random()::text) WHERE key = 'epoch'"), "");
+      }
     }
     StartServer();
   }
@@ -768,6 +781,42 @@ TEST_P(SyncAgentTest, ServerRestoredFromOlderBackup) {
   EXPECT_EQ(kiosk.status().needs_attention, 0);
   EXPECT_EQ(Contents(admin), Contents(*server));
   EXPECT_EQ(Contents(kiosk, "a"), Contents(*server, "a"));
+}
+
+// A server restored without a new epoch (the step an operator may skip after a PostgreSQL restore,
+// docs/operations.md) answers with a last_client_seq below what it once acknowledged to this client.
+// The client notices although nothing of its own is pending: it registers again, re-sends what the
+// server lost and reloads its replica.
+TEST_P(SyncAgentTest, AServerRestoredWithoutANewEpochGetsBackWhatItLost) {
+  StartServer();
+  SyncAgent& admin = NewClient("admin", admin_token_, ActorOf(Role::kDistrictAdmin, ""));
+  ASSERT_TRUE(admin.SyncOnce().ok()) << admin.status().last_error;
+  auto x1 = admin.CreateBooking(Request("a-field", "a", Tomorrow(8), 60, "备份前"));
+  ASSERT_TRUE(x1.ok() && x1->queued);
+  ASSERT_TRUE(admin.SyncOnce().ok()) << admin.status().last_error;
+  const std::string epoch = admin.status().server_epoch;
+  ASSERT_NO_FATAL_FAILURE(TakeBackup());
+  auto x2 = admin.CreateBooking(Request("a-field", "a", Tomorrow(12), 60, "备份后"));
+  ASSERT_TRUE(x2.ok() && x2->queued);
+  ASSERT_TRUE(admin.SyncOnce().ok()) << admin.status().last_error;
+  ASSERT_EQ(admin.status().server_last_client_seq, 2);
+
+  ASSERT_NO_FATAL_FAILURE(RestoreBackup(/*new_epoch=*/false));
+  ASSERT_EQ(*ServerStore()->ServerEpoch(), epoch);
+  ASSERT_EQ(ServerStore()->GetBooking(x2->entity_id).status().code(), StatusCode::kNotFound);
+  ASSERT_TRUE(admin.SyncOnce().ok()) << admin.status().last_error;
+
+  EXPECT_EQ(admin.status().server_epoch, epoch);
+  EXPECT_EQ(admin.status().server_last_client_seq, 2);
+  EXPECT_EQ(admin.status().pending, 0);
+  auto server = ServerStore();
+  auto replayed = server->GetBooking(x2->entity_id);
+  ASSERT_TRUE(replayed.ok()) << "the booking the restored server lost was not sent again: "
+                             << replayed.status().ToString();
+  EXPECT_EQ(replayed->title, "备份后");
+  EXPECT_EQ(server->ListBookings({})->size(), 2u);  // nothing doubled
+  EXPECT_EQ(admin.status().needs_attention, 0);
+  EXPECT_EQ(Contents(admin), Contents(*server));
 }
 
 // (5) Status values and backoff: offline rounds back off exponentially with jitter; the worker keeps

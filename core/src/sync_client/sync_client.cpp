@@ -794,6 +794,7 @@ class SyncAgent::Impl {
         need_snapshot_ = true;
         return Status::Ok();
       }
+      if (ServerForgot(a.body)) return Status::Ok();
       const Json changes = a.body.value("changes", Json::array());
       const bool more = a.body.value("more", false);
       SS_RETURN_IF_ERROR(ApplyPage(changes, false, a.body.value("results", Json::array()),
@@ -808,6 +809,21 @@ class SyncAgent::Impl {
     }
   }
 
+  // The server answers with less of this client than it once acknowledged: it was restored from a
+  // backup without a new epoch (an operator skipped that step after a PostgreSQL restore,
+  // docs/operations.md). Treat it as a restore: register again, so the retained outbox entries it lost
+  // are sent again, and reload the replica from a snapshot.
+  bool ServerForgot(const Json& body) {
+    if (!body.contains("last_client_seq")) return false;
+    {
+      std::lock_guard<std::mutex> db(db_mu_);
+      if (IntField(body, "last_client_seq") >= state_.server_seq) return false;
+    }
+    need_register_ = true;
+    need_snapshot_ = true;
+    return true;
+  }
+
   Status Snapshot() {
     std::string id = client_id();
     SS_ASSIGN_OR_RETURN(Answer a, Call(false, "/v1/sync/snapshot", Json(), {{"client_id", id}}));
@@ -816,6 +832,7 @@ class SyncAgent::Impl {
       return Status::Ok();
     }
     if (a.status != 200) return ErrorOf(a, "snapshot");
+    if (ServerForgot(a.body)) return Status::Ok();
     SS_RETURN_IF_ERROR(ApplyPage(a.body.value("entities", Json::array()), true, Json::array(),
                                  IntField(a.body, "last_client_seq"), true, sync::StringField(a.body, "cursor")));
     need_snapshot_ = false;
