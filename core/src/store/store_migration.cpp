@@ -27,10 +27,10 @@ std::string ResourceDistrict(const std::string& resource_col) {
 }
 
 // The district of a sync client `c` (its school's; '' for a deployment-wide token's client), and the
-// same expression for the client named by another row's column.
+// same for the client named by another row's column.
 const std::string kClientDistrict = "COALESCE(" + SchoolDistrict("c.school_id") + ", '')";
-std::string OfClient(const std::string& client_expr, const std::string& client_col) {
-  return "COALESCE((SELECT " + client_expr + " FROM sync_clients c WHERE c.id = " + client_col + "), '')";
+std::string ClientDistrict(const std::string& client_col) {
+  return "COALESCE((SELECT " + kClientDistrict + " FROM sync_clients c WHERE c.id = " + client_col + "), '')";
 }
 
 // The district a change-log entry belongs to, as PgStore writes it: the district itself, a school's or a
@@ -133,11 +133,11 @@ std::vector<TableCopy> Tables() {
        "SELECT " + kClientDistrict +
            ", id, token_id, school_id, last_client_seq, registered_at, last_seen_at FROM sync_clients c ORDER BY id"},
       {"mutation_results", "district_id, client_id, client_seq, mutation_id, name, status, result, at",
-       "SELECT " + OfClient(kClientDistrict, "m.client_id") +
+       "SELECT " + ClientDistrict("m.client_id") +
            ", m.client_id, m.client_seq, m.mutation_id, m.name, m.status, m.result, m.at FROM mutation_results m "
            "ORDER BY m.client_id, m.client_seq"},
       {"quarantine", "district_id, client_id, client_seq, mutation_id, payload, error, at",
-       "SELECT " + OfClient(kClientDistrict, "q.client_id") +
+       "SELECT " + ClientDistrict("q.client_id") +
            ", q.client_id, q.client_seq, q.mutation_id, q.payload, q.error, q.at FROM quarantine q "
            "ORDER BY q.client_id, q.client_seq"},
   };
