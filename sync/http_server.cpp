@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "availability_routes.h"
+#include "checkpointer.h"
 #include "report_routes.h"
 #include "schoolshare/i18n.h"
 #include "schoolshare/json.h"
@@ -62,7 +63,8 @@ class Server::StorePool {
 // inside one transaction under the write lock, commits once (one fsync for the group) and only then
 // answers them all. A refusal undoes only its own savepoint; a failed commit answers every request of the
 // group 503, none of them acknowledged. The writer's connection is the only one writing, so it keeps its
-// page cache between groups.
+// page cache between groups. The writer only decides: each waiting handler writes its own reply's JSON
+// (DeferredReply) on its own thread, so the one writer core spends its time on the writes.
 class Server::GroupCommitter {
  public:
   static constexpr std::size_t kMaxGroup = 256;
@@ -82,13 +84,13 @@ class Server::GroupCommitter {
 
   Reply Submit(const Actor& actor, const std::string& name, Json args, Lang lang) {
     Job job{actor, name, std::move(args), lang, {}};
-    std::future<Reply> answer = job.done.get_future();
+    std::future<DeferredReply> answer = job.done.get_future();
     {
       std::lock_guard<std::mutex> hold(mu_);
       queue_.push_back(&job);
     }
     wake_.notify_one();
-    return answer.get();
+    return answer.get()();
   }
 
  private:
@@ -97,7 +99,7 @@ class Server::GroupCommitter {
     std::string name;
     Json args;
     Lang lang;
-    std::promise<Reply> done;
+    std::promise<DeferredReply> done;
   };
 
   void Loop() {
@@ -112,7 +114,7 @@ class Server::GroupCommitter {
           queue_.pop_front();
         }
       }
-      std::vector<Reply> replies(group.size());
+      std::vector<DeferredReply> replies(group.size());
       Status committed;
       {
         std::lock_guard<std::mutex> hold(write_lock_);
@@ -122,18 +124,23 @@ class Server::GroupCommitter {
             try {
               replies[i] = service_.ApplyLocked(j.actor, j.name, j.args, j.lang);
             } catch (const std::exception& e) {  // its own savepoint has already rolled back
-              replies[i] = ErrorReply(500, "internal", std::string("unexpected failure: ") + e.what());
+              replies[i] = [what = std::string(e.what())] {
+                return ErrorReply(500, "internal", "unexpected failure: " + what);
+              };
             }
           }
           return Status::Ok();
         });
       }
       for (std::size_t i = 0; i < group.size(); ++i) {
-        group[i]->done.set_value(
-            committed.ok()
-                ? std::move(replies[i])
-                : ErrorReply(503, "unavailable", "the server could not store the change; retry: " + committed.message(),
-                             {{"retryable", true}}));
+        if (committed.ok()) {
+          group[i]->done.set_value(std::move(replies[i]));
+        } else {
+          group[i]->done.set_value([why = committed.message()] {
+            return ErrorReply(503, "unavailable", "the server could not store the change; retry: " + why,
+                              {{"retryable", true}});
+          });
+        }
       }
     }
   }
@@ -334,6 +341,8 @@ Status Server::Bind() {
   so.clock = options_.clock;
   so.verify_integrity = true;
   so.lang = LangFromEnvironment();  // the refusal of a damaged or newer file, logged before exiting 1
+  const bool sqlite = !Store::IsPostgresLocation(options_.db_path);
+  so.background_checkpoints = sqlite;  // the Checkpointer below copies the WAL back, not the writer
   {
     // Open once up front: integrity check and migrations happen here, not on the first request.
     SS_ASSIGN_OR_RETURN(auto first, Store::Open(options_.db_path, so));  // SQLite file or postgresql:// URI
@@ -344,6 +353,10 @@ Status Server::Bind() {
     stores_->Give(std::move(writer));
     committer_ = std::make_unique<GroupCommitter>(
         std::move(own), options_.clock ? *options_.clock : static_cast<const Clock&>(kSystemClock), write_lock_);
+    if (sqlite) {
+      SS_ASSIGN_OR_RETURN(auto checkpoints, stores_->Take());
+      checkpointer_ = std::make_unique<Checkpointer>(std::move(checkpoints), std::chrono::milliseconds(100));
+    }
   }
   if (!options_.tls_cert.empty() || !options_.tls_key.empty()) {
     if (options_.tls_cert.empty() || options_.tls_key.empty()) {
@@ -393,8 +406,9 @@ Status Server::Run() {
   if (!http_) return Status::Internal("Bind() first");
   bool clean = http_->listen_after_bind();
   run_over_ = true;
-  committer_.reset();  // every handler has returned, so its queue is empty: the writer ends
-  stores_->Close();    // every request has finished: close the connections (WAL checkpoint)
+  committer_.reset();     // every handler has returned, so its queue is empty: the writer ends
+  checkpointer_.reset();  // a last checkpoint
+  stores_->Close();       // every request has finished: close the connections (the last one removes the WAL)
   return clean ? Status::Ok() : Status::IoError("the server stopped listening unexpectedly");
 }
 

@@ -18,6 +18,8 @@ class Server;
 
 namespace schoolshare::http {
 
+class Checkpointer;
+
 struct ServerOptions {
   std::string db_path;
   std::string host = "127.0.0.1";
@@ -57,6 +59,7 @@ class Server {
   std::unique_ptr<httplib::Server> http_;
   std::unique_ptr<StorePool> stores_;
   std::unique_ptr<GroupCommitter> committer_;
+  std::unique_ptr<Checkpointer> checkpointer_;  // SQLite: the WAL copied back off the writer's thread
   std::mutex write_lock_;
   int port_ = 0;
   std::atomic<bool> run_over_{false};  // Run() has returned (or will not serve)

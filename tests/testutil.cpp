@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 
 #include "schoolshare/tokens.h"
@@ -206,6 +207,16 @@ std::string IssueTestToken(Store& store, Role role, const std::string& school, I
   auto t = IssueToken(store, role, school, "test", Actor::System(), now);
   EXPECT_TRUE(t.ok()) << t.status().ToString();
   return t.ok() ? t->token : std::string();
+}
+
+WalProgress ReadWalProgress(const std::string& path) {
+  std::ifstream shm(path + "-shm", std::ios::binary);
+  unsigned char bytes[100] = {};
+  if (!shm.read(reinterpret_cast<char*>(bytes), sizeof bytes)) return {};
+  WalProgress p;
+  std::memcpy(&p.frames, bytes + 16, 4);       // WalIndexHdr.mxFrame (native byte order)
+  std::memcpy(&p.copied_back, bytes + 96, 4);  // WalCkptInfo.nBackfill, after the two 48-byte headers
+  return p;
 }
 
 }  // namespace schoolshare::testing

@@ -117,6 +117,15 @@ void SeedSmallDistrict(Store& store);
 // a copy of b-hall.
 void SeedSecondDistrict(Store& store, const std::string& district_id);
 
+// How far a SQLite file's WAL has been copied back into the database file, read from its wal-index
+// (`path`-shm; SQLite's file format: mxFrame in the index header, nBackfill in the checkpoint info that
+// follows its two copies). Both 0 when there is no -shm file.
+struct WalProgress {
+  std::uint32_t frames = 0;       // valid frames in the WAL (mxFrame)
+  std::uint32_t copied_back = 0;  // of them, already in the database file (nBackfill)
+};
+WalProgress ReadWalProgress(const std::string& path);
+
 // A bearer token of `role` (scoped to `school`), issued at `now` and labelled "test"; "" with a test
 // failure recorded when it cannot be issued.
 std::string IssueTestToken(Store& store, Role role, const std::string& school, Instant now);

@@ -710,5 +710,56 @@ TEST(StoreOpenTest, MissingFileWithoutCreateIsAnError) {
   EXPECT_FALSE(store.ok());
 }
 
+// 200 bookings, one transaction each (well over SQLite's 1,000-page automatic checkpoint), then what
+// the WAL holds and how much of it is back in the database file.
+testing::WalProgress WriteManyAndReadWal(const std::string& path, bool background_checkpoints,
+                                         bool checkpoint_at_end = false) {
+  ManualClock clock{At("2026-11-23 08:00")};
+  StoreOptions o;
+  o.clock = &clock;
+  o.synchronous_full = false;
+  o.background_checkpoints = background_checkpoints;
+  auto store = Store::OpenSqlite(path, o);
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  if (!store.ok()) return {};
+  testing::SeedSmallDistrict(**store);
+  for (int i = 0; i < 200; ++i) {
+    Booking b;
+    b.id = NewUuid();
+    b.resource_id = "a-field";
+    b.school_id = "a";
+    b.start = At("2026-12-01 08:00") + i * 3600;
+    b.end = b.start + 1800;
+    b.status = BookingStatus::kConfirmed;
+    b.code = NewBookingCode();
+    b.created_by = "test";
+    EXPECT_TRUE((*store)->InsertBooking(b, Actor::System()).ok());
+  }
+  if (checkpoint_at_end) EXPECT_TRUE((*store)->Checkpoint().ok());
+  testing::WalProgress p = testing::ReadWalProgress(path);
+  BookingFilter all;
+  all.resource_id = "a-field";
+  auto other = Store::OpenSqlite(path, o);  // another connection sees every booking either way
+  EXPECT_TRUE(other.ok());
+  if (other.ok()) EXPECT_EQ((*other)->ListBookings(all)->size(), 200u);
+  return p;
+}
+
+TEST(SqliteCheckpoints, ACommitCopiesTheWalBackOnlyWithoutBackgroundCheckpoints) {
+  testing::TempDir dir;
+  // By default a commit that takes the WAL past 1,000 frames copies it back, and the next write starts
+  // the WAL again from its beginning: it never holds much more than 1,000 frames.
+  testing::WalProgress itself = WriteManyAndReadWal(dir.File("itself.db"), false);
+  EXPECT_LT(itself.frames, 1100u);
+
+  testing::WalProgress left = WriteManyAndReadWal(dir.File("left.db"), true);
+  EXPECT_GT(left.frames, 1500u) << "with background_checkpoints the commits leave the WAL alone";
+  EXPECT_EQ(left.copied_back, 0u);
+
+  testing::WalProgress done = WriteManyAndReadWal(dir.File("done.db"), true, /*checkpoint_at_end=*/true);
+  EXPECT_GT(done.frames, 1000u);
+  EXPECT_EQ(done.copied_back, done.frames) << "Checkpoint() copies the whole WAL back";
+}
+
 }  // namespace
 }  // namespace schoolshare

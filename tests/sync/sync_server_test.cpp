@@ -138,6 +138,27 @@ TEST_F(SyncServerTest, CreateAnswers201ThenIdempotentThen409WithAlternatives) {
   EXPECT_EQ(rule.body["error"], "home_only");
 }
 
+// The server's writer never copies the WAL back itself (its connections have background_checkpoints);
+// the checkpointer thread does, within its interval. 30 creates make a few hundred WAL frames: SQLite's
+// own automatic checkpoint (at 1,000) would not have run, so only the checkpointer can have copied them.
+TEST_F(SyncServerTest, TheCheckpointerCopiesTheWalBackOffTheWriter) {
+  auto admin = server_.Client(admin_);
+  for (int i = 0; i < 30; ++i) {
+    Answer a =
+        Post(*admin, "/v1/bookings",
+             Booking(NewUuid(), "a-field", "b", Tomorrow(8 + i % 10, 0, i / 10), Tomorrow(9 + i % 10, 0, i / 10)));
+    ASSERT_EQ(a.status, 201) << a.text;
+  }
+  WalProgress wal;
+  for (int tries = 0; tries < 100; ++tries) {  // 100 ms a checkpoint; give it up to 5 s
+    wal = ReadWalProgress(db_);
+    if (wal.frames > 0 && wal.copied_back == wal.frames) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_GT(wal.frames, 100u);
+  EXPECT_EQ(wal.copied_back, wal.frames);
+}
+
 // ------------------------------------------------------------------------------------------ races
 
 TEST_F(SyncServerTest, TwentyClientsRaceForOneSlotExactlyOneWins) {

@@ -42,6 +42,11 @@ struct StoreOptions {
   // only what its scope may see (a booking's series or a part's whole may be outside it) and the server,
   // which enforces them, is the authority for every replicated row.
   bool foreign_keys = true;
+  // SQLite: the connection never copies the WAL into the database file itself after a commit (PRAGMA
+  // wal_autocheckpoint = 0); the process calls Checkpoint() from a thread of its own instead, so a
+  // writer does not stop for it (the sync service). Whoever sets this must checkpoint regularly, or
+  // the WAL file grows without bound.
+  bool background_checkpoints = false;
 };
 
 // The start-up check of a binary that opens an existing file (the kiosk's and the admin client's
@@ -119,6 +124,10 @@ class Store {
   virtual int SchemaVersion() = 0;
   // Copies the whole database to `dest_path` while it stays in use (SQLite online backup).
   virtual Status Backup(const std::string& dest_path) = 0;
+  // SQLite: copies what the WAL holds into the database file without waiting for readers or writers
+  // (a PASSIVE checkpoint; one that finds another checkpoint running does nothing). For connections
+  // opened with background_checkpoints. PostgreSQL checkpoints on its own: does nothing.
+  virtual Status Checkpoint() { return Status::Ok(); }
 
   // --- catalogue ---
   virtual Status PutDistrict(const District& d, const Actor& by) = 0;

@@ -6,6 +6,7 @@
 // after the other and can never both be confirmed; reads run in parallel over WAL snapshots.
 #pragma once
 
+#include <functional>
 #include <mutex>
 #include <string>
 
@@ -27,6 +28,9 @@ struct Reply {
   std::string body;
   std::string content_type = "application/json; charset=utf-8";
 };
+// A reply decided now and written out later by whoever sends it: the group commit's writer decides
+// under the write lock, and the HTTP thread waiting for it writes the JSON text, off the one writer core.
+using DeferredReply = std::function<Reply()>;
 // {"error": code, "message": message, ...extra}
 Reply ErrorReply(int status, const std::string& code, const std::string& message, Json extra = Json::object());
 Reply JsonReply(int status, const Json& body);
@@ -60,8 +64,9 @@ class SyncService {
   // 422 other rule, 400/403/404 as usual; a fact is always 201 (flags in the body).
   Reply Apply(const Actor& actor, const std::string& name, const Json& args, Lang lang);
   // Apply for a caller that already holds `write_lock` and may be inside a transaction of its own (the
-  // server's group commit): the mutation runs in a savepoint, so a refusal undoes only itself.
-  Reply ApplyLocked(const Actor& actor, const std::string& name, const Json& args, Lang lang);
+  // server's group commit): the mutation runs in a savepoint, so a refusal undoes only itself. The
+  // reply is written when the caller calls the result (after the commit, on another thread if it likes).
+  DeferredReply ApplyLocked(const Actor& actor, const std::string& name, const Json& args, Lang lang);
 
  private:
   using Outcome = sync::MutationOutcome;

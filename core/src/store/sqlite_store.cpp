@@ -256,6 +256,12 @@ class SqliteStore final : public Store, public DistrictReportSource {
     return v.ok() ? *v : -1;
   }
 
+  Status Checkpoint() override {
+    const int rc = sqlite3_wal_checkpoint_v2(db_->raw(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    if (rc == SQLITE_OK || rc == SQLITE_BUSY) return Status::Ok();  // busy: another checkpoint is running
+    return sqlite::StatusFromSqlite(rc, std::string("checkpoint failed: ") + sqlite3_errmsg(db_->raw()));
+  }
+
   Status Backup(const std::string& dest_path) override {
     sqlite3* dest = nullptr;
     int rc = sqlite3_open_v2(dest_path.c_str(), &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
@@ -2268,6 +2274,7 @@ Result<std::unique_ptr<Store>> Store::OpenSqlite(const std::string& path, const 
   // it back) stay in memory instead of spilling to a temporary file after 64 KiB: they are dropped at
   // the end of each transaction, and going through a file cost a write call per page per booking.
   SS_RETURN_IF_ERROR(db->Exec("PRAGMA temp_store = MEMORY"));
+  if (options.background_checkpoints) SS_RETURN_IF_ERROR(db->Exec("PRAGMA wal_autocheckpoint = 0"));
   if (options.verify_integrity) {
     if (const std::string found = QuickCheck(*db); found != "ok") {
       return Status::Corruption(Tr(lang, "store.damaged", {{"path", path}, {"detail", found}}));

@@ -1,6 +1,7 @@
 // What applying one mutation came to, and its two renderings: the stored push result and the REST reply.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "schoolshare/booking_service.h"
@@ -18,7 +19,18 @@ struct MutationOutcome {
   std::string message;
   Json fields = Json::object();  // booking, fact, flags, violations, conflicts, alternatives, ...
   Json entity;                   // the REST body on success: the booking or fact as stored
+  // A booking outcome whose JSON (fields, entity) is not written yet: Render() writes it. The REST
+  // writes leave it to the HTTP thread that sends the reply, so the one writer only decides.
+  struct Unrendered {
+    BookingOutcome booking;
+    TimeZone tz;
+    Lang lang;
+  };
+  std::shared_ptr<const Unrendered> unrendered;
 };
+
+// Writes o.fields and o.entity from o.unrendered (then cleared); nothing to do without it.
+void Render(MutationOutcome& o);
 
 // Errors that refuse one mutation (scope, unknown id, bad arguments, a locked period) rather than
 // signal a broken server: they become a "rejected" result and the queue moves on.
@@ -27,10 +39,12 @@ MutationOutcome RefusalOutcome(const Status& s);
 MutationOutcome QuarantineOutcome(const Status& s);
 // Accepted: applied with the booking (http `accepted_http`); refused: rejected with the first rule as
 // error, every violation, the conflicting ids and the alternatives (http 409 for overlap or stock, else 422).
-MutationOutcome FromBookingOutcome(const BookingOutcome& o, const TimeZone& tz, Lang lang, int accepted_http);
+// Status, http, error and message are set at once; the JSON waits for Render().
+MutationOutcome FromBookingOutcome(BookingOutcome o, const TimeZone& tz, Lang lang, int accepted_http);
 
 // {"id", "client_seq", "status", "error"?, "message"?, ...fields}: stored, and answered word for word.
-Json ResultJson(const Mutation& m, const MutationOutcome& o);
-Reply RestReply(const MutationOutcome& o);
+// Renders o first.
+Json ResultJson(const Mutation& m, MutationOutcome& o);
+Reply RestReply(MutationOutcome o);
 
 }  // namespace schoolshare::sync

@@ -65,31 +65,43 @@ MutationOutcome QuarantineOutcome(const Status& s) {
   return o;
 }
 
-MutationOutcome FromBookingOutcome(const BookingOutcome& b, const TimeZone& tz, Lang lang, int accepted_http) {
+MutationOutcome FromBookingOutcome(BookingOutcome b, const TimeZone& tz, Lang lang, int accepted_http) {
   MutationOutcome o;
-  Json full = ToJson(b, tz, lang);
-  o.fields["booking"] = full["booking"];
   if (b.accepted) {
     o.http = b.duplicate ? 200 : accepted_http;
-    if (b.duplicate) o.fields["duplicate"] = true;
-    o.entity = full["booking"];
-    return o;
+  } else {
+    o.status = "rejected";
+    const Violation& first = b.violations.front();
+    o.error = RuleName(first.rule);
+    o.message = DescribeViolation(lang, first);
+    o.http = first.rule == Rule::kOverlap || first.rule == Rule::kEquipmentStock ? 409 : 422;
   }
-  o.status = "rejected";
-  const Violation& first = b.violations.front();
-  o.error = RuleName(first.rule);
-  o.message = DescribeViolation(lang, first);
-  o.http = first.rule == Rule::kOverlap || first.rule == Rule::kEquipmentStock ? 409 : 422;
-  std::set<std::string> conflicts;
-  for (const auto& v : b.violations)
-    conflicts.insert(v.conflicting_booking_ids.begin(), v.conflicting_booking_ids.end());
-  o.fields["violations"] = full["violations"];
-  o.fields["conflicts"] = conflicts;
-  o.fields["alternatives"] = full["alternatives"];
+  o.unrendered =
+      std::make_shared<const MutationOutcome::Unrendered>(MutationOutcome::Unrendered{std::move(b), tz, lang});
   return o;
 }
 
-Json ResultJson(const Mutation& m, const MutationOutcome& o) {
+void Render(MutationOutcome& o) {
+  if (!o.unrendered) return;
+  const BookingOutcome& b = o.unrendered->booking;
+  Json full = ToJson(b, o.unrendered->tz, o.unrendered->lang);
+  o.fields["booking"] = full["booking"];
+  if (b.accepted) {
+    if (b.duplicate) o.fields["duplicate"] = true;
+    o.entity = std::move(full["booking"]);
+  } else {
+    std::set<std::string> conflicts;
+    for (const auto& v : b.violations)
+      conflicts.insert(v.conflicting_booking_ids.begin(), v.conflicting_booking_ids.end());
+    o.fields["violations"] = std::move(full["violations"]);
+    o.fields["conflicts"] = conflicts;
+    o.fields["alternatives"] = std::move(full["alternatives"]);
+  }
+  o.unrendered.reset();
+}
+
+Json ResultJson(const Mutation& m, MutationOutcome& o) {
+  Render(o);
   Json j = o.fields;
   j["id"] = m.id;
   j["client_seq"] = m.client_seq;
@@ -102,7 +114,8 @@ Json ResultJson(const Mutation& m, const MutationOutcome& o) {
   return j;
 }
 
-Reply RestReply(const MutationOutcome& o) {
+Reply RestReply(MutationOutcome o) {
+  Render(o);
   if (o.status == "rejected" || o.status == "quarantined") {
     Json extra = o.fields;
     return ErrorReply(o.http, o.error, o.message, extra);
@@ -183,7 +196,7 @@ Result<SyncService::Outcome> SyncService::CreateBooking(const Actor& actor, cons
   options.allow_backfill = args.value("backfill", false) == true;
   BookingService service(store_, clock_);
   SS_ASSIGN_OR_RETURN(BookingOutcome outcome, service.Create(req, actor, options));
-  return sync::FromBookingOutcome(outcome, tz, lang, 201);
+  return sync::FromBookingOutcome(std::move(outcome), tz, lang, 201);
 }
 
 // A weekly series (args: the series' JSON shape plus "mode": all_or_nothing | skip_conflicts). Applied
@@ -253,7 +266,7 @@ Result<SyncService::Outcome> SyncService::DecideBooking(const Actor& actor, cons
   } else {
     SS_ASSIGN_OR_RETURN(outcome, service.Reject(id, actor, reason, base_version));
   }
-  return sync::FromBookingOutcome(outcome, tz, lang, 200);
+  return sync::FromBookingOutcome(std::move(outcome), tz, lang, 200);
 }
 
 Result<SyncService::Outcome> SyncService::RecordFact(const Actor& actor, const Json& args,

@@ -152,7 +152,7 @@ Reply SyncService::Push(const Actor& actor, const std::string& body, Lang lang) 
   const sync::PushRequest& req = *parsed;
 
   std::lock_guard<std::mutex> hold(lock_);
-  Json results = Json::array();
+  std::vector<std::string> results;  // each result's JSON text, as stored
   std::int64_t last = 0;
   std::string epoch;
   Reply stop;  // set when the batch ends early with an error reply
@@ -183,9 +183,8 @@ Reply SyncService::Push(const Actor& actor, const std::string& body, Lang lang) 
                             {{"expected", last + 1}});
           return Status::Ok();
         }
-        SS_ASSIGN_OR_RETURN(Json original, ParseJson(rec.result));
-        results.push_back(
-            {{"id", m.id}, {"client_seq", m.client_seq}, {"status", "duplicate"}, {"original", original}});
+        results.push_back("{\"client_seq\":" + std::to_string(m.client_seq) + ",\"id\":" + Json(m.id).dump() +
+                          ",\"original\":" + rec.result + ",\"status\":\"duplicate\"}");
         continue;
       }
       if (m.client_seq > last + 1) {
@@ -227,7 +226,7 @@ Reply SyncService::Push(const Actor& actor, const std::string& body, Lang lang) 
         }
       }
       last = m.client_seq;
-      results.push_back(Json::parse(rec.result));
+      results.push_back(std::move(rec.result));
     }
     return Status::Ok();
   });
@@ -240,11 +239,19 @@ Reply SyncService::Push(const Actor& actor, const std::string& body, Lang lang) 
   if (stop.status != 200) return stop;
   const std::string now = TimeZone::Utc().FormatRfc3339(clock_.Now());
   if (!transient.ok()) {
+    Json parsed = Json::array();
+    for (const std::string& r : results) parsed.push_back(Json::parse(r));
     return ErrorReply(503, "unavailable", "the server is busy; retry later: " + transient.message(),
-                      {{"retryable", true}, {"processed_up_to", last}, {"results", results}, {"server_time", now}});
+                      {{"retryable", true}, {"processed_up_to", last}, {"results", parsed}, {"server_time", now}});
   }
-  return JsonReply(200,
-                   {{"results", results}, {"last_client_seq", last}, {"server_epoch", epoch}, {"server_time", now}});
+  // The stored results are spliced in as they are (keys in nlohmann's order, as JsonReply writes them).
+  std::string out = "{\"last_client_seq\":" + std::to_string(last) + ",\"results\":[";
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (i > 0) out += ',';
+    out += results[i];
+  }
+  out += "],\"server_epoch\":" + Json(epoch).dump() + ",\"server_time\":" + Json(now).dump() + "}";
+  return {200, std::move(out)};
 }
 
 // ------------------------------------------------------------------------------------------ pull
@@ -454,12 +461,17 @@ Reply SyncService::Snapshot(const Actor& actor, const std::string& client_id) {
 
 Reply SyncService::Apply(const Actor& actor, const std::string& name, const Json& args, Lang lang) {
   if (!args.is_object()) return ErrorReply(400, "invalid_request", "the body must be a JSON object");
-  std::lock_guard<std::mutex> hold(lock_);
-  return ApplyLocked(actor, name, args, lang);
+  DeferredReply reply;
+  {
+    std::lock_guard<std::mutex> hold(lock_);
+    reply = ApplyLocked(actor, name, args, lang);
+  }
+  return reply();
 }
 
-Reply SyncService::ApplyLocked(const Actor& actor, const std::string& name, const Json& args, Lang lang) {
-  if (!args.is_object()) return ErrorReply(400, "invalid_request", "the body must be a JSON object");
+DeferredReply SyncService::ApplyLocked(const Actor& actor, const std::string& name, const Json& args, Lang lang) {
+  auto now = [](Reply r) -> DeferredReply { return [r = std::move(r)] { return r; }; };
+  if (!args.is_object()) return now(ErrorReply(400, "invalid_request", "the body must be a JSON object"));
   sync::Mutation m{NewUuid(), 0, name, args, ""};
   Outcome outcome;
   Status s = store_.Transaction([&]() -> Status {
@@ -467,10 +479,10 @@ Reply SyncService::ApplyLocked(const Actor& actor, const std::string& name, cons
     return Status::Ok();
   });
   if (!s.ok()) {
-    if (!sync::IsRefusal(s)) return ErrorReply(s);
+    if (!sync::IsRefusal(s)) return now(ErrorReply(s));
     outcome = sync::RefusalOutcome(s);
   }
-  return sync::RestReply(outcome);
+  return [outcome = std::move(outcome)] { return sync::RestReply(outcome); };
 }
 
 }  // namespace schoolshare
