@@ -735,13 +735,17 @@ testing::WalProgress WriteManyAndReadWal(const std::string& path, bool backgroun
     b.created_by = "test";
     EXPECT_TRUE((*store)->InsertBooking(b, Actor::System()).ok());
   }
-  if (checkpoint_at_end) EXPECT_TRUE((*store)->Checkpoint().ok());
+  if (checkpoint_at_end) {
+    EXPECT_TRUE((*store)->Checkpoint().ok());
+  }
   testing::WalProgress p = testing::ReadWalProgress(path);
   BookingFilter all;
   all.resource_id = "a-field";
   auto other = Store::OpenSqlite(path, o);  // another connection sees every booking either way
   EXPECT_TRUE(other.ok());
-  if (other.ok()) EXPECT_EQ((*other)->ListBookings(all)->size(), 200u);
+  if (other.ok()) {
+    EXPECT_EQ((*other)->ListBookings(all)->size(), 200u);
+  }
   return p;
 }
 
