@@ -20,6 +20,7 @@
 #include "schoolshare/sync_service.h"
 #include "schoolshare/tokens.h"
 #include "schoolshare/usage.h"
+#include "token_memory.h"
 
 namespace schoolshare::http {
 
@@ -341,6 +342,7 @@ Status Server::Bind() {
   so.clock = options_.clock;
   so.verify_integrity = true;
   so.lang = LangFromEnvironment();  // the refusal of a damaged or newer file, logged before exiting 1
+  tokens_ = std::make_unique<TokenMemory>(std::chrono::milliseconds(options_.token_memory_ms));
   const bool sqlite = !Store::IsPostgresLocation(options_.db_path);
   so.background_checkpoints = sqlite;  // the Checkpointer below copies the WAL back, not the writer
   {
@@ -446,7 +448,7 @@ void Server::Routes() {
               Send(res, ErrorReply(401, "unauthorized", "send Authorization: Bearer TOKEN"));
               allowed = false;
             } else {
-              auto actor = Authenticate(*store, auth.substr(bearer.size()));
+              auto actor = tokens_->Authenticate(*store, auth.substr(bearer.size()));
               if (!actor.ok()) {
                 Send(res, ErrorReply(401, "unauthorized", "unknown or revoked token"));
                 allowed = false;

@@ -19,6 +19,7 @@ class Server;
 namespace schoolshare::http {
 
 class Checkpointer;
+class TokenMemory;
 
 struct ServerOptions {
   std::string db_path;
@@ -33,6 +34,9 @@ struct ServerOptions {
   std::string tls_key;
   bool synchronous_full = true;  // acknowledged writes survive a power cut
   const Clock* clock = nullptr;  // null: the system clock
+  // How long an authenticated bearer token is remembered (a revoked token works at most this long
+  // after its revocation); 0 reads the tokens table on every request.
+  int token_memory_ms = 2000;
 };
 
 class Server {
@@ -59,7 +63,8 @@ class Server {
   std::unique_ptr<httplib::Server> http_;
   std::unique_ptr<StorePool> stores_;
   std::unique_ptr<GroupCommitter> committer_;
-  std::unique_ptr<Checkpointer> checkpointer_;  // SQLite: the WAL copied back off the writer's thread
+  std::unique_ptr<Checkpointer> checkpointer_;
+  std::unique_ptr<TokenMemory> tokens_;  // SQLite: the WAL copied back off the writer's thread
   std::mutex write_lock_;
   int port_ = 0;
   std::atomic<bool> run_over_{false};  // Run() has returned (or will not serve)

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "json/booking_text.h"
 #include "schoolshare/ids.h"
 #include "schoolshare/json.h"
 
@@ -186,6 +187,31 @@ TEST(BookingJsonTextTest, SameTextAsTheJsonTree) {
     b.note = std::string("x") + static_cast<char>(c) + "y";
     ASSERT_EQ(BookingJsonText(b), ToJson(b, utc).dump()) << c;
   }
+}
+
+// The REST reply's text in the district's zone (and one with daylight saving time) is the tree's too.
+TEST(BookingJsonTextTest, SameTextAsTheJsonTreeInAnyZone) {
+  Booking b;
+  b.id = "0b7e6c1a-8d1f-4c1e-9a57-3f0d3c2b1a00";
+  b.title = "公开课 \"双语\"";
+  b.code = "ABC234";
+  b.class_id = "c-7a";
+  b.status = BookingStatus::kPending;
+  b.stage = ApprovalStage::kOwner;
+  for (const char* zone : {"Asia/Shanghai", "Europe/Berlin", "America/St_Johns", "UTC"}) {
+    auto tz = TimeZone::Find(zone);
+    ASSERT_TRUE(tz.ok()) << zone;
+    // Around Berlin's change to summer time (2026-03-29 01:00 UTC), before 1970 and far ahead.
+    for (Instant t : {Instant{1774744200}, Instant{1774746000}, Instant{-86401}, Instant{253402300799}}) {
+      b.start = t;
+      b.end = t + 3600;
+      b.created_at = t - 7;
+      b.updated_at = t + 7;
+      ASSERT_EQ(BookingJsonText(b, *tz), ToJson(b, *tz).dump()) << zone << " " << t;
+    }
+  }
+  b.note = "\xff";
+  EXPECT_ANY_THROW(BookingJsonText(b, *TimeZone::Find("Asia/Shanghai")));
 }
 
 TEST(BookingJsonTextTest, MalformedUtf8IsRefusedLikeTheTree) {

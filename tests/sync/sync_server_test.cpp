@@ -159,6 +159,29 @@ TEST_F(SyncServerTest, TheCheckpointerCopiesTheWalBackOffTheWriter) {
   EXPECT_EQ(wal.copied_back, wal.frames);
 }
 
+// The server remembers an authenticated token for two seconds (ServerOptions::token_memory_ms), so a
+// revoked token is refused at the latest two seconds after its revocation, and from then on.
+TEST_F(SyncServerTest, ARevokedTokenIsRefusedWithinTheTokenMemory) {
+  auto manager = server_.Client(manager_b_);
+  ASSERT_EQ(Get(*manager, "/v1/schools").status, 200);
+  {
+    auto store = Open();
+    auto actor = Authenticate(*store, manager_b_);
+    ASSERT_TRUE(actor.ok());
+    ASSERT_TRUE(store->RevokeToken(actor->id, Actor::System()).ok());
+  }
+  const auto revoked = std::chrono::steady_clock::now();
+  int status = 200;
+  while (status == 200 && std::chrono::steady_clock::now() - revoked < std::chrono::seconds(5)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    status = Get(*manager, "/v1/schools").status;
+  }
+  EXPECT_EQ(status, 401);
+  EXPECT_LT(std::chrono::steady_clock::now() - revoked, std::chrono::milliseconds(3000));
+  EXPECT_EQ(Get(*manager, "/v1/resources").status, 401);
+  EXPECT_EQ(Get(*server_.Client(manager_a_), "/v1/schools").status, 200);  // the others still work
+}
+
 // ------------------------------------------------------------------------------------------ races
 
 TEST_F(SyncServerTest, TwentyClientsRaceForOneSlotExactlyOneWins) {

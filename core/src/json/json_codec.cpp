@@ -1,3 +1,4 @@
+#include "json/booking_text.h"
 #include "schoolshare/json.h"
 
 namespace schoolshare {
@@ -233,12 +234,15 @@ void AppendUtcRfc3339(std::string& out, Instant t, const TimeZone& utc) {
 
 }  // namespace
 
-std::string BookingJsonText(const Booking& b) {
+std::string BookingJsonText(const Booking& b) { return BookingJsonText(b, TimeZone::Utc()); }
+
+std::string BookingJsonText(const Booking& b, const TimeZone& tz) {
   static const TimeZone utc = TimeZone::Utc();
+  const bool in_utc = tz.name() == utc.name();
   for (const std::string* s : {&b.id, &b.resource_id, &b.school_id, &b.organizer, &b.title, &b.activity_type,
                                &b.series_id, &b.code, &b.note, &b.created_by, &b.class_id}) {
     // The tree's serializer refuses malformed text with an exception: keep exactly that behaviour.
-    if (!WellFormedUtf8(*s)) return ToJson(b, utc).dump();
+    if (!WellFormedUtf8(*s)) return ToJson(b, tz).dump();
   }
   std::string out;
   out.reserve(512);
@@ -258,7 +262,11 @@ std::string BookingJsonText(const Booking& b) {
   auto instant = [&](const char* k, Instant t) {
     key(k);
     out.push_back('"');
-    AppendUtcRfc3339(out, t, utc);
+    if (in_utc) {
+      AppendUtcRfc3339(out, t, utc);
+    } else {
+      out += tz.FormatRfc3339(t);  // digits, '-', 'T', ':', '+': nothing to escape
+    }
     out.push_back('"');
   };
   // Keys in the order the tree keeps them (std::map: byte order).

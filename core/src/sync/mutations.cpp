@@ -4,6 +4,7 @@
 #include <set>
 
 #include "booking/judge.h"
+#include "json/booking_text.h"
 #include "schoolshare/booking_service.h"
 #include "schoolshare/ids.h"
 #include "schoolshare/outcome_json.h"
@@ -115,6 +116,11 @@ Json ResultJson(const Mutation& m, MutationOutcome& o) {
 }
 
 Reply RestReply(MutationOutcome o) {
+  // An accepted booking (stored, so it has a code) answers with the booking alone, as Render's entity
+  // would give it: written directly instead of through a Json tree.
+  if (o.unrendered && o.unrendered->booking.accepted && !o.unrendered->booking.booking.code.empty()) {
+    return {o.http, BookingJsonText(o.unrendered->booking.booking, o.unrendered->tz)};
+  }
   Render(o);
   if (o.status == "rejected" || o.status == "quarantined") {
     Json extra = o.fields;
