@@ -934,6 +934,12 @@ int main(int argc, char** argv) {
   app.add_option("--server-log", server_log,
                  "the real server's request log (one line per request, flushed, as in production); "
                  "'off' disables it; default DATA/server.log");
+  std::string pipelined = "on";
+  app.add_option("--pipelined-commit", pipelined,
+                 "on: the real server's writer leaves the WAL sync to a second thread (the default); off: "
+                 "it commits with synchronous=FULL itself")
+      ->check(CLI::IsMember({"on", "off"}))
+      ->capture_default_str();
   app.add_option("--json", json_out, "also write the results as JSON here");
   // Against external servers (bench/run-scale.sh): seed a store once, then drive running instances.
   std::string seed_store, tokens_path, label = "create";
@@ -1056,6 +1062,7 @@ int main(int argc, char** argv) {
     so.port = 0;
     so.threads = pool;
     so.synchronous_full = true;
+    so.pipelined_commit = pipelined == "on";
     so.clock = &clock;
     http::Server server(so);
     if (auto s = server.Bind(); !s.ok()) Die("real server", s);

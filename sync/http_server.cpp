@@ -1,7 +1,9 @@
 #include "http_server.h"
 
+#include <fcntl.h>
 #include <httplib.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -14,6 +16,7 @@
 
 #include "availability_routes.h"
 #include "checkpointer.h"
+#include "group_committer.h"
 #include "report_routes.h"
 #include "schoolshare/i18n.h"
 #include "schoolshare/json.h"
@@ -59,103 +62,6 @@ class Server::StorePool {
   std::vector<std::unique_ptr<Store>> idle_;
 };
 
-// The single writer of the REST writes (POST /v1/bookings, /v1/facts, cancel/approve/reject): handlers
-// queue their request and wait; the writer takes everything queued, applies each in its own savepoint
-// inside one transaction under the write lock, commits once (one fsync for the group) and only then
-// answers them all. A refusal undoes only its own savepoint; a failed commit answers every request of the
-// group 503, none of them acknowledged. The writer's connection is the only one writing, so it keeps its
-// page cache between groups. The writer only decides: each waiting handler writes its own reply's JSON
-// (DeferredReply) on its own thread, so the one writer core spends its time on the writes.
-class Server::GroupCommitter {
- public:
-  static constexpr std::size_t kMaxGroup = 256;
-
-  GroupCommitter(std::unique_ptr<Store> store, const Clock& clock, std::mutex& write_lock)
-      : store_(std::move(store)), service_(*store_, clock, write_lock), write_lock_(write_lock) {
-    thread_ = std::thread([this] { Loop(); });
-  }
-  ~GroupCommitter() {
-    {
-      std::lock_guard<std::mutex> hold(mu_);
-      stopping_ = true;
-    }
-    wake_.notify_all();
-    thread_.join();
-  }
-
-  Reply Submit(const Actor& actor, const std::string& name, Json args, Lang lang) {
-    Job job{actor, name, std::move(args), lang, {}};
-    std::future<DeferredReply> answer = job.done.get_future();
-    {
-      std::lock_guard<std::mutex> hold(mu_);
-      queue_.push_back(&job);
-    }
-    wake_.notify_one();
-    return answer.get()();
-  }
-
- private:
-  struct Job {
-    Actor actor;
-    std::string name;
-    Json args;
-    Lang lang;
-    std::promise<DeferredReply> done;
-  };
-
-  void Loop() {
-    for (;;) {
-      std::vector<Job*> group;
-      {
-        std::unique_lock<std::mutex> hold(mu_);
-        wake_.wait(hold, [this] { return stopping_ || !queue_.empty(); });
-        if (queue_.empty()) return;  // stopping, and every request answered
-        while (!queue_.empty() && group.size() < kMaxGroup) {
-          group.push_back(queue_.front());
-          queue_.pop_front();
-        }
-      }
-      std::vector<DeferredReply> replies(group.size());
-      Status committed;
-      {
-        std::lock_guard<std::mutex> hold(write_lock_);
-        committed = store_->Transaction([&]() -> Status {
-          for (std::size_t i = 0; i < group.size(); ++i) {
-            Job& j = *group[i];
-            try {
-              replies[i] = service_.ApplyLocked(j.actor, j.name, j.args, j.lang);
-            } catch (const std::exception& e) {  // its own savepoint has already rolled back
-              replies[i] = [what = std::string(e.what())] {
-                return ErrorReply(500, "internal", "unexpected failure: " + what);
-              };
-            }
-          }
-          return Status::Ok();
-        });
-      }
-      for (std::size_t i = 0; i < group.size(); ++i) {
-        if (committed.ok()) {
-          group[i]->done.set_value(std::move(replies[i]));
-        } else {
-          group[i]->done.set_value([why = committed.message()] {
-            return ErrorReply(503, "unavailable", "the server could not store the change; retry: " + why,
-                              {{"retryable", true}});
-          });
-        }
-      }
-    }
-  }
-
-  std::unique_ptr<Store> store_;
-  SyncService service_;
-  std::mutex& write_lock_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  std::deque<Job*> queue_;
-  bool stopping_ = false;
-  std::thread thread_;
-};
-
 namespace {
 
 const SystemClock kSystemClock;
@@ -167,6 +73,7 @@ struct Call {
   std::mutex& write_lock;
   Actor actor;
   Lang lang;
+  bool answered_durable = false;  // the group committer answered: on disk already
 };
 
 void Send(httplib::Response& res, const Reply& r) {
@@ -350,11 +257,33 @@ Status Server::Bind() {
     SS_ASSIGN_OR_RETURN(auto first, Store::Open(options_.db_path, so));  // SQLite file or postgresql:// URI
     stores_ = std::make_unique<StorePool>(options_.db_path, so);
     stores_->Give(std::move(first));
-    SS_ASSIGN_OR_RETURN(auto writer, stores_->Take());
-    SS_ASSIGN_OR_RETURN(auto own, stores_->Take());  // the pool opens a new connection when empty
-    stores_->Give(std::move(writer));
-    committer_ = std::make_unique<GroupCommitter>(
-        std::move(own), options_.clock ? *options_.clock : static_cast<const Clock&>(kSystemClock), write_lock_);
+    const Clock& clock = options_.clock ? *options_.clock : static_cast<const Clock&>(kSystemClock);
+    // SQLite with FULL durability: the group committer's writer commits with NORMAL and syncs the WAL
+    // file itself on a second thread (GroupCommitter, "pipelined"); without the WAL file it stays FULL.
+    int wal_fd = -1;
+    if (sqlite && options_.synchronous_full && options_.pipelined_commit) {
+      wal_fd = ::open((options_.db_path + "-wal").c_str(), O_RDONLY | O_CLOEXEC);
+      if (wal_fd >= 0 && ::fdatasync(wal_fd) != 0) {
+        ::close(wal_fd);
+        wal_fd = -1;
+      }
+      if (wal_fd < 0) spdlog::warn("cannot sync {}-wal directly; the writer commits with FULL", options_.db_path);
+    }
+    std::unique_ptr<Store> own;
+    if (wal_fd >= 0) {
+      StoreOptions normal = so;
+      normal.synchronous_full = false;
+      normal.verify_integrity = false;  // checked above
+      auto opened = Store::Open(options_.db_path, normal);
+      if (!opened.ok()) ::close(wal_fd);
+      SS_RETURN_IF_ERROR(opened.status());
+      own = std::move(*opened);
+    } else {
+      SS_ASSIGN_OR_RETURN(auto writer, stores_->Take());
+      SS_ASSIGN_OR_RETURN(own, stores_->Take());  // the pool opens a new connection when empty
+      stores_->Give(std::move(writer));
+    }
+    committer_ = std::make_unique<GroupCommitter>(std::move(own), clock, write_lock_, wal_fd);
     if (sqlite) {
       SS_ASSIGN_OR_RETURN(auto checkpoints, stores_->Take());
       checkpointer_ = std::make_unique<Checkpointer>(std::move(checkpoints), std::chrono::milliseconds(100));
@@ -458,7 +387,12 @@ void Server::Routes() {
               }
             }
           }
-          if (allowed) Send(res, h(call, req));
+          if (allowed) {
+            Reply reply = h(call, req);
+            // What it read may include rows whose sync is under way: answer once they are on disk.
+            if (!call.answered_durable) committer_->AwaitDurable();
+            Send(res, reply);
+          }
         } catch (const std::exception& e) {
           Send(res, ErrorReply(500, "internal", std::string("unexpected failure: ") + e.what()));
         }
@@ -491,6 +425,7 @@ void Server::Routes() {
     return [this, name](Call& c, const httplib::Request& r) {
       auto body = Body(r);
       if (!body.ok()) return ErrorReply(body.status());
+      c.answered_durable = true;
       return committer_->Submit(c.actor, name, std::move(*body), c.lang);
     };
   };
@@ -503,6 +438,7 @@ void Server::Routes() {
              auto body = Body(r);
              if (!body.ok()) return ErrorReply(body.status());
              (*body)["booking_id"] = std::string(r.matches[1]);
+             c.answered_durable = true;
              return committer_->Submit(c.actor, name, std::move(*body), c.lang);
            }));
   }

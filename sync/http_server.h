@@ -19,6 +19,7 @@ class Server;
 namespace schoolshare::http {
 
 class Checkpointer;
+class GroupCommitter;
 class TokenMemory;
 
 struct ServerOptions {
@@ -37,6 +38,9 @@ struct ServerOptions {
   // How long an authenticated bearer token is remembered (a revoked token works at most this long
   // after its revocation); 0 reads the tokens table on every request.
   int token_memory_ms = 2000;
+  // SQLite with synchronous_full: the group committer's writer commits with NORMAL and its own thread
+  // syncs the WAL before answering (the same promise, without the writer waiting for the disk).
+  bool pipelined_commit = true;
 };
 
 class Server {
@@ -56,7 +60,6 @@ class Server {
 
  private:
   class StorePool;
-  class GroupCommitter;
   void Routes();
 
   ServerOptions options_;
