@@ -9,6 +9,7 @@
 #   bench/run-sync.sh --clients 20 --seconds 15
 #   bench/run-sync.sh --phases create,push     bare,composed,create,push (push-facts,push-creates),pull
 #   bench/run-sync.sh --server-log off         the real server without its per-request log line
+#   bench/run-sync.sh --pipelined-commit off   the real server's writer syncs each group itself (FULL)
 #
 # The first run generates build-loadbench/loadbench-data/seed.db (GenerateCity: 200 schools, 4,000
 # resources, 92,780 bookings, plus the benchmark's rooms and tokens: 100,000 change-log entries; about
