@@ -27,7 +27,11 @@ GroupCommitter::~GroupCommitter() {
 }
 
 Reply GroupCommitter::Submit(const Actor& actor, const std::string& name, Json args, Lang lang) {
-  Job job{actor, name, std::move(args), lang, {}};
+  return Submit([&](SyncService& service) { return service.ApplyLocked(actor, name, args, lang); });
+}
+
+Reply GroupCommitter::Submit(Work work) {
+  Job job{std::move(work), {}};
   std::future<DeferredReply> answer = job.done.get_future();
   {
     std::lock_guard<std::mutex> hold(mu_);
@@ -63,7 +67,7 @@ void GroupCommitter::WriteLoop() {
         for (std::size_t i = 0; i < g.jobs.size(); ++i) {
           Job& j = *g.jobs[i];
           try {
-            g.replies[i] = service_.ApplyLocked(j.actor, j.name, j.args, j.lang);
+            g.replies[i] = j.work(service_);
           } catch (const std::exception& e) {  // its own savepoint has already rolled back
             g.replies[i] = [what = std::string(e.what())] {
               return ErrorReply(500, "internal", "unexpected failure: " + what);

@@ -17,6 +17,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -40,17 +41,17 @@ class GroupCommitter {
   GroupCommitter(const GroupCommitter&) = delete;
   GroupCommitter& operator=(const GroupCommitter&) = delete;
 
+  // One mutation (SyncService::ApplyLocked), or any write under the lock in the group's transaction.
   Reply Submit(const Actor& actor, const std::string& name, Json args, Lang lang);
+  using Work = std::function<DeferredReply(SyncService&)>;
+  Reply Submit(Work work);
   // Returns once every group whose rows a read made before this call could have seen is on disk.
   // At once when nothing is being synced, and always when not pipelined.
   void AwaitDurable();
 
  private:
   struct Job {
-    Actor actor;
-    std::string name;
-    Json args;
-    Lang lang;
+    Work work;
     std::promise<DeferredReply> done;
   };
   struct Group {

@@ -446,8 +446,15 @@ void Server::Routes() {
   s.Post("/v1/sync/register", wrap([](Call& c, const httplib::Request& r) {
            return SyncService(c.store, c.clock, c.write_lock).Register(c.actor, r.body);
          }));
-  s.Post("/v1/sync/push", wrap([](Call& c, const httplib::Request& r) {
-           return SyncService(c.store, c.clock, c.write_lock).Push(c.actor, r.body, c.lang);
+  // A push is a write of the group commit too: its batch is a savepoint of the writer's transaction.
+  s.Post("/v1/sync/push", wrap([this](Call& c, const httplib::Request& r) {
+           auto prepared = SyncService::PreparePush(c.actor, r.body);
+           if (auto* refused = std::get_if<Reply>(&prepared)) return *refused;
+           const auto& req = std::get<sync::PushRequest>(prepared);
+           c.answered_durable = true;
+           return committer_->Submit([&](SyncService& service) -> DeferredReply {
+             return [reply = service.PushLocked(c.actor, req, c.lang)] { return reply; };
+           });
          }));
   s.Get("/v1/sync/pull", wrap([](Call& c, const httplib::Request& r) {
           auto limit = IntParam(r, "limit", sync::kDefaultPullLimit);

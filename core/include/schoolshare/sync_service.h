@@ -9,6 +9,7 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <variant>
 
 #include "schoolshare/clock.h"
 #include "schoolshare/i18n.h"
@@ -51,6 +52,11 @@ class SyncService {
   // the client's new last_client_seq. A gap answers 409 {error: "out_of_order", expected}; a transient
   // failure 503 {processed_up_to} without advancing. Rejections and quarantines are results, not errors.
   Reply Push(const Actor& actor, const std::string& body, Lang lang);
+  // Push in two steps, for the server's group commit: what needs no store (the caller's role, the body;
+  // a Reply when it refuses), then the batch for a caller that holds `write_lock` and may be inside a
+  // transaction of its own (the batch is then a savepoint of it).
+  static std::variant<sync::PushRequest, Reply> PreparePush(const Actor& actor, const std::string& body);
+  Reply PushLocked(const Actor& actor, const sync::PushRequest& req, Lang lang);
   // GET /v1/sync/pull: the changes after the cursor the caller may see, with last_client_seq and the
   // stored results of the caller's mutations after `results_after`, read in one snapshot.
   Reply Pull(const Actor& actor, const std::string& client_id, const std::string& cursor, std::int64_t results_after,

@@ -145,13 +145,25 @@ Reply SyncService::Register(const Actor& actor, const std::string& body) {
 
 // ------------------------------------------------------------------------------------------ push
 
-Reply SyncService::Push(const Actor& actor, const std::string& body, Lang lang) {
+std::variant<sync::PushRequest, Reply> SyncService::PreparePush(const Actor& actor, const std::string& body) {
   if (actor.role == Role::kAuditor) return ErrorReply(403, "forbidden", "an auditor token is read-only");
   auto parsed = sync::ParsePushRequest(body);
   if (!parsed.ok()) return ErrorReply(400, "invalid_request", parsed.status().message());
-  const sync::PushRequest& req = *parsed;
+  return std::move(*parsed);
+}
 
-  std::lock_guard<std::mutex> hold(lock_);
+Reply SyncService::Push(const Actor& actor, const std::string& body, Lang lang) {
+  auto prepared = PreparePush(actor, body);
+  if (auto* refused = std::get_if<Reply>(&prepared)) return *refused;
+  Reply reply;
+  {
+    std::lock_guard<std::mutex> hold(lock_);
+    reply = PushLocked(actor, std::get<sync::PushRequest>(prepared), lang);
+  }
+  return reply;
+}
+
+Reply SyncService::PushLocked(const Actor& actor, const sync::PushRequest& req, Lang lang) {
   std::vector<std::string> results;  // each result's JSON text, as stored
   std::int64_t last = 0;
   std::string epoch;
