@@ -26,10 +26,6 @@ GroupCommitter::~GroupCommitter() {
   if (wal_fd_ >= 0) ::close(wal_fd_);
 }
 
-Reply GroupCommitter::Submit(const Actor& actor, const std::string& name, Json args, Lang lang) {
-  return Submit([&](SyncService& service) { return service.ApplyLocked(actor, name, args, lang); });
-}
-
 Reply GroupCommitter::Submit(Work work) {
   Job job{std::move(work), {}};
   std::future<DeferredReply> answer = job.done.get_future();

@@ -41,8 +41,8 @@ class GroupCommitter {
   GroupCommitter(const GroupCommitter&) = delete;
   GroupCommitter& operator=(const GroupCommitter&) = delete;
 
-  // One mutation (SyncService::ApplyLocked), or any write under the lock in the group's transaction.
-  Reply Submit(const Actor& actor, const std::string& name, Json args, Lang lang);
+  // A write under the lock in the group's transaction (SyncService::ApplyLocked, PushLocked), answered
+  // once the group is durable.
   using Work = std::function<DeferredReply(SyncService&)>;
   Reply Submit(Work work);
   // Returns once every group whose rows a read made before this call could have seen is on disk.

@@ -7,9 +7,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
-#include <deque>
-#include <future>
 #include <map>
 #include <set>
 #include <thread>
@@ -21,7 +18,6 @@
 #include "schoolshare/i18n.h"
 #include "schoolshare/json.h"
 #include "schoolshare/sync_service.h"
-#include "schoolshare/tokens.h"
 #include "schoolshare/usage.h"
 #include "token_memory.h"
 
@@ -421,12 +417,19 @@ void Server::Routes() {
   s.Get(R"(/v1/bookings/([^/]+))",
         wrap([](Call& c, const httplib::Request& r) { return OneBooking(c, r.matches[1]); }));
 
-  auto mutation = [this](const char* name) {
-    return [this, name](Call& c, const httplib::Request& r) {
+  // Every write goes to the group committer, whose answer is on disk already (no AwaitDurable after).
+  auto write = [this](Call& c, GroupCommitter::Work work) {
+    c.answered_durable = true;
+    return committer_->Submit(std::move(work));
+  };
+  auto apply = [write](Call& c, const char* name, const Json& args) {
+    return write(c, [&](SyncService& service) { return service.ApplyLocked(c.actor, name, args, c.lang); });
+  };
+  auto mutation = [apply](const char* name) {
+    return [apply, name](Call& c, const httplib::Request& r) {
       auto body = Body(r);
       if (!body.ok()) return ErrorReply(body.status());
-      c.answered_durable = true;
-      return committer_->Submit(c.actor, name, std::move(*body), c.lang);
+      return apply(c, name, *body);
     };
   };
   s.Post("/v1/bookings", wrap(mutation(sync::kCreateBooking)));
@@ -434,12 +437,11 @@ void Server::Routes() {
   for (auto [verb, name] : {std::pair{"cancel", sync::kCancelBooking}, std::pair{"approve", sync::kApproveBooking},
                             std::pair{"reject", sync::kRejectBooking}}) {
     s.Post(std::string(R"(/v1/bookings/([^/]+)/)") + verb,
-           wrap([this, name = name](Call& c, const httplib::Request& r) {
+           wrap([apply, name = name](Call& c, const httplib::Request& r) {
              auto body = Body(r);
              if (!body.ok()) return ErrorReply(body.status());
              (*body)["booking_id"] = std::string(r.matches[1]);
-             c.answered_durable = true;
-             return committer_->Submit(c.actor, name, std::move(*body), c.lang);
+             return apply(c, name, *body);
            }));
   }
 
@@ -447,12 +449,11 @@ void Server::Routes() {
            return SyncService(c.store, c.clock, c.write_lock).Register(c.actor, r.body);
          }));
   // A push is a write of the group commit too: its batch is a savepoint of the writer's transaction.
-  s.Post("/v1/sync/push", wrap([this](Call& c, const httplib::Request& r) {
+  s.Post("/v1/sync/push", wrap([write](Call& c, const httplib::Request& r) {
            auto prepared = SyncService::PreparePush(c.actor, r.body);
            if (auto* refused = std::get_if<Reply>(&prepared)) return *refused;
            const auto& req = std::get<sync::PushRequest>(prepared);
-           c.answered_durable = true;
-           return committer_->Submit([&](SyncService& service) -> DeferredReply {
+           return write(c, [&](SyncService& service) -> DeferredReply {
              return [reply = service.PushLocked(c.actor, req, c.lang)] { return reply; };
            });
          }));

@@ -155,12 +155,8 @@ std::variant<sync::PushRequest, Reply> SyncService::PreparePush(const Actor& act
 Reply SyncService::Push(const Actor& actor, const std::string& body, Lang lang) {
   auto prepared = PreparePush(actor, body);
   if (auto* refused = std::get_if<Reply>(&prepared)) return *refused;
-  Reply reply;
-  {
-    std::lock_guard<std::mutex> hold(lock_);
-    reply = PushLocked(actor, std::get<sync::PushRequest>(prepared), lang);
-  }
-  return reply;
+  std::lock_guard<std::mutex> hold(lock_);
+  return PushLocked(actor, std::get<sync::PushRequest>(prepared), lang);
 }
 
 Reply SyncService::PushLocked(const Actor& actor, const sync::PushRequest& req, Lang lang) {
